@@ -1,0 +1,1 @@
+"""Tally: a provenance-first REST service for humanitarian figures."""

@@ -1,0 +1,36 @@
+"""HTTP resources: one Blueprint per resource, thin MethodViews."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask_smorest
+from flask import Response, current_app
+from webargs.flaskparser import FlaskParser
+
+from ..db import Connection
+
+POOL_KEY = "tally.pool"
+API_KEY = "tally.api"
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, but each schema's Meta.unknown decides about unknown fields.
+
+    webargs would otherwise silently drop unknown query parameters, and a typo
+    in a filter would return everything.
+    """
+
+    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+
+
+@contextmanager
+def connection() -> Iterator[Connection]:
+    """This request's unit of work: commits when the block ends, rolls back on error."""
+    with current_app.extensions[POOL_KEY].connection() as conn:
+        yield conn
+
+
+def json_response(body: str | bytes) -> Response:
+    """A 200 response whose JSON body the database already built."""
+    return Response(body, mimetype="application/json")

@@ -1,0 +1,78 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+import http
+
+import flask_smorest
+from flask import Flask
+from flask_smorest.spec import prepare_response
+from flask_swagger_ui import get_swaggerui_blueprint
+
+from . import db
+from .api import API_KEY, POOL_KEY, catalogue, figures, health
+from .config import Settings
+from .errors import PROBLEM_JSON, http_problem, register_error_handlers
+from .schemas.common import ProblemSchema
+
+API_DESCRIPTION = """\
+Humanitarian figures with their provenance: who stated each number, where it was
+published, when, for which place and period, how precise it is, and whether it is disputed.
+
+* Every figure carries its source, document, quote, reference period and stated-on date inline.
+* Lists are cursor-paged: follow `next` (also in the `Link` header) until it is null.
+* Unknown query parameters are rejected (400) rather than ignored.
+* Every error is `application/problem+json` (RFC 9457), with field messages for invalid input.
+"""
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, with errors documented and served as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return http_problem(error)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None,
+               open_pool: bool = True) -> Flask:
+    """Build the app. Under gunicorn the pool is opened after the fork (see gunicorn_conf)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.config.update(
+        API_TITLE="Tally",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "servers": [{"url": "/", "description": "This server"}],
+        },
+        TALLY_SETTINGS=settings,
+    )
+    api = Api(app)
+    app.extensions[API_KEY] = api
+    for blueprint in (figures.blp, catalogue.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))
+    register_error_handlers(app)
+
+    pool = db.create_pool(settings, database_url or settings.database_url or "")
+    app.extensions[POOL_KEY] = pool
+    if open_pool:
+        pool.open(wait=True)
+    return app

@@ -1,0 +1,106 @@
+"""The `tally` command: database set-up, seed data, OpenAPI document and the server."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import db, migrations
+from .api import API_KEY
+from .config import PROJECT_ROOT, Settings
+
+OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def database_url(settings: Settings) -> str:
+    """DATABASE_URL, or the embedded server's URL (started on demand) when it is unset."""
+    if settings.database_url:
+        return settings.database_url
+    from .embedded import embedded_server_url
+
+    return embedded_server_url(settings.embedded_pgdata)
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Tally: humanitarian figures with their provenance."""
+    ctx.obj = Settings.from_env()
+
+
+@main.group("db")
+def db_group() -> None:
+    """The database."""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Apply pending migrations."""
+    with db.connect(database_url(settings)) as conn:
+        done = migrations.upgrade(conn)
+    click.echo(f"applied {len(done)} migration(s){': ' + ', '.join(done) if done else ''}")
+
+
+@db_group.command("url")
+@click.pass_obj
+def db_url(settings: Settings) -> None:
+    """Print the database URL Tally uses (starting the embedded server if needed)."""
+    click.echo(database_url(settings))
+
+
+@db_group.command("stop")
+@click.pass_obj
+def db_stop(settings: Settings) -> None:
+    """Stop the embedded PostgreSQL server, if it runs."""
+    from .embedded import stop_embedded_server
+
+    click.echo("stopped" if stop_embedded_server(settings.embedded_pgdata) else "not running")
+
+
+@main.command()
+@click.pass_obj
+def seed(settings: Settings) -> None:
+    """Load the seed data set (idempotent: a second run adds nothing)."""
+    from .seed import load_seed
+
+    with db.connect(database_url(settings)) as conn:
+        added = load_seed(conn)
+    click.echo(f"seed: {added} new figure(s)")
+
+
+@main.command()
+@click.pass_obj
+def serve(settings: Settings) -> None:
+    """Serve the API with gunicorn."""
+    from .server import TallyServer
+
+    url = database_url(settings)
+    click.echo(f"Tally on http://{settings.host}:{settings.port}  (docs: http://{settings.host}:{settings.port}/docs)")
+    TallyServer(settings, url).run()
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if the committed document differs from the code.")
+@click.option("--output", type=click.Path(path_type=Path), default=OPENAPI_FILE, show_default=True)
+def openapi(check: bool, output: Path) -> None:
+    """Write the OpenAPI document generated from the code."""
+    document = render_openapi()
+    if check:
+        if not output.exists() or output.read_text("utf-8") != document:
+            sys.exit(f"{output} is out of date: run `tally openapi`")
+        click.echo(f"{output} is up to date")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(document, "utf-8")
+    click.echo(f"wrote {output}")
+
+
+def render_openapi() -> str:
+    """The OpenAPI document as committed: stable key order, trailing newline."""
+    from .app import create_app
+
+    app = create_app(Settings(), database_url="", open_pool=False)
+    return json.dumps(app.extensions[API_KEY].spec.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,72 @@
+"""The only module that talks to psycopg: pools, transactions and named queries."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from .config import Settings
+
+Connection = psycopg.Connection
+
+_BLOCK = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+
+
+@cache
+def queries(module: str) -> dict[str, str]:
+    """Named SQL blocks of service/sql/queries/<module>.sql, read once."""
+    text = resources.files("service.sql.queries").joinpath(f"{module}.sql").read_text("utf-8")
+    parts = _BLOCK.split(text)
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
+
+
+def connect_kwargs(settings: Settings) -> dict:
+    """Connection options every Tally connection uses."""
+    return {
+        "options": f"-c statement_timeout={settings.statement_timeout_ms}",
+        "application_name": "tally",
+    }
+
+
+def create_pool(settings: Settings, conninfo: str) -> ConnectionPool:
+    """A closed pool sized to one worker's concurrency; open it after forking."""
+    return ConnectionPool(
+        conninfo,
+        min_size=1,
+        max_size=max(1, settings.threads),
+        kwargs={**connect_kwargs(settings), "row_factory": dict_row},
+        timeout=settings.pool_timeout,
+        check=ConnectionPool.check_connection,
+        open=False,
+        name="tally",
+    )
+
+
+def connect(conninfo: str, **kwargs) -> Connection:
+    """A single connection, for the command line and tests."""
+    return psycopg.connect(conninfo, row_factory=dict_row, **kwargs)
+
+
+@contextmanager
+def acting_as(conn: Connection, *, actor: str, reason: str | None = None) -> Iterator[None]:
+    """Label this transaction's writes with who made them and why (kept in history)."""
+    conn.execute(
+        "SELECT set_config('tally.actor', %(actor)s, true), set_config('tally.reason', %(reason)s, true)",
+        {"actor": actor, "reason": reason or ""},
+    )
+    yield
+
+
+def ensure_database(admin_url: str, database: str) -> None:
+    """Create database on the server at admin_url unless it exists."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

@@ -1,0 +1,1 @@
+"""Database access: one function per query, each taking a connection."""

@@ -1,0 +1,1 @@
+"""marshmallow schemas: query arguments, request bodies and documented responses."""

@@ -1,0 +1,118 @@
+"""Sources, documents, locations and metrics."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from .common import PageQuerySchema, PageSchema, QuerySchema, csv_list
+from .figures import LOCATION_KINDS, SOURCE_KINDS, LocationRefSchema, SourceRefSchema
+
+
+class SourceQuerySchema(PageQuerySchema):
+    """Filters of /v1/sources."""
+
+    kind = csv_list(SOURCE_KINDS, description="Source kinds, comma-separated.", example="monitor,un_agency")
+
+
+class SourceSchema(Schema):
+    """Who states figures."""
+
+    id = fields.String(metadata={"description": "Stable slug.", "example": "sohr"})
+    name = fields.String(metadata={"example": "Syrian Observatory for Human Rights"})
+    kind = fields.String(metadata={"enum": list(SOURCE_KINDS), "example": "monitor"})
+    url = fields.String(allow_none=True, metadata={"example": None})
+    description = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class SourcePageSchema(PageSchema):
+    """A page of sources."""
+
+    data = fields.List(fields.Nested(SourceSchema), required=True)
+
+
+class DocumentQuerySchema(PageQuerySchema):
+    """Filters of /v1/documents."""
+
+    publisher = csv_list(description="Publisher source ids, comma-separated.", example="sohr")
+
+
+class DocumentSchema(Schema):
+    """Where a statement was published."""
+
+    id = fields.Integer(metadata={"example": 1})
+    title = fields.String(metadata={"example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"})
+    publisher = fields.Nested(SourceRefSchema, allow_none=True, metadata={"description": "Null when the document does not say."})
+    url = fields.String(allow_none=True, metadata={"description": "Null when unknown; never invented.", "example": None})
+    published_on = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
+    retrieved_on = fields.Date(allow_none=True)
+    language = fields.String(allow_none=True, metadata={"example": "en"})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class DocumentPageSchema(PageSchema):
+    """A page of documents."""
+
+    data = fields.List(fields.Nested(DocumentSchema), required=True)
+
+
+class LocationQuerySchema(PageQuerySchema):
+    """Filters of /v1/locations."""
+
+    kind = csv_list(LOCATION_KINDS, description="Location kinds, comma-separated.", example="admin1,admin2")
+    parent = fields.String(metadata={"description": "Only direct children of this location id.", "example": "SY02"})
+
+
+class LocationSchema(Schema):
+    """A place: an administrative unit with a p-code, or an area that is not one."""
+
+    id = fields.String(metadata={"example": "SY02"})
+    pcode = fields.String(allow_none=True, metadata={"example": "SY02"})
+    name = fields.String(metadata={"example": "Aleppo"})
+    name_ar = fields.String(allow_none=True, metadata={"example": "حلب"})
+    aliases = fields.List(fields.String(), metadata={"example": ["Aleppo governorate", "Halab"]})
+    kind = fields.String(metadata={"enum": list(LOCATION_KINDS), "example": "admin1"})
+    admin_level = fields.Integer(allow_none=True, metadata={"description": "0 for countries, 1-4 for admin units, null otherwise.", "example": 1})
+    parent = fields.Nested(LocationRefSchema, allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    description = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class LocationDetailSchema(LocationSchema):
+    """A place with its chain of parents and its children."""
+
+    ancestors = fields.List(fields.Nested(LocationRefSchema), metadata={"description": "Parents, nearest first."})
+    children = fields.List(fields.Nested(LocationRefSchema))
+
+
+class LocationPageSchema(PageSchema):
+    """A page of locations."""
+
+    data = fields.List(fields.Nested(LocationSchema), required=True)
+
+
+class MetricSchema(Schema):
+    """What Tally counts."""
+
+    id = fields.String(metadata={"example": "civilians_killed"})
+    label = fields.String(metadata={"example": "Civilians killed"})
+    definition = fields.String()
+    unit = fields.String(metadata={"example": "people"})
+    hxl_hashtag = fields.String(metadata={"example": "#affected+killed+civilians"})
+    is_flow = fields.Boolean(metadata={"description": "Flows (displacement) have an origin and a destination."})
+    collection = fields.String(allow_none=True, metadata={
+        "description": "Path of the metric's own collection, if it has one.", "example": "/v1/civilians-killed"})
+
+
+class MetricListSchema(Schema):
+    """The metric catalogue."""
+
+    data = fields.List(fields.Nested(MetricSchema), required=True)
+
+
+class NoQuerySchema(QuerySchema):
+    """This endpoint takes no query parameters."""

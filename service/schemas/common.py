@@ -1,0 +1,98 @@
+"""Schemas and fields shared by every resource."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from webargs.fields import DelimitedList
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PartialDate(fields.Field):
+    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first, last) day it covers."""
+
+    default_error_messages = {"invalid": "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[dt.date, dt.date]:
+        match = _PARTIAL_DATE.match(str(value))
+        if not match:
+            raise self.make_error("invalid")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            if day is not None:
+                first = dt.date(year, month, day)
+                return first, first
+            if month is not None:
+                return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        except ValueError:
+            raise self.make_error("invalid") from None
+
+
+def one_of(choices: tuple[str, ...]) -> validate.OneOf:
+    """A OneOf validator whose message lists the accepted values."""
+    return validate.OneOf(choices, error=f"Must be one of: {', '.join(choices)}.")
+
+
+def csv_list(choices: tuple[str, ...] | None = None, **metadata) -> fields.Field:
+    """A comma-separated list of values (source=sohr,unicef), each optionally from choices."""
+    inner = fields.String(validate=one_of(choices)) if choices else fields.String(validate=validate.Length(min=1))
+    return DelimitedList(inner, metadata=metadata)
+
+
+class QuerySchema(Schema):
+    """Query arguments: an unknown parameter is an error, never silently ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class PageQuerySchema(QuerySchema):
+    """Cursor pagination."""
+
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
+        metadata={"description": "Rows per page (default 50, at most 500).", "example": 50},
+    )
+    cursor = fields.String(
+        metadata={"description": "Opaque cursor from the `next` link of the previous page."},
+    )
+
+
+class PageSchema(Schema):
+    """One page of a collection."""
+
+    next = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "URL of the next page, or null on the last page."},
+    )
+
+
+class ProblemFieldSchema(Schema):
+    """What was wrong with one field."""
+
+    in_ = fields.String(data_key="in", metadata={"description": "query, json, path or headers", "example": "query"})
+    field = fields.String(metadata={"example": "limit"})
+    messages = fields.List(fields.String(), metadata={"example": ["Must be between 1 and 500."]})
+
+
+class ProblemSchema(Schema):
+    """An error, as application/problem+json (RFC 9457)."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String(metadata={"example": "Unprocessable Entity"})
+    status = fields.Integer(metadata={"example": 422})
+    detail = fields.String(metadata={"example": "limit: Must be between 1 and 500."})
+    instance = fields.String(metadata={"example": "/v1/figures"})
+    errors = fields.List(fields.Nested(ProblemFieldSchema), metadata={"description": "Field errors, for validation problems."})
+
+
+def ensure_ordered(data: dict, first: str, last: str, *, name: str) -> None:
+    """Reject a partial-date range whose start comes after its end."""
+    if first in data and last in data and data[first][0] > data[last][1]:
+        raise ValidationError(f"{name} must not be later than {last}.", field_name=name)

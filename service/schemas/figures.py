@@ -1,0 +1,137 @@
+"""Figures: query filters and the documented response shape."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, post_load, validates_schema
+
+from .common import PageQuerySchema, PageSchema, PartialDate, csv_list, ensure_ordered
+
+METRICS = ("people_trapped", "children_under_siege", "civilians_killed", "civilians_injured",
+           "people_killed", "people_injured", "displaced")
+STATUSES = ("reported", "verified", "disputed", "retracted")
+QUALIFIERS = ("exact", "approximately", "at_least", "more_than", "at_most", "fewer_than")
+COUNT_KINDS = ("event", "period_total", "stock")
+LOCATION_KINDS = ("country", "admin1", "admin2", "admin3", "admin4", "city", "neighbourhood", "village", "area")
+SOURCE_KINDS = ("un_agency", "ngo", "monitor", "government", "military", "armed_group", "media",
+                "individual", "dataset")
+
+
+class FigureQuerySchema(PageQuerySchema):
+    """Filters of every figure collection. Lists take comma-separated values."""
+
+    location = fields.String(metadata={
+        "description": "Location id or p-code; includes every place inside it.", "example": "SY02"})
+    origin = fields.String(metadata={
+        "description": "Displacement origin (id or p-code), including places inside it.", "example": "eastern-aleppo"})
+    destination = fields.String(metadata={
+        "description": "Displacement destination (id or p-code), including places inside it.", "example": "sheikh-maqsoud"})
+    source = csv_list(description="Source ids, comma-separated.", example="sohr,unicef")
+    status = csv_list(STATUSES, description=(
+        "Statuses, comma-separated. Without it, every status but `retracted`."), example="reported,disputed")
+    qualifier = csv_list(QUALIFIERS, description="Qualifiers, comma-separated.", example="exact,approximately")
+    from_ = PartialDate(data_key="from", metadata={
+        "description": "Reference period overlaps or ends after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        "example": "2016-11"})
+    to = PartialDate(metadata={
+        "description": "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        "example": "2016"})
+    stated_from = PartialDate(metadata={
+        "description": "Stated by the source on or after this date.", "example": "2016-11-27"})
+    stated_to = PartialDate(metadata={
+        "description": "Stated by the source on or before the end of this date.", "example": "2016-11-30"})
+
+    @validates_schema
+    def _ranges_in_order(self, data: dict, **kwargs) -> None:
+        ensure_ordered(data, "from_", "to", name="from")
+        ensure_ordered(data, "stated_from", "stated_to", name="stated_from")
+
+    @post_load
+    def _to_filters(self, data: dict, **kwargs) -> dict:
+        """Partial dates become the day that bounds the filter."""
+        for name, bound in (("from_", 0), ("to", 1), ("stated_from", 0), ("stated_to", 1)):
+            if name in data:
+                data[name] = data[name][bound]
+        return data
+
+
+class AllFiguresQuerySchema(FigureQuerySchema):
+    """Filters of /v1/figures, which spans every metric."""
+
+    metric = csv_list(METRICS, description="Metric ids, comma-separated.", example="civilians_killed")
+
+
+class LocationRefSchema(Schema):
+    """A location, as referenced from a figure."""
+
+    id = fields.String(metadata={"example": "eastern-aleppo"})
+    pcode = fields.String(allow_none=True, metadata={"description": "OCHA p-code, when the place has one.", "example": None})
+    name = fields.String(metadata={"example": "Eastern Aleppo (opposition-held, 2016)"})
+    name_ar = fields.String(allow_none=True, metadata={"example": "حلب الشرقية"})
+    kind = fields.String(metadata={"enum": list(LOCATION_KINDS), "example": "area"})
+
+
+class SourceRefSchema(Schema):
+    """Who stated a figure."""
+
+    id = fields.String(metadata={"example": "sohr"})
+    name = fields.String(metadata={"example": "Syrian Observatory for Human Rights"})
+    kind = fields.String(metadata={"enum": list(SOURCE_KINDS), "example": "monitor"})
+
+
+class DocumentRefSchema(Schema):
+    """Where a figure was published."""
+
+    id = fields.Integer(metadata={"example": 1})
+    title = fields.String(metadata={"example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"})
+    publisher = fields.Nested(SourceRefSchema, allow_none=True, metadata={"description": "Null when the document does not say."})
+    url = fields.String(allow_none=True, metadata={"description": "Null when unknown; never invented.", "example": None})
+    published_on = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
+
+
+class DisputeSchema(Schema):
+    """A statement that contradicts a figure."""
+
+    id = fields.Integer(metadata={"example": 1})
+    source = fields.Nested(SourceRefSchema)
+    document_id = fields.Integer(allow_none=True, metadata={"example": 1})
+    stated_on = fields.Date(metadata={"example": "2016-11-27"})
+    quote = fields.String(allow_none=True)
+    note = fields.String(metadata={"example": "Found no trace of chemical warfare."})
+
+
+class FigureSchema(Schema):
+    """One number one source stated, with its provenance inline."""
+
+    id = fields.Integer(metadata={"example": 4})
+    metric = fields.String(metadata={"enum": list(METRICS), "example": "civilians_killed"})
+    count_kind = fields.String(metadata={
+        "enum": list(COUNT_KINDS), "example": "period_total",
+        "description": "event: one incident; period_total: a total over the reference period; "
+                       "stock: a count as of the period's end. Decides what may be added up."})
+    value = fields.Integer(metadata={"description": "The number as stated (best value).", "example": 250})
+    low = fields.Integer(allow_none=True, metadata={"description": "Lower bound, when stated or implied.", "example": None})
+    high = fields.Integer(allow_none=True, metadata={"description": "Upper bound, when stated or implied.", "example": None})
+    qualifier = fields.String(metadata={"enum": list(QUALIFIERS), "example": "more_than",
+                                        "description": "How to read value: exact, approximately, at_least, ..."})
+    stated_words = fields.String(allow_none=True, metadata={"description": "The figure in the source's words.", "example": "More than 250"})
+    population_group = fields.String(allow_none=True, metadata={"example": "civilians"})
+    location = fields.Nested(LocationRefSchema)
+    origin = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Displacement: where people came from."})
+    destination = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Displacement: where people went."})
+    period_start = fields.Date(metadata={"description": "First day of the reference period.", "example": "2016-11-15"})
+    period_end = fields.Date(metadata={"description": "Last day of the reference period.", "example": "2016-11-27"})
+    stated_on = fields.Date(metadata={"description": "When the source stated it.", "example": "2016-11-27"})
+    source = fields.Nested(SourceRefSchema)
+    document = fields.Nested(DocumentRefSchema)
+    quote = fields.String(allow_none=True, metadata={"description": "The verbatim sentence the figure comes from."})
+    status = fields.String(metadata={"enum": list(STATUSES), "example": "reported"})
+    status_note = fields.String(allow_none=True)
+    disputes = fields.List(fields.Nested(DisputeSchema), metadata={"description": "Statements that contradict this figure."})
+    version = fields.Integer(metadata={"example": 1})
+    created_at = fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"})
+    updated_at = fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"})
+
+
+class FigurePageSchema(PageSchema):
+    """A page of figures."""
+
+    data = fields.List(fields.Nested(FigureSchema), required=True)

@@ -1,0 +1,48 @@
+"""Loads the seed data set (the figures of the article Tally started from)."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from .db import Connection, acting_as, queries
+
+SEED_FILE = "aleppo-2016-11-27.json"
+SEED_ACTOR = "seed"
+
+_SOURCE_FIELDS = {"url": None, "description": None}
+_LOCATION_FIELDS = {"pcode": None, "name_ar": None, "aliases": [], "latitude": None,
+                    "longitude": None, "description": None}
+_FIGURE_FIELDS = {"low": None, "high": None, "origin": None, "destination": None,
+                  "status": "reported", "status_note": None}
+
+
+def seed_data() -> dict:
+    """The seed data set as shipped with the package."""
+    return json.loads(resources.files("service.seeds").joinpath(SEED_FILE).read_text("utf-8"))
+
+
+def load_seed(conn: Connection) -> int:
+    """Insert whatever of the seed data set is missing, in one transaction; return the new figures."""
+    data = seed_data()
+    sql = queries("seed")
+    with conn.transaction(), acting_as(conn, actor=SEED_ACTOR, reason=f"seed {SEED_FILE}"):
+        for source in data["sources"]:
+            conn.execute(sql["insert_source"], _SOURCE_FIELDS | source)
+        for location in data["locations"]:
+            conn.execute(sql["insert_location"], _LOCATION_FIELDS | location)
+        document_ids = {
+            doc["key"]: conn.execute(sql["insert_document"], doc).fetchone()["id"]
+            for doc in data["documents"]
+        }
+        before = conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"]
+        for figure in data["figures"]:
+            _insert_figure(conn, sql, figure, document_ids)
+        return conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"] - before
+
+
+def _insert_figure(conn: Connection, sql: dict[str, str], figure: dict, document_ids: dict) -> None:
+    row = _FIGURE_FIELDS | figure | {"document_id": document_ids[figure["document"]]}
+    figure_id = conn.execute(sql["insert_figure"], row).fetchone()["id"]
+    for dispute in figure.get("disputes", []):
+        params = dispute | {"figure_id": figure_id, "document_id": document_ids[dispute["document"]]}
+        conn.execute(sql["insert_dispute"], params)

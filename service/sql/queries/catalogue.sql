@@ -1,0 +1,53 @@
+-- Sources, documents, locations and metrics.
+
+-- name: list_sources
+SELECT id, body::text AS body FROM source_api
+WHERE (%(after)s::text IS NULL OR id > %(after)s) AND (%(kind)s::text[] IS NULL OR kind = ANY(%(kind)s))
+ORDER BY id LIMIT %(limit)s
+
+-- name: get_source
+SELECT id, body::text AS body FROM source_api WHERE id = %(id)s
+
+-- name: list_documents
+SELECT id, body::text AS body FROM document_api
+WHERE (%(after)s::bigint IS NULL OR id > %(after)s)
+  AND (%(publisher)s::text[] IS NULL OR publisher_id = ANY(%(publisher)s))
+ORDER BY id LIMIT %(limit)s
+
+-- name: get_document
+SELECT id, body::text AS body FROM document_api WHERE id = %(id)s
+
+-- name: list_locations
+SELECT id, body::text AS body FROM location_api
+WHERE (%(after)s::text IS NULL OR id > %(after)s)
+  AND (%(kind)s::text[] IS NULL OR kind = ANY(%(kind)s))
+  AND (%(parent)s::text IS NULL OR parent_id = %(parent)s)
+ORDER BY id LIMIT %(limit)s
+
+-- name: find_location
+SELECT id FROM location WHERE id = %(code)s OR pcode = %(code)s
+
+-- name: location_subtree
+WITH RECURSIVE tree AS (
+    SELECT id FROM location WHERE id = %(id)s
+    UNION
+    SELECT l.id FROM location l JOIN tree ON l.parent_id = tree.id
+)
+SELECT array_agg(id) AS ids FROM tree
+
+-- name: get_location
+WITH RECURSIVE ancestors AS (
+    SELECT parent_id AS id, 1 AS depth FROM location WHERE id = %(id)s
+    UNION
+    SELECT l.parent_id, a.depth + 1 FROM location l JOIN ancestors a ON l.id = a.id
+    WHERE l.parent_id IS NOT NULL
+)
+SELECT v.body,
+       coalesce((SELECT json_agg(location_ref(l) ORDER BY a.depth)
+                 FROM ancestors a JOIN location l ON l.id = a.id), '[]') AS ancestors,
+       coalesce((SELECT json_agg(location_ref(c) ORDER BY c.id)
+                 FROM location c WHERE c.parent_id = v.id), '[]') AS children
+FROM location_api v WHERE v.id = %(id)s
+
+-- name: list_metrics
+SELECT id, label, definition, unit, hxl_hashtag, is_flow FROM metric ORDER BY id

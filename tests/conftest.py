@@ -1,0 +1,135 @@
+"""Test fixtures: every test talks to a real PostgreSQL.
+
+The server is TEST_DATABASE_URL's when set (tests create and drop their own
+databases beside it), else the embedded server in .pgdata. A template database
+is migrated and seeded once per run; tests that write get a fresh clone of it.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from service import db, migrations
+from service.app import create_app
+from service.config import Settings
+from service.seed import load_seed
+
+_PREFIX = f"tally_test_{os.getpid()}"
+_clones = itertools.count()
+
+
+def _server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    from service.embedded import embedded_server_url
+
+    return embedded_server_url(Settings().embedded_pgdata, database="postgres")
+
+
+def _with_database(url: str, name: str) -> str:
+    """url pointing at database name instead (works for host= query URLs too)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin(url: str, statement: sql.Composable) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url: str) -> Iterator[str]:
+    """A migrated, seeded database used as the template of every test database."""
+    name = f"{_PREFIX}_template"
+    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = _with_database(server_url, name)
+    with db.connect(url) as conn:
+        migrations.upgrade(conn)
+        load_seed(conn)
+    yield name
+    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _clone(server_url: str, template: str) -> str:
+    name = f"{_PREFIX}_{next(_clones)}"
+    _admin(server_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+    return name
+
+
+@pytest.fixture(scope="session")
+def seeded_url(server_url: str, template_db: str) -> Iterator[str]:
+    """A seeded database shared by tests that only read."""
+    name = _clone(server_url, template_db)
+    yield _with_database(server_url, name)
+    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def fresh_url(server_url: str, template_db: str) -> Iterator[str]:
+    """A seeded database of this test's own, for tests that write."""
+    name = _clone(server_url, template_db)
+    yield _with_database(server_url, name)
+    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def empty_url(server_url: str) -> Iterator[str]:
+    """An empty database with no schema at all."""
+    name = f"{_PREFIX}_empty_{next(_clones)}"
+    _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield _with_database(server_url, name)
+    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _app(url: str):
+    app = create_app(Settings(database_url=url), database_url=url)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture(scope="session")
+def read_app(seeded_url: str):
+    """One app over the shared seeded database."""
+    app = _app(seeded_url)
+    yield app
+    app.extensions["tally.pool"].close()
+
+
+@pytest.fixture
+def client(read_app):
+    """HTTP client for tests that only read."""
+    return read_app.test_client()
+
+
+@pytest.fixture
+def write_app(fresh_url: str):
+    """An app over a database of this test's own."""
+    app = _app(fresh_url)
+    yield app
+    app.extensions["tally.pool"].close()
+
+
+@pytest.fixture
+def write_client(write_app):
+    """HTTP client for tests that write."""
+    return write_app.test_client()
+
+
+@pytest.fixture
+def conn(seeded_url: str) -> Iterator[db.Connection]:
+    """A connection to the shared seeded database (read-only use)."""
+    with db.connect(seeded_url) as connection:
+        yield connection
