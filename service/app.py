@@ -12,7 +12,7 @@ from . import db
 from .api import API_KEY, POOL_KEY, catalogue, figures, health
 from .config import Settings
 from .errors import PROBLEM_JSON, http_problem, register_error_handlers
-from .schemas.common import ProblemSchema
+from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\
 Humanitarian figures with their provenance: who stated each number, where it was
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     api = Api(app)
     app.extensions[API_KEY] = api
+    api.register_field(PartialDate, "string", None)
     for blueprint in (figures.blp, catalogue.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)

@@ -10,7 +10,7 @@ from .figures import LOCATION_KINDS, SOURCE_KINDS, LocationRefSchema, SourceRefS
 class SourceQuerySchema(PageQuerySchema):
     """Filters of /v1/sources."""
 
-    kind = csv_list(SOURCE_KINDS, description="Source kinds, comma-separated.", example="monitor,un_agency")
+    kind = csv_list(SOURCE_KINDS, description="Source kinds, comma-separated.", example=["monitor", "un_agency"])
 
 
 class SourceSchema(Schema):
@@ -34,7 +34,7 @@ class SourcePageSchema(PageSchema):
 class DocumentQuerySchema(PageQuerySchema):
     """Filters of /v1/documents."""
 
-    publisher = csv_list(description="Publisher source ids, comma-separated.", example="sohr")
+    publisher = csv_list(description="Publisher source ids, comma-separated.", example=["sohr"])
 
 
 class DocumentSchema(Schema):
@@ -60,7 +60,7 @@ class DocumentPageSchema(PageSchema):
 class LocationQuerySchema(PageQuerySchema):
     """Filters of /v1/locations."""
 
-    kind = csv_list(LOCATION_KINDS, description="Location kinds, comma-separated.", example="admin1,admin2")
+    kind = csv_list(LOCATION_KINDS, description="Location kinds, comma-separated.", example=["admin1", "admin2"])
     parent = fields.String(metadata={"description": "Only direct children of this location id.", "example": "SY02"})
 
 

@@ -16,6 +16,11 @@ class PartialDate(fields.Field):
 
     default_error_messages = {"invalid": "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."}
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"pattern": _PARTIAL_DATE.pattern} | kwargs["metadata"]
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[dt.date, dt.date]:
         match = _PARTIAL_DATE.match(str(value))
         if not match:

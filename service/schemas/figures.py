@@ -24,10 +24,10 @@ class FigureQuerySchema(PageQuerySchema):
         "description": "Displacement origin (id or p-code), including places inside it.", "example": "eastern-aleppo"})
     destination = fields.String(metadata={
         "description": "Displacement destination (id or p-code), including places inside it.", "example": "sheikh-maqsoud"})
-    source = csv_list(description="Source ids, comma-separated.", example="sohr,unicef")
+    source = csv_list(description="Source ids, comma-separated.", example=["sohr", "unicef"])
     status = csv_list(STATUSES, description=(
-        "Statuses, comma-separated. Without it, every status but `retracted`."), example="reported,disputed")
-    qualifier = csv_list(QUALIFIERS, description="Qualifiers, comma-separated.", example="exact,approximately")
+        "Statuses, comma-separated. Without it, every status but `retracted`."), example=["reported", "disputed"])
+    qualifier = csv_list(QUALIFIERS, description="Qualifiers, comma-separated.", example=["exact", "approximately"])
     from_ = PartialDate(data_key="from", metadata={
         "description": "Reference period overlaps or ends after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
         "example": "2016-11"})
@@ -56,7 +56,7 @@ class FigureQuerySchema(PageQuerySchema):
 class AllFiguresQuerySchema(FigureQuerySchema):
     """Filters of /v1/figures, which spans every metric."""
 
-    metric = csv_list(METRICS, description="Metric ids, comma-separated.", example="civilians_killed")
+    metric = csv_list(METRICS, description="Metric ids, comma-separated.", example=["civilians_killed"])
 
 
 class LocationRefSchema(Schema):
