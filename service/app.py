@@ -4,14 +4,15 @@ from __future__ import annotations
 import http
 
 import flask_smorest
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_smorest.spec import prepare_response
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import db
 from .api import API_KEY, POOL_KEY, catalogue, figures, health
+from .auth import current_key
 from .config import Settings
-from .errors import PROBLEM_JSON, http_problem, register_error_handlers
+from .errors import PROBLEM_JSON, UnsupportedMediaType, http_problem, register_error_handlers
 from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\
@@ -45,11 +46,21 @@ class Api(flask_smorest.Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def check_request() -> None:
+    """Refuse what no endpoint could use, before any work: wrong body types, missing read keys."""
+    if request.method in ("POST", "PATCH", "PUT", "DELETE") and request.content_length:
+        if request.mimetype != "application/json":
+            raise UnsupportedMediaType(f"Send the body as application/json, not {request.mimetype or 'untyped'}.")
+    settings = current_app.config["TALLY_SETTINGS"]
+    if settings.require_read_key and request.method in ("GET", "HEAD") and request.path.startswith("/v1/"):
+        current_key("read")
+
+
 def create_app(settings: Settings | None = None, *, database_url: str | None = None,
                open_pool: bool = True) -> Flask:
     """Build the app. Under gunicorn the pool is opened after the fork (see gunicorn_conf)."""
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False
     app.config.update(
         API_TITLE="Tally",
@@ -62,15 +73,20 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             "servers": [{"url": "/", "description": "This server"}],
         },
         TALLY_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
     )
     api = Api(app)
     app.extensions[API_KEY] = api
     api.register_field(PartialDate, "string", None)
+    api.spec.components.security_scheme("bearerAuth", {
+        "type": "http", "scheme": "bearer",
+        "description": "An API key from `tally keys create NAME --scope read|write|admin`."})
     for blueprint in (figures.blp, catalogue.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))
     register_error_handlers(app)
+    app.before_request(check_request)
 
     pool = db.create_pool(settings, database_url or settings.database_url or "")
     app.extensions[POOL_KEY] = pool

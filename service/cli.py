@@ -60,6 +60,61 @@ def db_stop(settings: Settings) -> None:
     click.echo("stopped" if stop_embedded_server(settings.embedded_pgdata) else "not running")
 
 
+@main.group()
+def keys() -> None:
+    """API keys (stored as hashes; a key is shown once, when created)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["read", "write", "admin"]), default="write", show_default=True)
+@click.pass_obj
+def keys_create(settings: Settings, name: str, scope: str) -> None:
+    """Create a key called NAME and print it (the only time it is shown)."""
+    from .auth import new_token, token_hash
+    from .repositories import api_keys
+
+    token = new_token()
+    with db.connect(database_url(settings)) as conn:
+        try:
+            with db.savepoint(conn):
+                key = api_keys.create_key(conn, name=name, scope=scope, token_hash=token_hash(token),
+                                          token_prefix=token[:10])
+        except db.ConstraintViolation:
+            raise click.BadParameter("use letters, digits, spaces and . _ @ - (at most 63 characters)",
+                                     param_hint="NAME") from None
+    click.echo(f"created key {key['id']} {key['name']!r} with scope {key['scope']}; keep it, it is not shown again:",
+               err=True)
+    click.echo(token)
+
+
+@keys.command("list")
+@click.pass_obj
+def keys_list(settings: Settings) -> None:
+    """List keys: id, name, scope, prefix, created, revoked."""
+    from .repositories import api_keys
+
+    with db.connect(database_url(settings)) as conn:
+        for key in api_keys.list_keys(conn):
+            revoked = key["revoked_at"].isoformat(timespec="seconds") if key["revoked_at"] else "-"
+            click.echo(f"{key['id']}\t{key['name']}\t{key['scope']}\t{key['token_prefix']}…\t"
+                       f"{key['created_at'].isoformat(timespec='seconds')}\t{revoked}")
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+@click.pass_obj
+def keys_revoke(settings: Settings, key_id: int) -> None:
+    """Revoke key KEY_ID: requests with it get 401 from now on."""
+    from .repositories import api_keys
+
+    with db.connect(database_url(settings)) as conn:
+        key = api_keys.revoke_key(conn, key_id=key_id)
+    if key is None:
+        raise click.ClickException(f"no key with id {key_id}")
+    click.echo(f"revoked key {key['id']} {key['name']!r}")
+
+
 @main.command()
 @click.pass_obj
 def seed(settings: Settings) -> None:

@@ -18,6 +18,17 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment; see .env.example."""
@@ -31,9 +42,13 @@ class Settings:
     threads: int = 1
     pool_timeout: float = 10.0
     statement_timeout_ms: int = 10_000
-    default_page_size: int = 50
-    max_page_size: int = 500
     log_level: str = "info"
+    # Reads are public unless this is set; writes always need a key.
+    require_read_key: bool = False
+    # Larger request bodies are refused with 413.
+    max_body_bytes: int = 1_048_576
+    # How long a POST's Idempotency-Key (and its stored response) is kept.
+    idempotency_ttl_hours: int = 24
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -50,4 +65,7 @@ class Settings:
             threads=_int(env, "GUNICORN_THREADS", defaults.threads),
             statement_timeout_ms=_int(env, "STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms),
             log_level=env.get("LOG_LEVEL", "").strip() or defaults.log_level,
+            require_read_key=_bool(env, "REQUIRE_READ_KEY", defaults.require_read_key),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),
+            idempotency_ttl_hours=_int(env, "IDEMPOTENCY_TTL_HOURS", defaults.idempotency_ttl_hours),
         )

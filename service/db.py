@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 import psycopg
+import psycopg.errors
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
@@ -54,14 +55,48 @@ def connect(conninfo: str, **kwargs) -> Connection:
     return psycopg.connect(conninfo, row_factory=dict_row, **kwargs)
 
 
-@contextmanager
-def acting_as(conn: Connection, *, actor: str, reason: str | None = None) -> Iterator[None]:
-    """Label this transaction's writes with who made them and why (kept in history)."""
+# Figure writers take this lock first, so they never deadlock on it mid-way;
+# the revision trigger takes it too (see migration 0004), which numbers the
+# change feed in commit order.
+_CHANGE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tally.figure_change_seq'))"
+
+
+def acting_as(conn: Connection, *, actor: str, reason: str | None = None, change: str | None = None) -> None:
+    """Label the current transaction's figure writes: who, why, and what kind of change (kept in history)."""
+    conn.execute(_CHANGE_LOCK)
     conn.execute(
-        "SELECT set_config('tally.actor', %(actor)s, true), set_config('tally.reason', %(reason)s, true)",
-        {"actor": actor, "reason": reason or ""},
+        """SELECT set_config('tally.actor', %(actor)s, true), set_config('tally.reason', %(reason)s, true),
+                  set_config('tally.change', %(change)s, true)""",
+        {"actor": actor, "reason": reason or "", "change": change or ""},
     )
-    yield
+
+
+class ConstraintViolation(Exception):
+    """A write broke a database rule; `constraint` names it (None when PostgreSQL does not say)."""
+
+    def __init__(self, constraint: str | None, kind: str, message: str):
+        super().__init__(message)
+        self.constraint = constraint
+        self.kind = kind  # unique, foreign_key, check or not_null
+
+
+_VIOLATIONS = {
+    psycopg.errors.UniqueViolation: "unique",
+    psycopg.errors.ForeignKeyViolation: "foreign_key",
+    psycopg.errors.CheckViolation: "check",
+    psycopg.errors.NotNullViolation: "not_null",
+}
+
+
+@contextmanager
+def savepoint(conn: Connection) -> Iterator[None]:
+    """Run a block in a savepoint; a broken constraint undoes only the block and becomes ConstraintViolation."""
+    try:
+        with conn.transaction():
+            yield
+    except psycopg.errors.IntegrityError as error:
+        kind = _VIOLATIONS.get(type(error), "integrity")
+        raise ConstraintViolation(error.diag.constraint_name, kind, error.diag.message_primary or str(error)) from None
 
 
 def ensure_database(admin_url: str, database: str) -> None:

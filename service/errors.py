@@ -4,8 +4,10 @@ from __future__ import annotations
 import logging
 
 import orjson
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
+
+from .db import ConstraintViolation
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -16,11 +18,14 @@ class TallyError(Exception):
 
     status = 400
     title = "Bad request"
+    headers: dict[str, str] = {}
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict] | None = None):
+    def __init__(self, detail: str | None = None, *, errors: list[dict] | None = None, **extra):
         super().__init__(detail or self.__doc__)
         self.detail = detail or self.__doc__
         self.errors = errors
+        # Members added to the problem document, e.g. a link to the existing figure.
+        self.extra = extra
 
 
 class NotFound(TallyError):
@@ -31,13 +36,69 @@ class NotFound(TallyError):
 
 
 class InvalidParameter(TallyError):
-    """A query parameter has a value Tally cannot use."""
+    """A query parameter or body field has a value Tally cannot use."""
 
     status = 422
     title = "Invalid parameter"
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}", errors=[{"in": "query", "field": field, "messages": [message]}])
+    def __init__(self, field: str, message: str, *, where: str = "query"):
+        super().__init__(f"{field}: {message}", errors=[{"in": where, "field": field, "messages": [message]}])
+
+
+class Unauthorized(TallyError):
+    """Send an API key as `Authorization: Bearer <key>`."""
+
+    status = 401
+    title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="tally"'}
+
+
+class InvalidKey(Unauthorized):
+    """The API key is unknown or revoked."""
+
+    headers = {"WWW-Authenticate": 'Bearer realm="tally", error="invalid_token"'}
+
+
+class Forbidden(TallyError):
+    """The API key lacks the scope this operation needs."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class UnsupportedMediaType(TallyError):
+    """Send the body as application/json."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
+class Conflict(TallyError):
+    """The request conflicts with the current state of the resource."""
+
+    status = 409
+    title = "Conflict"
+
+
+class PreconditionRequired(TallyError):
+    """Send If-Match with the ETag of the version you are changing."""
+
+    status = 428
+    title = "Precondition required"
+
+
+class PreconditionFailed(TallyError):
+    """The resource changed since you read it: read it again and reapply your change."""
+
+    status = 412
+    title = "Precondition failed"
+
+
+class UnprocessableEntity(TallyError):
+    """The request is well-formed but cannot be applied."""
+
+    status = 422
+    title = "Unprocessable entity"
 
 
 class UnknownParameters(TallyError):
@@ -47,12 +108,13 @@ class UnknownParameters(TallyError):
 
 
 def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None,
-            headers: dict | None = None) -> Response:
+            headers: dict | None = None, extra: dict | None = None) -> Response:
     """The one error response shape of Tally."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             "instance": request.path}
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return Response(orjson.dumps(body), status=status, mimetype=PROBLEM_JSON, headers=headers)
 
 
@@ -60,6 +122,9 @@ def _field_errors(messages: dict) -> list[dict]:
     """webargs' {location: {field: [messages]}} as a flat list of field errors."""
     errors = []
     for location, fields in messages.items():
+        if isinstance(fields, list):  # about the body as a whole, e.g. invalid JSON
+            errors.append({"in": location, "field": None, "messages": list(fields)})
+            continue
         for field, field_messages in fields.items():
             if isinstance(field_messages, dict):  # per-item messages of a list parameter
                 field_messages = [msg for item in field_messages.values() for msg in item]
@@ -82,9 +147,46 @@ def http_problem(error: HTTPException) -> Response:
         detail = f"Unknown query parameter(s): {', '.join(sorted(unknown))}."
         return problem(400, UnknownParameters.title, detail, errors=errors)
     detail = error.description or error.name
+    if error.code == 413:
+        detail = f"The request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes."
     if errors:
-        detail = "; ".join(f"{e['field']}: {' '.join(e['messages'])}" for e in errors)
+        detail = "; ".join(f"{e['field']}: {' '.join(e['messages'])}" if e["field"] else " ".join(e["messages"])
+                           for e in errors)
     return problem(error.code or 500, error.name, detail, errors=errors or None, headers=headers)
+
+
+# Database rules, as a client should read them: constraint -> (field, message).
+# Anything not listed still becomes a 409/422 naming the constraint.
+CONSTRAINT_MESSAGES = {
+    "figure_metric_id_fkey": ("metric", "Unknown metric (see /v1/metrics)."),
+    "figure_location_id_fkey": ("location", "Unknown location (see /v1/locations)."),
+    "figure_origin_id_fkey": ("origin", "Unknown location (see /v1/locations)."),
+    "figure_destination_id_fkey": ("destination", "Unknown location (see /v1/locations)."),
+    "figure_source_id_fkey": ("source", "Unknown source (see /v1/sources)."),
+    "figure_document_id_fkey": ("document", "Unknown document (see /v1/documents)."),
+    "figure_low_le_value": ("low", "low must not be greater than value."),
+    "figure_value_le_high": ("high", "high must not be less than value."),
+    "figure_period_order": ("period_end", "period_end must not be before period_start."),
+    "figure_dispute_source_id_fkey": ("source", "Unknown source (see /v1/sources)."),
+    "figure_dispute_document_id_fkey": ("document", "Unknown document (see /v1/documents)."),
+    "figure_dispute_figure_id_source_id_stated_on_key": (
+        "source", "This source already has a dispute of this figure on that date."),
+    "source_pkey": ("id", "A source with this id exists already."),
+    "location_pkey": ("id", "A location with this id exists already."),
+    "location_pcode_key": ("pcode", "Another location has this p-code."),
+    "location_parent_id_fkey": ("parent", "Unknown parent location (see /v1/locations)."),
+    "document_publisher_id_fkey": ("publisher", "Unknown publisher (see /v1/sources)."),
+    "document_natural_key": ("title", "This document (same title, publisher and date) exists already."),
+}
+
+
+def constraint_problem(error: ConstraintViolation) -> Response:
+    """A broken database rule as a problem: 409 for duplicates, 422 for everything else."""
+    field, message = CONSTRAINT_MESSAGES.get(error.constraint or "", (None, None))
+    status, title = (409, "Conflict") if error.kind == "unique" else (422, "Unprocessable entity")
+    if field is None:
+        return problem(status, title, f"The request breaks the rule {error.constraint or error.kind}.")
+    return problem(status, title, f"{field}: {message}", errors=[{"in": "json", "field": field, "messages": [message]}])
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -92,7 +194,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(TallyError)
     def _tally_error(error: TallyError) -> Response:
-        return problem(error.status, error.title, error.detail, errors=error.errors)
+        return problem(error.status, error.title, error.detail, errors=error.errors,
+                       headers=error.headers, extra=error.extra)
+
+    app.register_error_handler(ConstraintViolation, constraint_problem)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -25,7 +25,8 @@ def load_seed(conn: Connection) -> int:
     """Insert whatever of the seed data set is missing, in one transaction; return the new figures."""
     data = seed_data()
     sql = queries("seed")
-    with conn.transaction(), acting_as(conn, actor=SEED_ACTOR, reason=f"seed {SEED_FILE}"):
+    with conn.transaction():
+        acting_as(conn, actor=SEED_ACTOR, reason=f"seed {SEED_FILE}")
         for source in data["sources"]:
             conn.execute(sql["insert_source"], _SOURCE_FIELDS | source)
         for location in data["locations"]:

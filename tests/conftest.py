@@ -133,3 +133,39 @@ def conn(seeded_url: str) -> Iterator[db.Connection]:
     """A connection to the shared seeded database (read-only use)."""
     with db.connect(seeded_url) as connection:
         yield connection
+
+
+def make_key(url: str, name: str, scope: str, *, revoked: bool = False) -> str:
+    """Create an API key in the database at url and return its token."""
+    from service.auth import new_token, token_hash
+    from service.repositories import api_keys
+
+    token = new_token()
+    with db.connect(url) as conn:
+        key = api_keys.create_key(conn, name=name, scope=scope, token_hash=token_hash(token), token_prefix=token[:10])
+        if revoked:
+            api_keys.revoke_key(conn, key_id=key["id"])
+    return token
+
+
+@pytest.fixture
+def keys(fresh_url: str) -> dict[str, dict[str, str]]:
+    """Authorization headers for keys of each scope, and for a revoked write key, in the test's own database."""
+    tokens = {scope: make_key(fresh_url, f"{scope}-key", scope) for scope in ("read", "write", "admin")}
+    tokens["revoked"] = make_key(fresh_url, "revoked-key", "write", revoked=True)
+    return {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
+
+
+TABLES = ("metric", "source", "document", "location", "figure", "figure_revision", "figure_dispute",
+          "api_key", "idempotency_key")
+
+
+def database_fingerprint(url: str) -> dict[str, str]:
+    """Row count and an md5 of every row of every table, to prove a request changed nothing."""
+    with db.connect(url) as conn:
+        return {
+            table: conn.execute(
+                sql.SQL("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f "
+                        "FROM {} t").format(sql.Identifier(table))).fetchone()["f"]
+            for table in TABLES
+        }

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import flask_smorest
-from flask import Response, current_app
+from flask import Response, current_app, g
 from webargs.flaskparser import FlaskParser
 
 from ..db import Connection
@@ -26,9 +26,21 @@ class Blueprint(flask_smorest.Blueprint):
 
 @contextmanager
 def connection() -> Iterator[Connection]:
-    """This request's unit of work: commits when the block ends, rolls back on error."""
+    """This request's unit of work: commits when the outermost block ends, rolls back on error.
+
+    Nested blocks share the outer block's connection and transaction, so a
+    wrapper (such as the idempotency check) and the view commit together.
+    """
+    outer = g.get("tally_connection")
+    if outer is not None:
+        yield outer
+        return
     with current_app.extensions[POOL_KEY].connection() as conn:
-        yield conn
+        g.tally_connection = conn
+        try:
+            yield conn
+        finally:
+            g.pop("tally_connection")
 
 
 def json_response(body: str | bytes) -> Response:

@@ -4,12 +4,15 @@ from __future__ import annotations
 import orjson
 from flask.views import MethodView
 
-from ..errors import NotFound
+from ..auth import requires
+from ..errors import InvalidParameter, NotFound
 from ..pagination import decode_cursor, page_response
-from ..repositories import catalogue, locations
+from ..repositories import catalogue, catalogue_writes, locations
 from ..schemas.catalogue import (DocumentPageSchema, DocumentQuerySchema, DocumentSchema, LocationDetailSchema,
                                  LocationPageSchema, LocationQuerySchema, MetricListSchema, NoQuerySchema,
                                  SourcePageSchema, SourceQuerySchema, SourceSchema)
+from ..schemas.catalogue_writes import (DocumentCreateSchema, DocumentWriteSchema, LocationCreateSchema,
+                                        LocationWriteSchema, SourceCreateSchema, SourceWriteSchema)
 from . import Blueprint, connection, json_response
 from .figures import METRIC_COLLECTIONS
 
@@ -30,6 +33,16 @@ class Sources(MethodView):
                                           limit=args["limit"])
         return page_response(rows, args["limit"])
 
+    @requires("write")
+    @blp.arguments(SourceCreateSchema)
+    @blp.response(201, SourceSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body):
+        """Create a source"""
+        with connection() as conn:
+            source_id = catalogue_writes.create_source(conn, fields=body)
+            return created(catalogue.get_source(conn, source_id=source_id)["body"], f"/v1/sources/{source_id}")
+
 
 @blp.route("/sources/<source_id>")
 class SourceById(MethodView):
@@ -42,6 +55,16 @@ class SourceById(MethodView):
         if row is None:
             raise NotFound(f"No source with id {source_id!r}.")
         return json_response(row["body"])
+
+    @requires("write")
+    @blp.arguments(SourceWriteSchema)
+    @blp.response(200, SourceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, body, source_id: str):
+        """Change a source"""
+        with connection() as conn:
+            catalogue_writes.update_source(conn, source_id=source_id, changes=_some(body))
+            return json_response(catalogue.get_source(conn, source_id=source_id)["body"])
 
 
 @blp.route("/documents")
@@ -56,6 +79,17 @@ class Documents(MethodView):
                                             after=decode_cursor(args.get("cursor")), limit=args["limit"])
         return page_response(rows, args["limit"])
 
+    @requires("write")
+    @blp.arguments(DocumentCreateSchema)
+    @blp.response(201, DocumentSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body):
+        """Create a document"""
+        with connection() as conn:
+            document_id = catalogue_writes.create_document(conn, fields=body)
+            body = catalogue.get_document(conn, document_id=document_id)["body"]
+        return created(body, f"/v1/documents/{document_id}")
+
 
 @blp.route("/documents/<int:document_id>")
 class DocumentById(MethodView):
@@ -68,6 +102,16 @@ class DocumentById(MethodView):
         if row is None:
             raise NotFound(f"No document with id {document_id}.")
         return json_response(row["body"])
+
+    @requires("write")
+    @blp.arguments(DocumentWriteSchema)
+    @blp.response(200, DocumentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, body, document_id: int):
+        """Change a document"""
+        with connection() as conn:
+            catalogue_writes.update_document(conn, document_id=document_id, changes=_some(body))
+            return json_response(catalogue.get_document(conn, document_id=document_id)["body"])
 
 
 @blp.route("/locations")
@@ -82,6 +126,17 @@ class Locations(MethodView):
                                             after=decode_cursor(args.get("cursor"), str), limit=args["limit"])
         return page_response(rows, args["limit"])
 
+    @requires("write")
+    @blp.arguments(LocationCreateSchema)
+    @blp.response(201, LocationDetailSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body):
+        """Create a location"""
+        with connection() as conn:
+            location_id = catalogue_writes.create_location(conn, fields=body)
+            location = locations.get_location(conn, code=location_id)
+        return created(orjson.dumps(location), f"/v1/locations/{location_id}")
+
 
 @blp.route("/locations/<code>")
 class LocationByCode(MethodView):
@@ -94,6 +149,31 @@ class LocationByCode(MethodView):
         if location is None:
             raise NotFound(f"No location with id or p-code {code!r}.")
         return json_response(orjson.dumps(location))
+
+    @requires("write")
+    @blp.arguments(LocationWriteSchema)
+    @blp.response(200, LocationDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, body, code: str):
+        """Change a location (a new parent may not lie inside it)"""
+        with connection() as conn:
+            location_id = catalogue_writes.update_location(conn, code=code, changes=_some(body))
+            return json_response(orjson.dumps(locations.get_location(conn, code=location_id)))
+
+
+def _some(changes: dict) -> dict:
+    """A PATCH body must change something."""
+    if not changes:
+        raise InvalidParameter("_body", "Give at least one field to change.", where="json")
+    return changes
+
+
+def created(body: str | bytes, location: str):
+    """201 Created with the new resource and its URL."""
+    response = json_response(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
 
 
 _COLLECTION_OF = {metric: f"/v1/{path}" for path, metric in METRIC_COLLECTIONS.items()}

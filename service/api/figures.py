@@ -1,17 +1,26 @@
-"""Figures: every metric at /v1/figures, and one collection per headline metric."""
+"""Figures: every metric at /v1/figures, one collection per headline metric, history and disputes."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from flask import request
 from flask.views import MethodView
 
+from ..auth import requires
 from ..errors import NotFound
-from ..pagination import decode_cursor, page_response
-from ..repositories import figures
-from ..schemas.figures import AllFiguresQuerySchema, FigurePageSchema, FigureQuerySchema, FigureSchema
+from ..pagination import decode_cursor, encode_cursor, page_response
+from ..repositories import figure_writes, figures
+from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, FigurePatchSchema,
+                                     MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
+from ..schemas.figures import (AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
+                               FigurePageSchema, FigureQuerySchema, FigureSchema)
 from . import Blueprint, connection, json_response
+from .writing import actor, figure_response, idempotent, if_match_versions
 
 blp = Blueprint("figures", __name__, url_prefix="/v1", description=(
     "Figures with their provenance inline: who stated each number, where it was published, "
-    "when, for which place and period, how precise it is and whether it is disputed."))
+    "when, for which place and period, how precise it is and whether it is disputed. "
+    "Writes need an API key with scope `write`; every change is kept as a revision."))
 
 # Collections for the headline metrics: path -> metric id.
 METRIC_COLLECTIONS = {
@@ -21,15 +30,39 @@ METRIC_COLLECTIONS = {
     "civilians-injured": "civilians_injured",
     "displaced": "displaced",
 }
+_ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
+_CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
+_IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 255},
+    "description": "Makes a retry safe: the same key with the same body returns the first response and creates "
+                   "nothing; with another body it is a 422. Keys are kept for 24 hours (IDEMPOTENCY_TTL_HOURS)."}
+_IF_MATCH_PARAMETER = {
+    "in": "header", "name": "If-Match", "schema": {"type": "string", "example": '"v1"'},
+    "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale)."}
 
 
 def figure_page(filters: dict):
     """The page of figures a query asks for, as a response."""
     limit = filters.pop("limit")
     after = decode_cursor(filters.pop("cursor", None))
+    as_of = filters.pop("as_of", None)
     with connection() as conn:
-        rows = figures.list_figures(conn, filters=filters, after=after, limit=limit)
+        rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of)
     return page_response(rows, limit)
+
+
+def create_figure(fields: dict):
+    """Create a figure from a validated body; 201 with the figure, Location and ETag."""
+    reason = fields.pop("reason", None)
+    with connection() as conn:
+        created = figure_writes.create_figure(conn, fields=fields, actor=actor(), reason=reason)
+        body = figures.get_figure(conn, figure_id=created["id"])["body"]
+    return figure_response(body, created["version"], status=201, location=f"/v1/figures/{created['id']}")
+
+
+def current_figure(conn, figure_id: int, version: int):
+    """The figure as it is now, with its ETag."""
+    return figure_response(figures.get_figure(conn, figure_id=figure_id)["body"], version)
 
 
 @blp.route("/figures")
@@ -41,22 +74,112 @@ class Figures(MethodView):
         """List figures of every metric"""
         return figure_page(args)
 
+    @requires("write")
+    @blp.arguments(FigureCreateSchema)
+    @blp.response(201, FigureSchema, headers=_CREATED_HEADERS)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+    @idempotent
+    def post(self, body):
+        """Create a figure"""
+        return create_figure(body)
+
 
 @blp.route("/figures/<int:figure_id>")
 class FigureById(MethodView):
-    @blp.response(200, FigureSchema)
+    @blp.arguments(AsOfQuerySchema, location="query")
+    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, figure_id: int):
+        """Get one figure (as it stands, or as it stood at `as_of`)"""
+        with connection() as conn:
+            row = figures.get_figure(conn, figure_id=figure_id, as_of=args.get("as_of"))
+        if row is None:
+            raise NotFound(f"No figure with id {figure_id}" + (" at that time." if args.get("as_of") else "."))
+        return figure_response(row["body"], row["version"])
+
+    @requires("write")
+    @blp.arguments(FigurePatchSchema)
+    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.doc(parameters=[_IF_MATCH_PARAMETER | {"required": True}])
+    def patch(self, body, figure_id: int):
+        """Change a figure (needs If-Match and a reason)"""
+        versions = if_match_versions(required=True)
+        reason = body.pop("reason")
+        with connection() as conn:
+            row = figure_writes.update_figure(conn, figure_id=figure_id, changes=body, versions=versions,
+                                              actor=actor(), reason=reason)
+            return current_figure(conn, figure_id, row["version"])
+
+    @requires("write")
+    @blp.arguments(RetractSchema)
+    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.doc(parameters=[_IF_MATCH_PARAMETER])
+    def delete(self, body, figure_id: int):
+        """Retract a figure (it stays readable, with its history)"""
+        versions = if_match_versions(required=False)
+        with connection() as conn:
+            row = figure_writes.retract_figure(conn, figure_id=figure_id, versions=versions, actor=actor(),
+                                               reason=body["reason"])
+            return current_figure(conn, figure_id, row["version"])
+
+
+@blp.route("/figures/<int:figure_id>/disputes")
+class FigureDisputes(MethodView):
+    @requires("write")
+    @blp.arguments(DisputeCreateSchema)
+    @blp.response(201, FigureSchema, headers=_ETAG_HEADER)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+    @idempotent
+    def post(self, body, figure_id: int):
+        """Record that a figure is disputed, by whom and why"""
+        with connection() as conn:
+            row = figure_writes.add_dispute(conn, figure_id=figure_id, dispute=body, actor=actor())
+            response = current_figure(conn, figure_id, row["version"])
+        response.status_code = 201
+        return response
+
+
+@blp.route("/figures/<int:figure_id>/revisions")
+class FigureRevisions(MethodView):
+    @blp.response(200, RevisionListSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, figure_id: int):
-        """Get one figure"""
+        """List every version of a figure, oldest first"""
         with connection() as conn:
-            row = figures.get_figure(conn, figure_id=figure_id)
-        if row is None:
+            revisions = figure_writes.list_revisions(conn, figure_id=figure_id)
+        if not revisions:
             raise NotFound(f"No figure with id {figure_id}.")
-        return json_response(row["body"])
+        return {"data": revisions}
+
+
+@blp.route("/changes")
+class Changes(MethodView):
+    @blp.arguments(ChangesQuerySchema, location="query")
+    @blp.response(200, ChangePageSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    def get(self, args):
+        """Follow every create, update, dispute and retraction of figures, in commit order"""
+        after = decode_cursor(args.get("since")) or 0
+        with connection() as conn:
+            changes = figure_writes.list_changes(conn, after=after, limit=args["limit"])[:args["limit"]]
+        cursor = encode_cursor(changes[-1]["seq"] if changes else after)
+        next_url = f"{request.base_url}?{urlencode({'since': cursor, 'limit': args['limit']})}"
+        data = [change | {"figure": f"/v1/figures/{change['figure_id']}"} for change in changes]
+        return {"data": data, "cursor": cursor, "next": next_url}
 
 
 def _metric_collection(path: str, metric: str) -> None:
     """Register /v1/<path>: the figure collection of one metric."""
+    label = metric.replace("_", " ")
 
     class MetricFigures(MethodView):
         @blp.arguments(FigureQuerySchema, location="query")
@@ -65,7 +188,17 @@ def _metric_collection(path: str, metric: str) -> None:
         def get(self, args):
             return figure_page(args | {"metric": [metric]})
 
-    MetricFigures.get.__doc__ = f"List {metric.replace('_', ' ')} figures"
+        @requires("write")
+        @blp.arguments(MetricFigureCreateSchema)
+        @blp.response(201, FigureSchema, headers=_CREATED_HEADERS)
+        @blp.alt_response(409, response="CONFLICT")
+        @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+        @idempotent
+        def post(self, body):
+            return create_figure(body | {"metric": metric})
+
+    MetricFigures.get.__doc__ = f"List {label} figures"
+    MetricFigures.post.__doc__ = f"Create a {label} figure (the metric is implied)"
     blp.route(f"/{path}", endpoint=path)(MetricFigures)
 
 

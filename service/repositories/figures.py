@@ -1,5 +1,7 @@
-"""Reading figures."""
+"""Reading figures, now or as they stood at a past moment."""
 from __future__ import annotations
+
+import datetime as dt
 
 from psycopg import sql
 
@@ -10,7 +12,17 @@ from . import locations
 _PLACE_FILTERS = ("location", "origin", "destination")
 
 
-def list_figures(conn: Connection, *, filters: dict, after: int | None, limit: int) -> list[dict]:
+def _figure_rows(conn: Connection, params: dict, *, limit: int, as_of: dt.datetime | None) -> list[dict]:
+    """Run figure_rows with a where_<name> block for each param (params hold no Nones)."""
+    named = queries("figures")
+    where = sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in params) if params else sql.SQL("true")
+    figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"])
+    query = sql.SQL(named["figure_rows"]).format(figures=figures, where=where)
+    return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
+
+
+def list_figures(conn: Connection, *, filters: dict, after: int | None, limit: int,
+                 as_of: dt.datetime | None = None) -> list[dict]:
     """Figures matching filters, in id order, after the given id; limit + 1 rows at most."""
     params = {name: value for name, value in filters.items() if value is not None}
     for name in _PLACE_FILTERS:
@@ -20,12 +32,10 @@ def list_figures(conn: Connection, *, filters: dict, after: int | None, limit: i
         params["not_retracted"] = True
     if after is not None:
         params["after"] = after
-    named = queries("figures")
-    where = sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in params) if params else sql.SQL("true")
-    query = sql.SQL(named["list_figures"]).format(where=where)
-    return conn.execute(query, params | {"limit": limit + 1}).fetchall()
+    return _figure_rows(conn, params, limit=limit + 1, as_of=as_of)
 
 
-def get_figure(conn: Connection, *, figure_id: int) -> dict | None:
-    """One figure as the API serves it, or None."""
-    return conn.execute(queries("figures")["get_figure"], {"id": figure_id}).fetchone()
+def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = None) -> dict | None:
+    """One figure as the API serves it (as it stood at as_of, if given), or None."""
+    rows = _figure_rows(conn, {"id": figure_id}, limit=1, as_of=as_of)
+    return rows[0] if rows else None

@@ -11,11 +11,18 @@ def find_location_id(conn: Connection, *, code: str) -> str | None:
     return row["id"] if row else None
 
 
-def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
-    """Ids of the location named by code and every place inside it; unknown codes are an error."""
+def resolve_location_id(conn: Connection, *, code: str, field: str, where: str = "query") -> str:
+    """The id of the location named by code (id or p-code); an unknown code is a 422 naming the field."""
     location_id = find_location_id(conn, code=code)
     if location_id is None:
-        raise InvalidParameter(param, f"{code!r} is not a known location id or p-code (see /v1/locations).")
+        raise InvalidParameter(field, f"{code!r} is not a known location id or p-code (see /v1/locations).",
+                               where=where)
+    return location_id
+
+
+def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
+    """Ids of the location named by code and every place inside it; unknown codes are an error."""
+    location_id = resolve_location_id(conn, code=code, field=param)
     return conn.execute(queries("catalogue")["location_subtree"], {"id": location_id}).fetchone()["ids"]
 
 

@@ -82,7 +82,8 @@ class ProblemFieldSchema(Schema):
     """What was wrong with one field."""
 
     in_ = fields.String(data_key="in", metadata={"description": "query, json, path or headers", "example": "query"})
-    field = fields.String(metadata={"example": "limit"})
+    field = fields.String(allow_none=True, metadata={"description": "Null when the problem is the body as a whole.",
+                                                     "example": "limit"})
     messages = fields.List(fields.String(), metadata={"example": ["Must be between 1 and 500."]})
 
 
@@ -101,3 +102,40 @@ def ensure_ordered(data: dict, first: str, last: str, *, name: str) -> None:
     """Reject a partial-date range whose start comes after its end."""
     if first in data and last in data and data[first][0] > data[last][1]:
         raise ValidationError(f"{name} must not be later than {last}.", field_name=name)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Text(fields.String):
+    """A string that PostgreSQL can store as given: no NUL or control characters, valid Unicode."""
+
+    default_error_messages = {
+        "control": "Must not contain control characters (such as NUL).",
+        "unicode": "Must be valid Unicode (no unpaired surrogates).",
+        "blank": "Must not be blank.",
+    }
+
+    def __init__(self, *, max_length: int = 10_000, **kwargs):
+        super().__init__(validate=validate.Length(max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text):
+            raise self.make_error("control")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("unicode") from None
+        if not text.strip():
+            raise self.make_error("blank")
+        return text
+
+
+# The largest value a PostgreSQL bigint holds.
+BIGINT_MAX = 2**63 - 1
+
+
+def count(**kwargs) -> fields.Integer:
+    """A whole, non-negative number of people that fits the database."""
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=BIGINT_MAX), **kwargs)

@@ -1,9 +1,9 @@
 """Figures: query filters and the documented response shape."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, post_load, validates_schema
+from marshmallow import Schema, fields, post_load, validate, validates_schema
 
-from .common import PageQuerySchema, PageSchema, PartialDate, csv_list, ensure_ordered
+from .common import PageQuerySchema, PageSchema, QuerySchema, PartialDate, csv_list, ensure_ordered
 
 METRICS = ("people_trapped", "children_under_siege", "civilians_killed", "civilians_injured",
            "people_killed", "people_injured", "displaced")
@@ -15,9 +15,20 @@ SOURCE_KINDS = ("un_agency", "ngo", "monitor", "government", "military", "armed_
                 "individual", "dataset")
 
 
+_AS_OF = {"description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
+                         "rebuilt from their revisions.", "example": "2026-11-26T12:00:00Z"}
+
+
+class AsOfQuerySchema(QuerySchema):
+    """Reading one figure, now or in the past."""
+
+    as_of = fields.AwareDateTime(metadata=_AS_OF)
+
+
 class FigureQuerySchema(PageQuerySchema):
     """Filters of every figure collection. Lists take comma-separated values."""
 
+    as_of = fields.AwareDateTime(metadata=_AS_OF)
     location = fields.String(metadata={
         "description": "Location id or p-code; includes every place inside it.", "example": "SY02"})
     origin = fields.String(metadata={
@@ -135,3 +146,33 @@ class FigurePageSchema(PageSchema):
     """A page of figures."""
 
     data = fields.List(fields.Nested(FigureSchema), required=True)
+
+
+class ChangesQuerySchema(QuerySchema):
+    """Where to resume the change feed."""
+
+    since = fields.String(metadata={
+        "description": "Cursor from the previous response's `cursor`; without it the feed starts at the beginning."})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000, error="Must be between 1 and 1000."),
+                           metadata={"description": "Changes per response (default 100, at most 1000).", "example": 100})
+
+
+class ChangeSchema(Schema):
+    """One change to one figure."""
+
+    kind = fields.String(metadata={"enum": ["create", "update", "dispute", "retract"], "example": "create"})
+    figure_id = fields.Integer(metadata={"example": 4})
+    version = fields.Integer(metadata={"description": "The figure's version after the change.", "example": 1})
+    changed_by = fields.String(metadata={"example": "seed"})
+    changed_at = fields.AwareDateTime()
+    reason = fields.String(allow_none=True)
+    figure = fields.String(metadata={"description": "URL of the figure.", "example": "/v1/figures/4"})
+
+
+class ChangePageSchema(Schema):
+    """Changes in commit order, and where to resume."""
+
+    data = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True, metadata={
+        "description": "Pass as `since` next time; present even when there was nothing new."})
+    next = fields.String(required=True, metadata={"description": "The URL to poll next."})

@@ -1,0 +1,80 @@
+"""Creating and changing sources, documents and locations."""
+from __future__ import annotations
+
+from psycopg import sql
+
+from ..db import Connection, queries, savepoint
+from ..errors import InvalidParameter, NotFound
+from .locations import find_location_id, resolve_location_id
+
+# API field -> column, where they differ.
+_COLUMNS = {"publisher": "publisher_id", "parent": "parent_id"}
+
+
+def _update(conn: Connection, block: str, key, changes: dict) -> None:
+    """Run an update_* block setting exactly the given fields; NotFound if no row has that key."""
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name))
+        for name in changes)
+    query = sql.SQL(queries("catalogue_writes")[block]).format(assignments=assignments)
+    with savepoint(conn):
+        if conn.execute(query, changes | {"id": key}).fetchone() is None:
+            raise NotFound(f"No such resource: {key!r}.")
+
+
+def _insert(conn: Connection, block: str, row: dict):
+    with savepoint(conn):
+        return conn.execute(queries("catalogue_writes")[block], row).fetchone()["id"]
+
+
+def create_source(conn: Connection, *, fields: dict) -> str:
+    """Insert a source; returns its id."""
+    return _insert(conn, "insert_source", {"url": None, "description": None} | fields)
+
+
+def update_source(conn: Connection, *, source_id: str, changes: dict) -> None:
+    """Change the given fields of a source."""
+    _update(conn, "update_source", source_id, changes)
+
+
+def create_document(conn: Connection, *, fields: dict) -> int:
+    """Insert a document; returns its id."""
+    defaults = {"publisher": None, "url": None, "published_on": None, "retrieved_on": None, "language": None}
+    return _insert(conn, "insert_document", defaults | fields)
+
+
+def update_document(conn: Connection, *, document_id: int, changes: dict) -> None:
+    """Change the given fields of a document."""
+    _update(conn, "update_document", document_id, changes)
+
+
+def _parent_id(conn: Connection, code: str | None) -> str | None:
+    return None if code is None else resolve_location_id(conn, code=code, field="parent", where="json")
+
+
+def create_location(conn: Connection, *, fields: dict) -> str:
+    """Insert a location under its parent; returns its id."""
+    defaults = {"pcode": None, "name_ar": None, "aliases": [], "parent": None, "latitude": None,
+                "longitude": None, "description": None}
+    row = defaults | fields
+    row["parent"] = _parent_id(conn, row["parent"])
+    return _insert(conn, "insert_location", row)
+
+
+def update_location(conn: Connection, *, code: str, changes: dict) -> str:
+    """Change the given fields of a location; a new parent may not lie inside it. Returns its id."""
+    location_id = find_location_id(conn, code=code)
+    if location_id is None:
+        raise NotFound(f"No location with id or p-code {code!r}.")
+    if "parent" in changes:
+        changes["parent"] = _parent_id(conn, changes["parent"])
+        if changes["parent"] and _is_inside(conn, changes["parent"], location_id):
+            message = f"{changes['parent']!r} lies inside {location_id!r}: the hierarchy would loop."
+            raise InvalidParameter("parent", message, where="json")
+    _update(conn, "update_location", location_id, changes)
+    return location_id
+
+
+def _is_inside(conn: Connection, location_id: str, ancestor: str) -> bool:
+    row = conn.execute(queries("catalogue_writes")["is_inside"], {"id": location_id, "ancestor": ancestor}).fetchone()
+    return row["inside"]

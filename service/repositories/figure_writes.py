@@ -1,0 +1,105 @@
+"""Writing figures: every change is one atomic statement and leaves a revision."""
+from __future__ import annotations
+
+from psycopg import sql
+
+from ..db import Connection, ConstraintViolation, acting_as, queries, savepoint
+from ..errors import Conflict, NotFound, PreconditionFailed
+from .locations import resolve_location_id
+
+# API field -> figure column, where they differ.
+_COLUMNS = {"metric": "metric_id", "location": "location_id", "origin": "origin_id",
+            "destination": "destination_id", "source": "source_id", "document": "document_id"}
+_PLACES = ("location", "origin", "destination")
+_DEFAULTS = {"low": None, "high": None, "qualifier": "exact", "stated_words": None, "population_group": None,
+             "origin": None, "destination": None, "quote": None, "status": "reported", "status_note": None}
+
+
+class DuplicateFigure(Conflict):
+    """This statement is in Tally already (same source, metric, place, period and value)."""
+
+
+def _resolve_places(conn: Connection, fields: dict) -> dict:
+    """Location codes (id or p-code) in fields replaced by location ids; unknown codes are a 422."""
+    resolved = dict(fields)
+    for name in _PLACES:
+        if fields.get(name) is not None:
+            resolved[name] = resolve_location_id(conn, code=fields[name], field=name, where="json")
+    return resolved
+
+
+def create_figure(conn: Connection, *, fields: dict, actor: str, reason: str | None) -> dict:
+    """Insert a figure (its first revision is written with it); returns its id and version."""
+    row = _DEFAULTS | _resolve_places(conn, fields)
+    acting_as(conn, actor=actor, reason=reason)
+    named = queries("figures")
+    try:
+        with savepoint(conn):
+            return conn.execute(named["insert_figure"], row).fetchone()
+    except ConstraintViolation as error:
+        if error.constraint != "figure_statement_unique":
+            raise
+        existing = conn.execute(named["find_statement"], row).fetchone()["id"]
+        raise DuplicateFigure(existing_id=existing, existing=f"/v1/figures/{existing}") from None
+
+
+def _missing_or_stale(conn: Connection, figure_id: int) -> Exception:
+    """Why a guarded update changed no row: the figure does not exist, or its version moved on."""
+    state = conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
+    if state is None:
+        return NotFound(f"No figure with id {figure_id}.")
+    return PreconditionFailed(current_etag=f'"v{state["version"]}"')
+
+
+def update_figure(conn: Connection, *, figure_id: int, changes: dict, versions: list[int] | None,
+                  actor: str, reason: str) -> dict:
+    """Apply changes if the figure is still at one of versions (None: any); returns id and new version."""
+    values = _resolve_places(conn, changes)
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name))
+        for name in values)
+    query = sql.SQL(queries("figures")["update_figure"]).format(assignments=assignments)
+    acting_as(conn, actor=actor, reason=reason)
+    with savepoint(conn):
+        row = conn.execute(query, values | {"id": figure_id, "versions": versions}).fetchone()
+    if row is None:
+        raise _missing_or_stale(conn, figure_id)
+    return row
+
+
+def retract_figure(conn: Connection, *, figure_id: int, versions: list[int] | None, actor: str, reason: str) -> dict:
+    """Set status retracted with the reason; returns id and new version."""
+    acting_as(conn, actor=actor, reason=reason)
+    params = {"id": figure_id, "versions": versions, "reason": reason}
+    row = conn.execute(queries("figures")["retract_figure"], params).fetchone()
+    if row is not None:
+        return row
+    state = conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
+    if state is not None and state["status"] == "retracted":
+        raise Conflict(f"Figure {figure_id} is retracted already.")
+    raise _missing_or_stale(conn, figure_id)
+
+
+def add_dispute(conn: Connection, *, figure_id: int, dispute: dict, actor: str) -> dict:
+    """Record a dispute and mark the figure disputed; returns the figure's id and new version."""
+    named = queries("figures")
+    acting_as(conn, actor=actor, reason=dispute["note"], change="dispute")
+    state = conn.execute(named["figure_state"], {"id": figure_id}).fetchone()
+    if state is None:
+        raise NotFound(f"No figure with id {figure_id}.")
+    if state["status"] == "retracted":
+        raise Conflict(f"Figure {figure_id} is retracted; a retracted figure cannot be disputed.")
+    params = {"document": None, "quote": None} | dispute | {"id": figure_id}
+    with savepoint(conn):
+        conn.execute(named["insert_dispute"], params)
+    return conn.execute(named["mark_disputed"], {"id": figure_id}).fetchone()
+
+
+def list_revisions(conn: Connection, *, figure_id: int) -> list[dict]:
+    """Every version of a figure, oldest first (empty if there is no such figure)."""
+    return conn.execute(queries("figures")["list_revisions"], {"id": figure_id}).fetchall()
+
+
+def list_changes(conn: Connection, *, after: int, limit: int) -> list[dict]:
+    """Changes to figures after the given feed position, in commit order; limit + 1 rows at most."""
+    return conn.execute(queries("figures")["list_changes"], {"after": after, "limit": limit + 1}).fetchall()

@@ -1,0 +1,36 @@
+-- Creating and changing sources, documents and locations. The update_* blocks
+-- are completed with the SET list of the fields a PATCH gives ({assignments}).
+
+-- name: insert_source
+INSERT INTO source (id, name, kind, url, description)
+VALUES (%(id)s, %(name)s, %(kind)s, %(url)s, %(description)s)
+RETURNING id
+
+-- name: update_source
+UPDATE source SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING id
+
+-- name: insert_document
+INSERT INTO document (title, publisher_id, url, published_on, retrieved_on, language)
+VALUES (%(title)s, %(publisher)s, %(url)s, %(published_on)s, %(retrieved_on)s, %(language)s)
+RETURNING id
+
+-- name: update_document
+UPDATE document SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING id
+
+-- name: insert_location
+INSERT INTO location (id, pcode, name, name_ar, aliases, kind, parent_id, latitude, longitude, description)
+VALUES (%(id)s, %(pcode)s, %(name)s, %(name_ar)s, %(aliases)s, %(kind)s, %(parent)s,
+        %(latitude)s, %(longitude)s, %(description)s)
+RETURNING id
+
+-- name: update_location
+UPDATE location SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING id
+
+-- name: is_inside
+-- True when location %(id)s is %(ancestor)s or lies inside it.
+WITH RECURSIVE up AS (
+    SELECT id, parent_id FROM location WHERE id = %(id)s
+    UNION
+    SELECT l.id, l.parent_id FROM location l JOIN up ON l.id = up.parent_id
+)
+SELECT EXISTS (SELECT 1 FROM up WHERE id = %(ancestor)s) AS inside
