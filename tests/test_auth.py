@@ -1,0 +1,118 @@
+"""Who may write: every write operation in the OpenAPI document refuses the wrong credentials."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from service.app import create_app
+from service.cli import OPENAPI_FILE
+from service.config import Settings
+
+from .conftest import database_fingerprint
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# Values for path parameters: ids that exist in the seed data.
+PATH_VALUES = {"{figure_id}": "4", "{source_id}": "sohr", "{document_id}": "1", "{code}": "SY02"}
+
+
+def write_operations() -> list[tuple[str, str]]:
+    """(method, url) of every write operation the OpenAPI document lists."""
+    spec = json.loads(OPENAPI_FILE.read_text("utf-8"))
+    operations = []
+    for path, item in spec["paths"].items():
+        for method in WRITE_METHODS:
+            if method in item:
+                url = path
+                for placeholder, value in PATH_VALUES.items():
+                    url = url.replace(placeholder, value)
+                operations.append((method, url))
+    return operations
+
+
+def test_the_document_lists_the_write_operations():
+    assert ("post", "/v1/figures") in write_operations()
+    assert ("patch", "/v1/figures/4") in write_operations()
+    assert ("delete", "/v1/figures/4") in write_operations()
+    assert len(write_operations()) >= 14
+
+
+@pytest.mark.parametrize(("method", "url"), write_operations())
+def test_every_write_rejects_missing_read_only_and_revoked_keys(write_client, keys, fresh_url, method, url):
+    before = database_fingerprint(fresh_url)
+    send = getattr(write_client, method)
+    anonymous = send(url, json={})
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="tally"'
+    assert anonymous.mimetype == "application/problem+json"
+    malformed = send(url, json={}, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert malformed.status_code == 401
+    read_only = send(url, json={}, headers=keys["read"])
+    assert read_only.status_code == 403
+    assert read_only.get_json()["detail"] == "This operation needs a key with scope 'write'; this key has 'read'."
+    revoked = send(url, json={}, headers=keys["revoked"])
+    assert revoked.status_code == 401
+    assert revoked.headers["WWW-Authenticate"] == 'Bearer realm="tally", error="invalid_token"'
+    unknown = send(url, json={}, headers={"Authorization": "Bearer tally_" + "x" * 43})
+    assert unknown.status_code == 401
+    assert database_fingerprint(fresh_url) == before
+
+
+@pytest.mark.parametrize(("method", "url"), write_operations())
+def test_a_write_key_gets_past_authentication(write_client, keys, method, url):
+    """With the right key the request reaches validation (an empty body is a 422, not a 401/403)."""
+    response = getattr(write_client, method)(url, json={}, headers=keys["write"])
+    assert response.status_code == 422
+
+
+def test_admin_keys_can_write(write_client, keys):
+    assert write_client.post("/v1/sources", json={"id": "ocha", "name": "OCHA", "kind": "un_agency"},
+                             headers=keys["admin"]).status_code == 201
+
+
+def test_reads_can_require_a_read_key(fresh_url, keys):
+    app = create_app(Settings(database_url=fresh_url, require_read_key=True), database_url=fresh_url)
+    try:
+        client = app.test_client()
+        assert client.get("/v1/figures").status_code == 401
+        assert client.get("/v1/figures", headers=keys["revoked"]).status_code == 401
+        assert client.get("/v1/figures", headers=keys["read"]).status_code == 200
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/openapi.json").status_code == 200
+    finally:
+        app.extensions["tally.pool"].close()
+
+
+def _tally(*args: str, url: str) -> subprocess.CompletedProcess:
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    return subprocess.run([tally, *args], env=os.environ | {"DATABASE_URL": url}, capture_output=True, text=True)
+
+
+def test_key_commands_create_list_and_revoke(fresh_url, write_client):
+    created = _tally("keys", "create", "field office", "--scope", "write", url=fresh_url)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("tally_") and len(token) > 40
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"id": "new-monitor", "name": "New monitor", "kind": "monitor"}
+    assert write_client.post("/v1/sources", json=body, headers=headers).status_code == 201
+    listing = _tally("keys", "list", url=fresh_url).stdout
+    line = next(l for l in listing.splitlines() if "field office" in l)
+    key_id, name, scope, prefix = line.split("\t")[:4]
+    assert (name, scope, prefix) == ("field office", "write", token[:10] + "…")
+    assert token not in listing
+    assert _tally("keys", "revoke", key_id, url=fresh_url).stdout == f"revoked key {key_id} 'field office'\n"
+    assert write_client.post("/v1/sources", json=body | {"id": "other"}, headers=headers).status_code == 401
+    assert _tally("keys", "revoke", "9999", url=fresh_url).returncode == 1
+
+
+def test_the_database_keeps_only_a_hash_of_each_key(fresh_url, keys):
+    from service import db
+
+    token = keys["write"]["Authorization"].removeprefix("Bearer ")
+    with db.connect(fresh_url) as conn:
+        stored = conn.execute("SELECT string_agg(encode(token_hash, 'hex') || token_prefix || name, ' ') AS s FROM api_key").fetchone()["s"]
+    assert token not in stored and token[10:30] not in stored
