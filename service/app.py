@@ -9,7 +9,7 @@ from flask_smorest.spec import prepare_response
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import db
-from .api import API_KEY, POOL_KEY, catalogue, figures, health
+from .api import API_KEY, POOL_KEY, caching, catalogue, figures, health
 from .auth import current_key
 from .config import Settings
 from .errors import PROBLEM_JSON, UnsupportedMediaType, http_problem, register_error_handlers
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))
     register_error_handlers(app)
     app.before_request(check_request)
+    app.before_request(caching.check_cache)
+    app.after_request(caching.add_validators)
 
     pool = db.create_pool(settings, database_url or settings.database_url or "")
     app.extensions[POOL_KEY] = pool

@@ -15,7 +15,8 @@ from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, Fi
 from ..schemas.figures import (AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
                                FigurePageSchema, FigureQuerySchema, FigureSchema)
 from . import Blueprint, connection, json_response
-from .writing import actor, figure_response, idempotent, if_match_versions
+from .caching import etag_matches
+from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
 
 blp = Blueprint("figures", __name__, url_prefix="/v1", description=(
     "Figures with their provenance inline: who stated each number, where it was published, "
@@ -93,6 +94,9 @@ class FigureById(MethodView):
     def get(self, args, figure_id: int):
         """Get one figure (as it stands, or as it stood at `as_of`)"""
         with connection() as conn:
+            current = figure_writes.figure_state(conn, figure_id=figure_id)
+            if current and not args.get("as_of") and etag_matches(request.headers.get("If-None-Match"), etag(current["version"])):
+                return not_modified(current["version"])
             row = figures.get_figure(conn, figure_id=figure_id, as_of=args.get("as_of"))
         if row is None:
             raise NotFound(f"No figure with id {figure_id}" + (" at that time." if args.get("as_of") else "."))

@@ -45,7 +45,7 @@ def create_figure(conn: Connection, *, fields: dict, actor: str, reason: str | N
 
 def _missing_or_stale(conn: Connection, figure_id: int) -> Exception:
     """Why a guarded update changed no row: the figure does not exist, or its version moved on."""
-    state = conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
+    state = figure_state(conn, figure_id=figure_id)
     if state is None:
         return NotFound(f"No figure with id {figure_id}.")
     return PreconditionFailed(current_etag=f'"v{state["version"]}"')
@@ -74,7 +74,7 @@ def retract_figure(conn: Connection, *, figure_id: int, versions: list[int] | No
     row = conn.execute(queries("figures")["retract_figure"], params).fetchone()
     if row is not None:
         return row
-    state = conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
+    state = figure_state(conn, figure_id=figure_id)
     if state is not None and state["status"] == "retracted":
         raise Conflict(f"Figure {figure_id} is retracted already.")
     raise _missing_or_stale(conn, figure_id)
@@ -84,7 +84,7 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict, actor: str) 
     """Record a dispute and mark the figure disputed; returns the figure's id and new version."""
     named = queries("figures")
     acting_as(conn, actor=actor, reason=dispute["note"], change="dispute")
-    state = conn.execute(named["figure_state"], {"id": figure_id}).fetchone()
+    state = figure_state(conn, figure_id=figure_id)
     if state is None:
         raise NotFound(f"No figure with id {figure_id}.")
     if state["status"] == "retracted":
@@ -93,6 +93,11 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict, actor: str) 
     with savepoint(conn):
         conn.execute(named["insert_dispute"], params)
     return conn.execute(named["mark_disputed"], {"id": figure_id}).fetchone()
+
+
+def figure_state(conn: Connection, *, figure_id: int) -> dict | None:
+    """A figure's id, version and status, or None."""
+    return conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
 
 
 def list_revisions(conn: Connection, *, figure_id: int) -> list[dict]:

@@ -1,0 +1,73 @@
+"""HTTP caching for pollers: ETag and Last-Modified on every read, 304 before any work.
+
+Collections derive their validators from one data-version row that every
+write moves on (migration 0005), so answering If-None-Match costs a single
+primary-key lookup, never a rebuilt body. A figure's own ETag is its version
+(the one If-Match uses), set by its view.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
+
+from flask import Response, current_app, g, request
+
+from ..db import queries
+from . import connection
+
+# Endpoints whose view sets its own ETag.
+SELF_VALIDATED = {"figures.FigureById"}
+
+
+def _cacheable() -> bool:
+    return (request.method in ("GET", "HEAD") and request.path.startswith("/v1/")
+            and request.endpoint is not None and request.endpoint not in SELF_VALIDATED)
+
+
+def _cache_control() -> str:
+    """Revalidate every time; keep keyed reads out of shared caches."""
+    return "private, no-cache" if current_app.config["TALLY_SETTINGS"].require_read_key else "no-cache"
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match comparison (weak, as RFC 9110 asks for GET)."""
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
+def _not_modified_since(changed_at) -> bool:
+    header = request.headers.get("If-Modified-Since")
+    if header is None or "If-None-Match" in request.headers:
+        return False
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
+    return since.tzinfo is not None and changed_at.replace(microsecond=0) <= since
+
+
+def check_cache() -> Response | None:
+    """Before a read: answer 304 if the client's copy is current, else note the validators."""
+    if not _cacheable():
+        return None
+    with connection() as conn:
+        state = conn.execute(queries("caching")["data_version"]).fetchone()
+    digest = hashlib.sha256(request.full_path.encode() + request.headers.get("Accept", "").encode()).hexdigest()[:16]
+    g.validators = (f'W/"{state["version"]}-{digest}"', state["changed_at"])
+    if etag_matches(request.headers.get("If-None-Match"), g.validators[0]) or _not_modified_since(state["changed_at"]):
+        return add_validators(Response(status=304))
+    return None
+
+
+def add_validators(response: Response) -> Response:
+    """After a read: send the validators noted before it."""
+    validators = g.get("validators")
+    if validators and response.status_code in (200, 304):
+        response.headers["ETag"] = validators[0]
+        response.headers["Last-Modified"] = format_datetime(validators[1].astimezone(dt.timezone.utc), usegmt=True)
+        response.headers["Cache-Control"] = _cache_control()
+        response.headers["Vary"] = "Accept, Authorization"
+    return response

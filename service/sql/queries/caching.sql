@@ -1,0 +1,2 @@
+-- name: data_version
+SELECT version, changed_at FROM data_version

@@ -1,0 +1,67 @@
+"""ETag, Last-Modified and 304s for pollers."""
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime, parsedate_to_datetime
+
+import pytest
+
+from service.repositories import figures
+
+
+def test_collections_send_validators(client):
+    response = client.get("/v1/civilians-killed")
+    assert response.headers["ETag"].startswith('W/"')
+    assert parsedate_to_datetime(response.headers["Last-Modified"]).tzinfo is not None
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Vary"] == "Accept, Authorization"
+
+
+@pytest.mark.parametrize("path", ["/v1/figures?limit=3", "/v1/sources", "/v1/locations/SY02", "/v1/metrics", "/v1/changes"])
+def test_if_none_match_gets_a_304_without_a_body(client, path):
+    etag = client.get(path).headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b"" and again.headers["ETag"] == etag
+
+
+def test_a_304_does_not_build_the_page(client, monkeypatch):
+    etag = client.get("/v1/figures").headers["ETag"]
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the page was built for a 304")
+
+    monkeypatch.setattr(figures, "list_figures", must_not_run)
+    assert client.get("/v1/figures", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_each_query_has_its_own_etag(client):
+    assert client.get("/v1/figures?limit=2").headers["ETag"] != client.get("/v1/figures?limit=3").headers["ETag"]
+
+
+def test_a_write_changes_every_collection_etag(write_client, keys):
+    etag = write_client.get("/v1/sources").headers["ETag"]
+    write_client.patch("/v1/locations/anjara", json={"name_ar": "عنجارة"}, headers=keys["write"])
+    response = write_client.get("/v1/sources", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+
+
+def test_if_modified_since(write_client, keys):
+    last_modified = write_client.get("/v1/figures").headers["Last-Modified"]
+    assert write_client.get("/v1/figures", headers={"If-Modified-Since": last_modified}).status_code == 304
+    earlier = format_datetime(parsedate_to_datetime(last_modified) - dt.timedelta(seconds=1), usegmt=True)
+    assert write_client.get("/v1/figures", headers={"If-Modified-Since": earlier}).status_code == 200
+    assert write_client.get("/v1/figures", headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_if_none_match_wins_over_if_modified_since(client):
+    last_modified = client.get("/v1/figures").headers["Last-Modified"]
+    response = client.get("/v1/figures", headers={"If-None-Match": 'W/"0-stale"', "If-Modified-Since": last_modified})
+    assert response.status_code == 200
+
+
+def test_a_figure_is_validated_by_its_version(write_client, keys):
+    assert write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'}).status_code == 304
+    write_client.patch("/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'})
+    changed = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'})
+    assert (changed.status_code, changed.headers["ETag"]) == (200, '"v2"')
