@@ -1,0 +1,116 @@
+"""Answers, not just rows: competing claims side by side, honest totals and coverage."""
+from __future__ import annotations
+
+import orjson
+from flask import Response
+from flask.views import MethodView
+
+from .. import totals as rules
+from ..pagination import decode_cursor, page_response
+from ..repositories import analysis
+from ..schemas.analysis import (ClaimPageSchema, ClaimsQuerySchema, CoveragePageSchema, CoverageQuerySchema,
+                                FigureTotalsQuerySchema, TotalsQuerySchema, TotalsSchema)
+from . import Blueprint, connection, json_response
+from .figures import METRIC_COLLECTIONS
+
+TOTALS_DESCRIPTION = f"""
+Figures of different sources are never added together: every source has its own total, side
+by side. Disputed and retracted figures are left out unless included. Events add up. Period
+totals add up unless their periods overlap and their places are the same or nested; then the
+one for the containing place stands, else the latest stated. Stocks never add up over time: the
+latest per place stands, and a stock inside another stock's place is not added. Stocks and
+counts are separate totals (`basis`). Every total lists the figures it adds and those it leaves
+out, with the reason and the figure that stands instead. A request reads at most
+{analysis.MAX_TOTALS_FIGURES:,} figures (422 beyond: narrow it with location, source, from or to).
+"""
+
+blp = Blueprint("analysis", __name__, url_prefix="/v1", description=(
+    "Answers built from many figures: the claims several sources make about one quantity, side by side "
+    "with their range; per-source totals that never count anyone twice; and what data exists where."))
+
+
+@blp.route("/claims")
+class Claims(MethodView):
+    @blp.arguments(ClaimsQuerySchema, location="query")
+    @blp.response(200, ClaimPageSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        """List claims: figures of several sources about one quantity, with their range
+
+        Figures state the same quantity when metric, location, origin and destination are the same,
+        the population groups match (unless `match_population_group=false`) and their reference
+        periods overlap, directly or through a chain of overlapping figures. Each claim carries every
+        figure with its provenance, the range across them with the figure and reason behind each
+        bound, each source's latest statement and whether any figure is disputed. Claims are ordered
+        by their smallest figure id and cursor-paged (at most 500 per page).
+        """
+        limit, after = args.pop("limit"), decode_cursor(args.pop("cursor", None))
+        with connection() as conn:
+            rows = analysis.list_claims(conn, filters=args, after=after, limit=limit)
+        return page_response(rows, limit)
+
+
+@blp.route("/coverage")
+class Coverage(MethodView):
+    @blp.arguments(CoverageQuerySchema, location="query")
+    @blp.response(200, CoveragePageSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        """List what data exists per metric, place and source
+
+        One row per metric, place (as the figures state it) and source: how many figures, by status
+        and count kind, how many state a zero, the earliest period start, the latest period end and
+        the latest stated-on date. No row means no data, which is not the same as a stated zero.
+        """
+        limit, after = args.pop("limit"), decode_cursor(args.pop("cursor", None), str)
+        with connection() as conn:
+            rows = analysis.list_coverage(conn, filters=args, after=after, limit=limit)
+        return page_response(rows, limit)
+
+
+def totals_response(metric: str, args: dict) -> Response:
+    """The per-source totals of metric that args ask for."""
+    options = {"by": args["by"], "level": rules.LEVELS.get(args["level"]),
+               "include_disputed": args["include_disputed"], "include_retracted": args["include_retracted"]}
+    with connection() as conn:
+        candidates = analysis.totals_candidates(conn, metric=metric, filters=args)
+        totals = [t.as_dict() for t in rules.compute_totals(candidates, **options)]
+        analysis.attach_refs(conn, totals)
+    body = {"metric": metric, "group_by": args["group_by"], "level": args["level"],
+            "include_disputed": args["include_disputed"], "include_retracted": args["include_retracted"],
+            "totals": totals}
+    return json_response(orjson.dumps(body))
+
+
+@blp.route("/figures/totals")
+class FigureTotals(MethodView):
+    @blp.arguments(FigureTotalsQuerySchema, location="query")
+    @blp.response(200, TotalsSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        return totals_response(args.pop("metric"), args)
+
+    get.__doc__ = "Total one metric per source, without counting anyone twice\n" + TOTALS_DESCRIPTION
+
+
+def _collection_totals(path: str, metric: str) -> None:
+    """Register /v1/<path>/totals: the per-source totals of one metric."""
+
+    class MetricTotals(MethodView):
+        @blp.arguments(TotalsQuerySchema, location="query")
+        @blp.response(200, TotalsSchema)
+        @blp.alt_response(400, response="BAD_REQUEST")
+        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+        def get(self, args):
+            return totals_response(metric, args)
+
+    MetricTotals.get.__doc__ = (f"Total {metric.replace('_', ' ')} per source, without counting anyone twice\n"
+                                + TOTALS_DESCRIPTION)
+    blp.route(f"/{path}/totals", endpoint=f"{path}-totals")(MetricTotals)
+
+
+for _path, _metric in METRIC_COLLECTIONS.items():
+    _collection_totals(_path, _metric)

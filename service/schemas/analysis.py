@@ -1,0 +1,279 @@
+"""Claims, totals and coverage: query arguments and the documented response shapes."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from ..totals import LEVELS, REASONS
+from .common import PageQuerySchema, PageSchema, PartialDate, QuerySchema, csv_list, ensure_ordered, one_of
+from .figures import METRICS, QUALIFIERS, STATUSES, FigureSchema, LocationRefSchema, SourceRefSchema
+
+GROUP_BY = ("source", "month", "year", "location_level")
+BASES = ("count", "stock")
+
+
+def _place(description: str, example: str) -> fields.String:
+    return fields.String(metadata={"description": description, "example": example})
+
+
+class _PlaceAndPeriodFilters(QuerySchema):
+    """Where and when: place filters include every place inside, periods are partial dates."""
+
+    location = _place("Location id or p-code; includes every place inside it.", "SY02")
+    origin = _place("Displacement origin (id or p-code), including places inside it.", "eastern-aleppo")
+    destination = _place("Displacement destination (id or p-code), including places inside it.", "western-aleppo")
+    from_ = PartialDate(data_key="from", metadata={
+        "description": "Reference period overlaps or ends after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        "example": "2016-11"})
+    to = PartialDate(metadata={
+        "description": "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        "example": "2016-11"})
+
+    @validates_schema
+    def _period_in_order(self, data: dict, **kwargs) -> None:
+        ensure_ordered(data, "from_", "to", name="from")
+
+    @post_load
+    def _period_bounds(self, data: dict, **kwargs) -> dict:
+        """Partial dates become the day that bounds the filter."""
+        for name, bound in (("from_", 0), ("to", 1)):
+            if name in data:
+                data[name] = data[name][bound]
+        return data
+
+
+class ClaimsQuerySchema(PageQuerySchema, _PlaceAndPeriodFilters):
+    """Filters of /v1/claims. A claim is kept or dropped whole: filters on source and period
+    choose claims, they never remove figures from a claim."""
+
+    metric = csv_list(METRICS, description="Metric ids, comma-separated; all metrics without it.",
+                      example=["children_under_siege"])
+    source = csv_list(description="Only claims in which one of these sources (ids, comma-separated) states a figure.",
+                      example=["unicef"])
+    status = csv_list(STATUSES, description=(
+        "Statuses of the figures to group, comma-separated. Without it, every status but `retracted`."),
+        example=["reported", "disputed"])
+    min_sources = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Must be 1 or more."), metadata={
+        "description": "Only claims stated by at least this many sources (2: competing claims only).", "example": 2})
+    match_population_group = fields.Boolean(load_default=True, metadata={
+        "description": "Whether figures must name the same population group (case and spaces aside) to state the "
+                       "same quantity. false groups e.g. 'civilians' with 'residents'.",
+        "example": True})
+
+
+class TotalsQuerySchema(_PlaceAndPeriodFilters):
+    """Arguments of a metric's totals."""
+
+    source = csv_list(description="Source ids, comma-separated.", example=["sohr"])
+    group_by = csv_list(GROUP_BY, description=(
+        "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
+        "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
+        "that contains each figure's place."), example=["source", "month"])
+    level = fields.String(validate=one_of(tuple(LEVELS)), metadata={
+        "description": "With group_by=location_level: the administrative level to group by (default admin1).",
+        "example": "admin1"})
+    include_disputed = fields.Boolean(load_default=False, metadata={
+        "description": "Add disputed figures too (left out by default).", "example": False})
+    include_retracted = fields.Boolean(load_default=False, metadata={
+        "description": "Add retracted figures too (left out by default).", "example": False})
+
+    @validates_schema
+    def _buckets_make_sense(self, data: dict, **kwargs) -> None:
+        group_by = set(data.get("group_by") or ())
+        if {"month", "year"} <= group_by:
+            raise ValidationError("Use month or year, not both.", field_name="group_by")
+        if "level" in data and "location_level" not in group_by:
+            raise ValidationError("Only used with group_by=location_level.", field_name="level")
+
+    @post_load
+    def _buckets(self, data: dict, **kwargs) -> dict:
+        """group_by as the period bucket (by) and the administrative level number (level)."""
+        group_by = data.get("group_by") or []
+        data["group_by"] = ["source", *(g for g in GROUP_BY[1:] if g in group_by)]
+        data["by"] = next((g for g in ("month", "year") if g in group_by), None)
+        data["level"] = data.get("level", "admin1") if "location_level" in group_by else None
+        return data
+
+
+class FigureTotalsQuerySchema(TotalsQuerySchema):
+    """Arguments of /v1/figures/totals, which needs the metric to total."""
+
+    metric = fields.String(required=True, validate=one_of(METRICS), metadata={
+        "description": "The metric to total (one; different metrics never add up).", "example": "civilians_killed"})
+
+
+class CoverageQuerySchema(PageQuerySchema):
+    """Filters of /v1/coverage."""
+
+    metric = csv_list(METRICS, description="Metric ids, comma-separated.", example=["civilians_killed"])
+    location = _place("Location id or p-code; includes every place inside it.", "SY02")
+    source = csv_list(description="Source ids, comma-separated.", example=["sohr", "lcc"])
+    status = csv_list(STATUSES, description=(
+        "Statuses to count, comma-separated. Without it, every status but `retracted`."), example=["reported"])
+
+
+class ClaimBoundSchema(Schema):
+    """One end of a claim's range and the figure that sets it."""
+
+    value = fields.Integer(metadata={"description": "The bound.", "example": 500000})
+    figure_id = fields.Integer(metadata={"description": "The figure that sets it (the first by id on a tie).",
+                                         "example": 5})
+    source = fields.String(metadata={"description": "That figure's source id.", "example": "unicef"})
+    basis = fields.String(metadata={
+        "enum": ["low", "high", "value"], "example": "value",
+        "description": "low/high: the figure's stated bound; value: its value, as it states no bound on this side."})
+    figure_ids = fields.List(fields.Integer(), metadata={"description": "Every figure at this bound.",
+                                                         "example": [5, 6]})
+    open = fields.Boolean(metadata={
+        "description": "A figure of the claim leaves this side open ('more than 250' has no top), so the true "
+                       "range may reach beyond the bound.", "example": False})
+    explanation = fields.String(metadata={
+        "description": "Which figure and source give the bound, and why.",
+        "example": "lowest: unicef 'nearly 500,000' (value; no lower bound stated); also un '500,000' "
+                   "(value; no lower bound stated)"})
+
+
+class ClaimRangeSchema(Schema):
+    """The range across a claim's figures: lowest low and highest high (a figure's value stands in for a
+    bound it does not state)."""
+
+    low = fields.Nested(ClaimBoundSchema)
+    high = fields.Nested(ClaimBoundSchema)
+
+
+class LatestStatementSchema(Schema):
+    """A source's most recent figure in a claim (by stated-on date, then id)."""
+
+    source = fields.Nested(SourceRefSchema)
+    figure_id = fields.Integer(metadata={"example": 5})
+    value = fields.Integer(metadata={"example": 500000})
+    low = fields.Integer(allow_none=True, metadata={"example": None})
+    high = fields.Integer(allow_none=True, metadata={"example": None})
+    qualifier = fields.String(metadata={"enum": list(QUALIFIERS), "example": "approximately"})
+    stated_words = fields.String(allow_none=True, metadata={"example": "nearly 500,000"})
+    stated_on = fields.Date(metadata={"example": "2016-11-27"})
+    status = fields.String(metadata={"enum": list(STATUSES), "example": "reported"})
+
+
+class ClaimSchema(Schema):
+    """Figures that state the same quantity: same metric, place, flow, population group and overlapping
+    (chained) reference periods, side by side."""
+
+    id = fields.Integer(metadata={"description": "The smallest figure id in the claim; cursor key.", "example": 5})
+    metric = fields.String(metadata={"enum": list(METRICS), "example": "children_under_siege"})
+    location = fields.Nested(LocationRefSchema)
+    origin = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from."})
+    destination = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where they went."})
+    population_groups = fields.List(fields.String(), metadata={
+        "description": "The population groups as the figures state them.", "example": ["children"]})
+    period_start = fields.Date(metadata={"description": "First day any figure covers.", "example": "2016-11-27"})
+    period_end = fields.Date(metadata={"description": "Last day any figure covers.", "example": "2016-11-27"})
+    figure_count = fields.Integer(metadata={"example": 2})
+    sources = fields.List(fields.String(), metadata={"description": "Source ids, sorted.", "example": ["un", "unicef"]})
+    disputed = fields.Boolean(metadata={"description": "Whether any figure of the claim is disputed.", "example": False})
+    range = fields.Nested(ClaimRangeSchema)
+    latest_by_source = fields.List(fields.Nested(LatestStatementSchema), metadata={
+        "description": "Each source's most recent statement, most recent first."})
+    figures = fields.List(fields.Nested(FigureSchema), metadata={
+        "description": "Every figure of the claim with its provenance, by id."})
+
+
+class ClaimPageSchema(PageSchema):
+    """A page of claims."""
+
+    data = fields.List(fields.Nested(ClaimSchema), required=True)
+
+
+class LeftOutSchema(Schema):
+    """A figure a total did not add, and why."""
+
+    figure_id = fields.Integer(metadata={"example": 9})
+    reason = fields.String(metadata={
+        "enum": list(REASONS), "example": "overlap",
+        "description": "disputed / retracted: status; spans_buckets: its period crosses a month or year boundary; "
+                       "stock: a later stock of the same place stands; overlap: a figure for the same place and an "
+                       "overlapping period stands; containing_place: a figure whose place contains this one's, or "
+                       "lies inside it, stands."})
+    kept_figure_id = fields.Integer(allow_none=True, metadata={
+        "description": "The figure that stands instead (overlap, stock, containing_place).", "example": 12})
+    detail = fields.String(metadata={
+        "example": "Its period overlaps that of figure 12 for the same place; figure 12 was stated later "
+                   "(2016-11-28) and stands."})
+
+
+class TotalSchema(Schema):
+    """One source's total in one bucket."""
+
+    source = fields.Nested(SourceRefSchema)
+    period = fields.String(allow_none=True, metadata={
+        "description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": "2016-11"})
+    location = fields.Nested(LocationRefSchema, allow_none=True, metadata={
+        "description": "With group_by=location_level: the administrative unit, else null."})
+    basis = fields.String(metadata={
+        "enum": list(BASES), "example": "count",
+        "description": "count: events and period totals added up; stock: the latest stock per place."})
+    sum = fields.Integer(allow_none=True, metadata={
+        "description": "The total; null when no figure could be added (no data, which is not zero).", "example": 265})
+    figure_ids = fields.List(fields.Integer(), metadata={"description": "The figures added.", "example": [4, 7]})
+    qualifiers = fields.List(fields.String(metadata={"enum": list(QUALIFIERS)}), metadata={
+        "description": "Qualifiers of the figures added: a sum of approximate figures is approximate.",
+        "example": ["exact", "more_than"]})
+    period_start = fields.Date(allow_none=True, metadata={"description": "Earliest day the figures added cover.",
+                                                          "example": "2016-11-15"})
+    period_end = fields.Date(allow_none=True, metadata={"description": "Latest day the figures added cover.",
+                                                        "example": "2016-11-27"})
+    left_out = fields.List(fields.Nested(LeftOutSchema), metadata={"description": "Figures not added, by id."})
+
+
+class TotalsSchema(Schema):
+    """Per-source totals of one metric. Figures of different sources are never added together."""
+
+    metric = fields.String(metadata={"enum": list(METRICS), "example": "civilians_killed"})
+    group_by = fields.List(fields.String(metadata={"enum": list(GROUP_BY)}), metadata={"example": ["source"]})
+    level = fields.String(allow_none=True, metadata={"enum": [*LEVELS, None], "example": None})
+    include_disputed = fields.Boolean(metadata={"example": False})
+    include_retracted = fields.Boolean(metadata={"example": False})
+    totals = fields.List(fields.Nested(TotalSchema), metadata={
+        "description": "Sorted by period, location, source id and basis."})
+
+
+class StatusCountsSchema(Schema):
+    """Figures per status."""
+
+    reported = fields.Integer(metadata={"example": 1})
+    verified = fields.Integer(metadata={"example": 0})
+    disputed = fields.Integer(metadata={"example": 0})
+    retracted = fields.Integer(metadata={"example": 0})
+
+
+class CountKindCountsSchema(Schema):
+    """Figures per count kind."""
+
+    event = fields.Integer(metadata={"example": 0})
+    period_total = fields.Integer(metadata={"example": 1})
+    stock = fields.Integer(metadata={"example": 0})
+
+
+class CoverageSchema(Schema):
+    """What exists for one metric, place (as stated) and source."""
+
+    metric = fields.String(metadata={"enum": list(METRICS), "example": "civilians_killed"})
+    location = fields.Nested(LocationRefSchema)
+    source = fields.Nested(SourceRefSchema)
+    figures = fields.Integer(metadata={"description": "Figures counted (at least 1: no row means no data).",
+                                       "example": 1})
+    by_status = fields.Nested(StatusCountsSchema)
+    by_count_kind = fields.Nested(CountKindCountsSchema)
+    zero_values = fields.Integer(metadata={"description": "Figures whose value is 0 (a stated zero, not missing data).",
+                                           "example": 0})
+    period_start = fields.Date(metadata={"description": "Earliest first day of a reference period.",
+                                         "example": "2016-11-15"})
+    period_end = fields.Date(metadata={"description": "Latest last day of a reference period.",
+                                       "example": "2016-11-27"})
+    latest_stated_on = fields.Date(metadata={"description": "When the source last stated a figure here.",
+                                             "example": "2016-11-27"})
+
+
+class CoveragePageSchema(PageSchema):
+    """A page of coverage rows, by metric, location id and source id."""
+
+    data = fields.List(fields.Nested(CoverageSchema), required=True)

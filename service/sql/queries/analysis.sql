@@ -1,0 +1,244 @@
+-- Answers built from many figures: competing claims, the candidates of a
+-- total, and coverage. A null parameter means "no filter".
+
+-- name: list_claims
+-- Figures state the same quantity when metric, place (location, origin and
+-- destination) and, unless told otherwise, population group agree and their
+-- reference periods overlap. Overlap is chained: A-B and B-C make one claim
+-- even when A and C do not meet (gaps and islands over the sorted periods).
+-- A claim is identified by the smallest figure id in it. Its figures, as the
+-- API serves them, come from figures.sql's figure_rows (see where_figure_ids).
+WITH candidate AS (
+    SELECT f.id, f.metric_id, f.location_id, f.origin_id, f.destination_id, f.population_group,
+           CASE WHEN %(match_population_group)s THEN lower(btrim(coalesce(f.population_group, '')))
+                ELSE '' END AS population_key,
+           f.period_start, f.period_end, f.source_id, f.status
+    FROM figure f
+    WHERE (%(metric)s::text[] IS NULL OR f.metric_id = ANY(%(metric)s))
+      AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
+      AND (%(origin)s::text[] IS NULL OR f.origin_id = ANY(%(origin)s))
+      AND (%(destination)s::text[] IS NULL OR f.destination_id = ANY(%(destination)s))
+      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
+               ELSE f.status = ANY(%(status)s) END
+),
+reach AS (
+    -- How far the periods of every earlier figure of the same quantity reach.
+    SELECT c.*, max(c.period_end) OVER (
+               PARTITION BY c.metric_id, c.location_id, c.origin_id, c.destination_id, c.population_key
+               ORDER BY c.period_start, c.period_end, c.id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
+    FROM candidate c
+),
+island AS (
+    -- A figure that starts after everything before it has ended opens a new claim.
+    SELECT r.id, r.metric_id, r.location_id, r.origin_id, r.destination_id, r.population_group,
+           r.population_key, r.period_start, r.period_end, r.source_id, r.status,
+           count(*) FILTER (WHERE r.reached IS NULL OR r.period_start > r.reached) OVER (
+               PARTITION BY r.metric_id, r.location_id, r.origin_id, r.destination_id, r.population_key
+               ORDER BY r.period_start, r.period_end, r.id
+               ROWS UNBOUNDED PRECEDING) AS island
+    FROM reach r
+),
+claim AS (
+    -- The window's output is already sorted by quantity, so grouping by
+    -- quantity and island streams without another sort of every figure.
+    SELECT min(i.id) AS id, i.metric_id, i.location_id, i.origin_id, i.destination_id, i.population_key,
+           min(i.period_start) AS period_start, max(i.period_end) AS period_end
+    FROM island i
+    GROUP BY i.metric_id, i.location_id, i.origin_id, i.destination_id, i.population_key, i.island
+    HAVING (%(source)s::text[] IS NULL OR bool_or(i.source_id = ANY(%(source)s)))
+       AND count(DISTINCT i.source_id) >= %(min_sources)s
+       AND (%(from_)s::date IS NULL OR max(i.period_end) >= %(from_)s)
+       AND (%(to)s::date IS NULL OR min(i.period_start) <= %(to)s)
+       AND (%(after)s::bigint IS NULL OR min(i.id) > %(after)s)
+    ORDER BY min(i.id)
+    LIMIT %(limit)s
+),
+page AS (
+    -- The page's claims with their figures: within one quantity, claims are
+    -- disjoint in time, so a claim holds exactly the figures of its quantity
+    -- that meet its span (the status condition repeats the candidates').
+    SELECT c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end,
+           array_agg(f.id ORDER BY f.id) AS figure_ids,
+           array_agg(DISTINCT f.source_id ORDER BY f.source_id) AS sources,
+           coalesce(array_agg(DISTINCT f.population_group ORDER BY f.population_group)
+                        FILTER (WHERE f.population_group IS NOT NULL), '{}') AS population_groups,
+           bool_or(f.status = 'disputed') AS disputed
+    FROM claim c
+    JOIN figure f ON f.metric_id = c.metric_id AND f.location_id = c.location_id
+                 AND f.origin_id IS NOT DISTINCT FROM c.origin_id
+                 AND f.destination_id IS NOT DISTINCT FROM c.destination_id
+                 AND f.period_start <= c.period_end AND f.period_end >= c.period_start
+    WHERE (NOT %(match_population_group)s OR lower(btrim(coalesce(f.population_group, ''))) = c.population_key)
+      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
+               ELSE f.status = ANY(%(status)s) END
+    GROUP BY c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end
+),
+side AS (
+    -- Each figure's reach on both sides of the range: its stated bound, else its value.
+    SELECT p.id AS claim_id, f.id, f.source_id, s.side,
+           CASE s.side WHEN 'low' THEN coalesce(f.low, f.value) ELSE coalesce(f.high, f.value) END AS bound,
+           CASE s.side WHEN 'low' THEN f.low IS NOT NULL ELSE f.high IS NOT NULL END AS stated,
+           -- "at most 20" says nothing of the bottom, "more than 250" nothing of the top.
+           CASE s.side WHEN 'low' THEN f.low IS NULL AND f.qualifier IN ('at_most', 'fewer_than')
+                       ELSE f.high IS NULL AND f.qualifier IN ('at_least', 'more_than') END AS open,
+           f.qualifier, coalesce(f.stated_words, f.value::text) AS words
+    FROM page p
+    JOIN figure f ON f.id = ANY(p.figure_ids)
+    CROSS JOIN (VALUES ('low'), ('high')) AS s (side)
+),
+ranked AS (
+    SELECT d.*, rank() OVER (
+               PARTITION BY d.claim_id, d.side
+               ORDER BY CASE d.side WHEN 'low' THEN d.bound ELSE -d.bound END) AS place,
+           bool_or(d.open) OVER (PARTITION BY d.claim_id, d.side) AS side_open
+    FROM side d
+),
+bound AS (
+    SELECT r.claim_id, r.side, json_build_object(
+               'value', min(r.bound),
+               'figure_id', min(r.id),
+               'source', (array_agg(r.source_id ORDER BY r.id))[1],
+               'basis', (array_agg(CASE WHEN r.stated THEN r.side ELSE 'value' END ORDER BY r.id))[1],
+               'figure_ids', array_agg(r.id ORDER BY r.id),
+               'open', bool_or(r.side_open),
+               'explanation', CASE r.side WHEN 'low' THEN 'lowest: ' ELSE 'highest: ' END || string_agg(
+                   r.source_id || ' ''' || r.words || ''' (' ||
+                   CASE WHEN r.stated THEN 'stated ' || CASE r.side WHEN 'low' THEN 'lower' ELSE 'upper' END || ' bound'
+                        ELSE 'value; no ' || CASE r.side WHEN 'low' THEN 'lower' ELSE 'upper' END || ' bound stated'
+                             || CASE WHEN r.open THEN ', and ''' || replace(r.qualifier, '_', ' ') || ''' leaves it open'
+                                     ELSE '' END
+                   END || ')',
+                   '; also ' ORDER BY r.id)
+           ) AS body
+    FROM ranked r
+    WHERE r.place = 1
+    GROUP BY r.claim_id, r.side
+),
+latest AS (
+    -- The most recent statement of each source in the claim.
+    SELECT DISTINCT ON (p.id, f.source_id)
+           p.id AS claim_id, f.id, f.stated_on,
+           json_build_object(
+               'source', source_ref(s), 'figure_id', f.id, 'value', f.value, 'low', f.low, 'high', f.high,
+               'qualifier', f.qualifier, 'stated_words', f.stated_words, 'stated_on', f.stated_on,
+               'status', f.status) AS body
+    FROM page p
+    JOIN figure f ON f.id = ANY(p.figure_ids)
+    JOIN source s ON s.id = f.source_id
+    ORDER BY p.id, f.source_id, f.stated_on DESC, f.id DESC
+)
+SELECT p.id, json_build_object(
+           'id', p.id,
+           'metric', p.metric_id,
+           'location', location_ref(l),
+           'origin', location_ref(o),
+           'destination', location_ref(t),
+           'population_groups', p.population_groups,
+           'period_start', p.period_start,
+           'period_end', p.period_end,
+           'figure_count', cardinality(p.figure_ids),
+           'sources', p.sources,
+           'disputed', p.disputed,
+           'range', json_build_object(
+               'low', (SELECT b.body FROM bound b WHERE b.claim_id = p.id AND b.side = 'low'),
+               'high', (SELECT b.body FROM bound b WHERE b.claim_id = p.id AND b.side = 'high')),
+           'latest_by_source', (SELECT json_agg(x.body ORDER BY x.stated_on DESC, x.id DESC)
+                                FROM latest x WHERE x.claim_id = p.id)
+       ) AS body,
+       p.figure_ids
+FROM page p
+JOIN location l ON l.id = p.location_id
+LEFT JOIN location o ON o.id = p.origin_id
+LEFT JOIN location t ON t.id = p.destination_id
+ORDER BY p.id
+
+-- name: where_figure_ids
+-- The figures of a page of claims, for figures.sql's figure_rows.
+f.id = ANY(%(figure_ids)s)
+
+-- name: totals_candidates
+-- Every figure of one metric that a total may use or must name as left out.
+-- Statuses are not filtered here: disputed and retracted figures are
+-- reported as left out.
+SELECT f.id, f.source_id, f.count_kind, f.value, f.qualifier, f.status,
+       f.period_start, f.period_end, f.stated_on, f.location_id, f.origin_id, f.destination_id
+FROM figure f
+WHERE f.metric_id = %(metric)s
+  AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
+  AND (%(origin)s::text[] IS NULL OR f.origin_id = ANY(%(origin)s))
+  AND (%(destination)s::text[] IS NULL OR f.destination_id = ANY(%(destination)s))
+  AND (%(source)s::text[] IS NULL OR f.source_id = ANY(%(source)s))
+  AND (%(from_)s::date IS NULL OR f.period_end >= %(from_)s)
+  AND (%(to)s::date IS NULL OR f.period_start <= %(to)s)
+ORDER BY f.id
+LIMIT %(limit)s
+
+-- name: location_paths
+-- The path from the root of the location hierarchy to each of these places,
+-- with the administrative level of every step (the totals rules compare
+-- places by their paths).
+WITH RECURSIVE place AS (
+    SELECT l.id, ARRAY[l.id] AS path, ARRAY[admin_level(l.kind)] AS levels
+    FROM location l
+    WHERE l.parent_id IS NULL
+    UNION ALL
+    SELECT l.id, p.path || l.id, p.levels || admin_level(l.kind)
+    FROM location l
+    JOIN place p ON l.parent_id = p.id
+)
+SELECT p.id, p.path, p.levels FROM place p WHERE p.id = ANY(%(ids)s)
+
+-- name: source_refs
+SELECT s.id, source_ref(s) AS ref FROM source s WHERE s.id = ANY(%(ids)s)
+
+-- name: location_refs
+SELECT l.id, location_ref(l) AS ref FROM location l WHERE l.id = ANY(%(ids)s)
+
+-- name: list_coverage
+-- What exists per metric, place (as stated) and source. Rows are keyed
+-- "metric/location/source" (none of the three ids can hold a slash) and
+-- paged on that key in byte order.
+SELECT c.key AS id, json_build_object(
+           'metric', c.metric_id,
+           'location', location_ref(l),
+           'source', source_ref(s),
+           'figures', c.figures,
+           'by_status', json_build_object(
+               'reported', c.reported, 'verified', c.verified,
+               'disputed', c.disputed, 'retracted', c.retracted),
+           'by_count_kind', json_build_object(
+               'event', c.events, 'period_total', c.period_totals, 'stock', c.stocks),
+           'zero_values', c.zero_values,
+           'period_start', c.period_start,
+           'period_end', c.period_end,
+           'latest_stated_on', c.latest_stated_on
+       )::text AS body
+FROM (
+    SELECT f.metric_id || '/' || f.location_id || '/' || f.source_id AS key,
+           f.metric_id, f.location_id, f.source_id,
+           count(*) AS figures,
+           count(*) FILTER (WHERE f.status = 'reported') AS reported,
+           count(*) FILTER (WHERE f.status = 'verified') AS verified,
+           count(*) FILTER (WHERE f.status = 'disputed') AS disputed,
+           count(*) FILTER (WHERE f.status = 'retracted') AS retracted,
+           count(*) FILTER (WHERE f.count_kind = 'event') AS events,
+           count(*) FILTER (WHERE f.count_kind = 'period_total') AS period_totals,
+           count(*) FILTER (WHERE f.count_kind = 'stock') AS stocks,
+           count(*) FILTER (WHERE f.value = 0) AS zero_values,
+           min(f.period_start) AS period_start,
+           max(f.period_end) AS period_end,
+           max(f.stated_on) AS latest_stated_on
+    FROM figure f
+    WHERE (%(metric)s::text[] IS NULL OR f.metric_id = ANY(%(metric)s))
+      AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
+      AND (%(source)s::text[] IS NULL OR f.source_id = ANY(%(source)s))
+      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
+               ELSE f.status = ANY(%(status)s) END
+    GROUP BY f.metric_id, f.location_id, f.source_id
+) c
+JOIN location l ON l.id = c.location_id
+JOIN source s ON s.id = c.source_id
+WHERE (%(after)s::text IS NULL OR c.key COLLATE "C" > %(after)s)
+ORDER BY c.key COLLATE "C"
+LIMIT %(limit)s
