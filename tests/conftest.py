@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -49,63 +50,67 @@ def server_url() -> str:
     return _server_url()
 
 
+@contextmanager
+def _database(server_url: str, *, template: str | None = None) -> Iterator[str]:
+    """A database of its own (a copy of template, if given) for the block; its URL."""
+    name = f"{_PREFIX}_{next(_clones)}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+    _admin(server_url, create)
+    try:
+        yield _with_database(server_url, name)
+    finally:
+        _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """A migrated, seeded database used as the template of every test database."""
-    name = f"{_PREFIX}_template"
-    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-    _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = _with_database(server_url, name)
-    with db.connect(url) as conn:
-        migrations.upgrade(conn)
-        load_seed(conn)
-    yield name
-    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def _clone(server_url: str, template: str) -> str:
-    name = f"{_PREFIX}_{next(_clones)}"
-    _admin(server_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
-    return name
+    with _database(server_url) as url:
+        with db.connect(url) as conn:
+            migrations.upgrade(conn)
+            load_seed(conn)
+        yield urlsplit(url).path.lstrip("/")
 
 
 @pytest.fixture(scope="session")
 def seeded_url(server_url: str, template_db: str) -> Iterator[str]:
     """A seeded database shared by tests that only read."""
-    name = _clone(server_url, template_db)
-    yield _with_database(server_url, name)
-    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database(server_url, template=template_db) as url:
+        yield url
 
 
 @pytest.fixture
 def fresh_url(server_url: str, template_db: str) -> Iterator[str]:
     """A seeded database of this test's own, for tests that write."""
-    name = _clone(server_url, template_db)
-    yield _with_database(server_url, name)
-    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database(server_url, template=template_db) as url:
+        yield url
 
 
 @pytest.fixture
 def empty_url(server_url: str) -> Iterator[str]:
     """An empty database with no schema at all."""
-    name = f"{_PREFIX}_empty_{next(_clones)}"
-    _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield _with_database(server_url, name)
-    _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database(server_url) as url:
+        yield url
 
 
-def _app(url: str):
-    app = create_app(Settings(database_url=url), database_url=url)
+@contextmanager
+def _app(url: str, **settings):
+    """An app over the database at url, its pool closed afterwards."""
+    app = create_app(Settings(database_url=url, **settings), database_url=url)
     app.config["TESTING"] = True
-    return app
+    try:
+        yield app
+    finally:
+        app.extensions["tally.pool"].close()
 
 
 @pytest.fixture(scope="session")
 def read_app(seeded_url: str):
     """One app over the shared seeded database."""
-    app = _app(seeded_url)
-    yield app
-    app.extensions["tally.pool"].close()
+    with _app(seeded_url) as app:
+        yield app
 
 
 @pytest.fixture
@@ -117,9 +122,8 @@ def client(read_app):
 @pytest.fixture
 def write_app(fresh_url: str):
     """An app over a database of this test's own."""
-    app = _app(fresh_url)
-    yield app
-    app.extensions["tally.pool"].close()
+    with _app(fresh_url) as app:
+        yield app
 
 
 @pytest.fixture

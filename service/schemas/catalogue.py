@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from .common import PageQuerySchema, PageSchema, QuerySchema, csv_list
-from .figures import LOCATION_KINDS, SOURCE_KINDS, LocationRefSchema, SourceRefSchema
+from .figures import LOCATION_KINDS, SOURCE_KINDS, DocumentRefSchema, LocationRefSchema
 
 
 class SourceQuerySchema(PageQuerySchema):
@@ -37,14 +37,9 @@ class DocumentQuerySchema(PageQuerySchema):
     publisher = csv_list(description="Publisher source ids, comma-separated.", example=["sohr"])
 
 
-class DocumentSchema(Schema):
+class DocumentSchema(DocumentRefSchema):
     """Where a statement was published."""
 
-    id = fields.Integer(metadata={"example": 1})
-    title = fields.String(metadata={"example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"})
-    publisher = fields.Nested(SourceRefSchema, allow_none=True, metadata={"description": "Null when the document does not say."})
-    url = fields.String(allow_none=True, metadata={"description": "Null when unknown; never invented.", "example": None})
-    published_on = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
     retrieved_on = fields.Date(allow_none=True)
     language = fields.String(allow_none=True, metadata={"example": "en"})
     created_at = fields.AwareDateTime()
