@@ -9,7 +9,7 @@ from flask_smorest.spec import prepare_response
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import db
-from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, figures, health
+from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health
 from .auth import current_key
 from .config import Settings
 from .errors import PROBLEM_JSON, UnsupportedMediaType, http_problem, register_error_handlers
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "An API key from `tally keys create NAME --scope read|write|admin`."})
-    for blueprint in (figures.blp, catalogue.blp, analysis.blp):
+    for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))

@@ -10,6 +10,7 @@ import click
 from . import db, migrations
 from .api import API_KEY
 from .config import PROJECT_ROOT, Settings
+from .importers.commands import import_group
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -124,6 +125,10 @@ def seed(settings: Settings) -> None:
     with db.connect(database_url(settings)) as conn:
         added = load_seed(conn)
     click.echo(f"seed: {added} new figure(s)")
+
+
+# `tally import locations|ucdp|unhcr|idmc`: see service/importers/commands.py.
+main.add_command(import_group)
 
 
 @main.command()

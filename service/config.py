@@ -29,6 +29,19 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise SystemExit(f"{name} must be true or false, got {raw!r}")
 
 
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise SystemExit(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+# Worker classes that need nothing beyond gunicorn itself.
+WORKER_CLASSES = ("gthread", "sync")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment; see .env.example."""
@@ -40,6 +53,8 @@ class Settings:
     port: int = 8000
     workers: int = 3
     threads: int = 1
+    # gunicorn worker class: gthread or sync (see service/server.py for the measurements).
+    worker_class: str = "gthread"
     pool_timeout: float = 10.0
     statement_timeout_ms: int = 10_000
     log_level: str = "info"
@@ -63,6 +78,7 @@ class Settings:
             port=_int(env, "PORT", defaults.port),
             workers=_int(env, "WEB_CONCURRENCY", defaults.workers),
             threads=_int(env, "GUNICORN_THREADS", defaults.threads),
+            worker_class=_choice(env, "GUNICORN_WORKER_CLASS", WORKER_CLASSES, defaults.worker_class),
             statement_timeout_ms=_int(env, "STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms),
             log_level=env.get("LOG_LEVEL", "").strip() or defaults.log_level,
             require_read_key=_bool(env, "REQUIRE_READ_KEY", defaults.require_read_key),

@@ -11,7 +11,7 @@ import psycopg
 import psycopg.errors
 from psycopg import sql
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .config import Settings
 
@@ -48,6 +48,22 @@ def create_pool(settings: Settings, conninfo: str) -> ConnectionPool:
         open=False,
         name="tally",
     )
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached, or every connection is busy; try again shortly."""
+
+
+@contextmanager
+def pool_connection(pool: ConnectionPool) -> Iterator[Connection]:
+    """A pooled connection for one unit of work; an unreachable or saturated database is DatabaseUnavailable."""
+    try:
+        with pool.connection() as conn:
+            yield conn
+    except PoolTimeout:
+        raise DatabaseUnavailable("No database connection became free in time.") from None
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(f"The database cannot be reached: {error}") from None
 
 
 def connect(conninfo: str, **kwargs) -> Connection:

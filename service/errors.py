@@ -7,7 +7,7 @@ import orjson
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from .db import ConstraintViolation
+from .db import ConstraintViolation, DatabaseUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -198,6 +198,12 @@ def register_error_handlers(app: Flask) -> None:
                        headers=error.headers, extra=error.extra)
 
     app.register_error_handler(ConstraintViolation, constraint_problem)
+
+    @app.errorhandler(DatabaseUnavailable)
+    def _unavailable(error: DatabaseUnavailable) -> Response:
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        return problem(503, "Service unavailable", "The database is busy or unreachable; try again shortly.",
+                       headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

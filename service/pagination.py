@@ -41,11 +41,26 @@ def _next_url(cursor: str) -> str:
     return f"{request.base_url}?{urlencode([*args, ('cursor', cursor)])}"
 
 
-def page_response(rows: list[dict], limit: int) -> Response:
-    """A JSON page from rows of (id, body as JSON text); rows may hold one extra, which means "more"."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_url = _next_url(encode_cursor(rows[-1]["id"])) if more else None
-    body = b'{"data":[' + ",".join(row["body"] for row in rows).encode() + b'],"next":' + orjson.dumps(next_url) + b"}"
-    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-    return Response(body, mimetype="application/json", headers=headers)
+def split_page(rows: list[dict], limit: int) -> tuple[list[dict], str | None]:
+    """A page's rows and the URL of the next page; rows may hold one extra, which means "more"."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], _next_url(encode_cursor(rows[limit - 1]["id"]))
+
+
+def link_header(next_url: str | None) -> dict[str, str]:
+    """The Link header of a page that has a next one."""
+    return {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+
+
+def page_response(rows: list[dict], limit: int, *, fields: list[str] | None = None) -> Response:
+    """A JSON page from rows of (id, body as JSON text), with only the given fields if any."""
+    rows, next_url = split_page(rows, limit)
+    bodies = [row["body"] for row in rows] if not fields else [_only(row["body"], fields) for row in rows]
+    body = b'{"data":[' + ",".join(bodies).encode() + b'],"next":' + orjson.dumps(next_url) + b"}"
+    return Response(body, mimetype="application/json", headers=link_header(next_url))
+
+
+def _only(body: str, fields: list[str]) -> str:
+    """A JSON object reduced to the given keys, in its own order."""
+    return orjson.dumps({k: v for k, v in orjson.loads(body).items() if k in fields}).decode()

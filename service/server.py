@@ -38,7 +38,7 @@ class TallyServer(BaseApplication):
             "workers": s.workers,
             # gthread keeps client connections alive; with the pool sized to the
             # thread count, a worker never waits for a database connection.
-            "worker_class": "gthread",
+            "worker_class": s.worker_class,
             "threads": s.threads,
             "keepalive": 5,
             "graceful_timeout": 20,

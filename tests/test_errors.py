@@ -35,7 +35,7 @@ def test_metric_is_not_a_filter_of_a_metric_collection(client):
     ("status=deleted", "status", "Must be one of: reported, verified, disputed, retracted."),
     ("qualifier=about", "qualifier", "Must be one of: exact, approximately, at_least, more_than, at_most, fewer_than."),
     ("metric=deaths", "metric", "Must be one of: people_trapped, children_under_siege, civilians_killed, "
-                                "civilians_injured, people_killed, people_injured, displaced."),
+                                "civilians_injured, people_killed, people_injured, displaced, refugees, idps."),
     ("from=2016-13", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
     ("from=2016-02-30", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
     ("to=yesterday", "to", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),

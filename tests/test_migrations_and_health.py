@@ -62,3 +62,17 @@ def test_set_up_commands_are_idempotent(empty_url):
     assert _tally("seed", url=empty_url) == "seed: 0 new figure(s)\n"
     with db.connect(empty_url) as conn:
         assert conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"] == 13
+
+
+def test_a_saturated_pool_is_a_503_with_retry_after(seeded_url):
+    app = create_app(Settings(database_url=seeded_url, pool_timeout=0.2), database_url=seeded_url)
+    pool = app.extensions["tally.pool"]
+    try:
+        with pool.connection():  # the worker's only connection is busy
+            response = app.test_client().get("/v1/figures")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert response.get_json()["detail"] == "The database is busy or unreachable; try again shortly."
+        assert app.test_client().get("/v1/figures").status_code == 200
+    finally:
+        pool.close()

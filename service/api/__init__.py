@@ -8,7 +8,7 @@ import flask_smorest
 from flask import Response, current_app, g
 from webargs.flaskparser import FlaskParser
 
-from ..db import Connection
+from ..db import Connection, pool_connection
 
 POOL_KEY = "tally.pool"
 API_KEY = "tally.api"
@@ -35,7 +35,7 @@ def connection() -> Iterator[Connection]:
     if outer is not None:
         yield outer
         return
-    with current_app.extensions[POOL_KEY].connection() as conn:
+    with pool_connection(current_app.extensions[POOL_KEY]) as conn:
         g.tally_connection = conn
         try:
             yield conn

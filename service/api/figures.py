@@ -12,9 +12,9 @@ from ..pagination import decode_cursor, encode_cursor, page_response
 from ..repositories import figure_writes, figures
 from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, FigurePatchSchema,
                                      MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
-from ..schemas.figures import (AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
+from ..schemas.figures import (DEFAULT_PAGE_SIZE, AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
                                FigurePageSchema, FigureQuerySchema, FigureSchema)
-from . import Blueprint, connection, json_response
+from . import Blueprint, connection, exports, json_response
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
 
@@ -42,14 +42,21 @@ _IF_MATCH_PARAMETER = {
     "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale)."}
 
 
-def figure_page(filters: dict):
-    """The page of figures a query asks for, as a response."""
-    limit = filters.pop("limit")
-    after = decode_cursor(filters.pop("cursor", None))
-    as_of = filters.pop("as_of", None)
+def figure_page(args: dict):
+    """The figures a query asks for: a JSON page, or CSV/HXL (a page, or everything, streamed)."""
+    fmt = exports.requested_format(args)
+    fields = args.pop("fields_", None)
+    limit = args.pop("limit", None)
+    after = decode_cursor(args.pop("cursor", None))
+    as_of = args.pop("as_of", None)
+    filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
+    if fmt != "json":
+        return exports.csv_response(filters=filters, after=after, limit=limit, as_of=as_of, fields=fields,
+                                    hxl=fmt == "hxl")
+    limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
         rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of)
-    return page_response(rows, limit)
+    return page_response(rows, limit, fields=fields)
 
 
 def create_figure(fields: dict):

@@ -1,11 +1,10 @@
 """Liveness and readiness probes."""
 from __future__ import annotations
 
-import psycopg
 from flask import Blueprint, Response
-from psycopg_pool import PoolTimeout
 
 from .. import migrations
+from ..db import DatabaseUnavailable
 from ..errors import problem
 from . import connection
 
@@ -24,7 +23,7 @@ def readyz() -> Response:
     try:
         with connection() as conn:
             missing = [m.version for m in migrations.pending(conn)]
-    except (psycopg.OperationalError, PoolTimeout, migrations.MigrationChanged) as error:
+    except (DatabaseUnavailable, migrations.MigrationChanged) as error:
         return problem(503, "Service Unavailable", f"Database not ready: {error}")
     if missing:
         return problem(503, "Service Unavailable", f"Migrations not applied: {', '.join(missing)}.")

@@ -42,10 +42,10 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error=f"Must be one of: {', '.join(choices)}.")
 
 
-def csv_list(choices: tuple[str, ...] | None = None, **metadata) -> fields.Field:
+def csv_list(choices: tuple[str, ...] | None = None, *, data_key: str | None = None, **metadata) -> fields.Field:
     """A comma-separated list of values (source=sohr,unicef), each optionally from choices."""
     inner = fields.String(validate=one_of(choices)) if choices else fields.String(validate=validate.Length(min=1))
-    return DelimitedList(inner, metadata=metadata)
+    return DelimitedList(inner, data_key=data_key, metadata=metadata)
 
 
 class QuerySchema(Schema):
@@ -136,6 +136,6 @@ class Text(fields.String):
 BIGINT_MAX = 2**63 - 1
 
 
-def count(**kwargs) -> fields.Integer:
-    """A whole, non-negative number of people that fits the database."""
-    return fields.Integer(strict=True, validate=validate.Range(min=0, max=BIGINT_MAX), **kwargs)
+def count(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """A whole, non-negative number of people that fits the database (strict: JSON numbers only)."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=0, max=BIGINT_MAX), **kwargs)

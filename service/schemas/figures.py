@@ -1,12 +1,15 @@
 """Figures: query filters and the documented response shape."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, post_load, validate, validates_schema
+import re
 
-from .common import PageQuerySchema, PageSchema, QuerySchema, PartialDate, csv_list, ensure_ordered
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from .common import PageQuerySchema, PageSchema, PartialDate, QuerySchema, count, csv_list, ensure_ordered, one_of
+from .datasets import FigureDatasetSchema
 
 METRICS = ("people_trapped", "children_under_siege", "civilians_killed", "civilians_injured",
-           "people_killed", "people_injured", "displaced")
+           "people_killed", "people_injured", "displaced", "refugees", "idps")
 STATUSES = ("reported", "verified", "disputed", "retracted")
 QUALIFIERS = ("exact", "approximately", "at_least", "more_than", "at_most", "fewer_than")
 COUNT_KINDS = ("event", "period_total", "stock")
@@ -25,10 +28,24 @@ class AsOfQuerySchema(QuerySchema):
     as_of = fields.AwareDateTime(metadata=_AS_OF)
 
 
+DEFAULT_PAGE_SIZE = 50
+
+
 class FigureQuerySchema(PageQuerySchema):
     """Filters of every figure collection. Lists take comma-separated values."""
 
+    limit = fields.Integer(validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."), metadata={
+        "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. A CSV or HXL export "
+                       "without `limit` holds every matching figure, streamed.", "example": 50})
     as_of = fields.AwareDateTime(metadata=_AS_OF)
+    format = fields.String(validate=one_of(("json", "csv", "hxl")), metadata={
+        "description": "json (default), csv, or hxl (CSV with the HXL hashtag row under the header). "
+                       "`Accept: text/csv` asks for CSV too.", "example": "csv"})
+    hxl = fields.Boolean(metadata={"description": "With `Accept: text/csv`: add the HXL hashtag row.",
+                                   "example": True})
+    fields_ = csv_list(data_key="fields", description=(
+        "Only these top-level fields (JSON) or their columns (CSV), comma-separated."),
+        example=["id", "value", "source", "period_start", "period_end"])
     location = fields.String(metadata={
         "description": "Location id or p-code; includes every place inside it.", "example": "SY02"})
     origin = fields.String(metadata={
@@ -36,6 +53,8 @@ class FigureQuerySchema(PageQuerySchema):
     destination = fields.String(metadata={
         "description": "Displacement destination (id or p-code), including places inside it.", "example": "sheikh-maqsoud"})
     source = csv_list(description="Source ids, comma-separated.", example=["sohr", "unicef"])
+    dataset = csv_list(description="Dataset ids, comma-separated: only figures imported from them (see /v1/datasets).",
+                       example=["ucdp-ged"])
     status = csv_list(STATUSES, description=(
         "Statuses, comma-separated. Without it, every status but `retracted`."), example=["reported", "disputed"])
     qualifier = csv_list(QUALIFIERS, description="Qualifiers, comma-separated.", example=["exact", "approximately"])
@@ -45,6 +64,14 @@ class FigureQuerySchema(PageQuerySchema):
     to = PartialDate(metadata={
         "description": "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
         "example": "2016"})
+    min_value = count(strict=False, metadata={"description": "Only figures whose value is at least this.", "example": 100})
+    max_value = count(strict=False, metadata={"description": "Only figures whose value is at most this.", "example": 10000})
+    updated_since = fields.AwareDateTime(metadata={
+        "description": "Only figures created or changed at or after this moment (ISO 8601 with a time zone).",
+        "example": "2026-11-26T00:00:00Z"})
+    q = fields.String(validate=validate.Length(min=2, max=200), metadata={
+        "description": "Case-insensitive search in the quote, the stated words, the population group, and the "
+                       "names (and aliases) of the source and places.", "example": "Anjara"})
     stated_from = PartialDate(metadata={
         "description": "Stated by the source on or after this date.", "example": "2016-11-27"})
     stated_to = PartialDate(metadata={
@@ -55,9 +82,25 @@ class FigureQuerySchema(PageQuerySchema):
         ensure_ordered(data, "from_", "to", name="from")
         ensure_ordered(data, "stated_from", "stated_to", name="stated_from")
 
+    @validates_schema
+    def _known_fields(self, data: dict, **kwargs) -> None:
+        known = tuple(FigureSchema._declared_fields)
+        unknown = [name for name in data.get("fields_", []) if name not in known]
+        if unknown:
+            raise ValidationError(f"Unknown field(s) {', '.join(unknown)}; choose from: {', '.join(known)}.",
+                                  field_name="fields")
+
+    @validates_schema
+    def _values_in_order(self, data: dict, **kwargs) -> None:
+        if data.get("min_value") is not None and data.get("max_value") is not None \
+                and data["min_value"] > data["max_value"]:
+            raise ValidationError("min_value must not be greater than max_value.", field_name="min_value")
+
     @post_load
     def _to_filters(self, data: dict, **kwargs) -> dict:
-        """Partial dates become the day that bounds the filter."""
+        """Partial dates become the day that bounds the filter; q becomes a LIKE pattern."""
+        if "q" in data:
+            data["q"] = "%" + re.sub(r"([\\%_])", r"\\\1", data["q"]) + "%"
         for name, bound in (("from_", 0), ("to", 1), ("stated_from", 0), ("stated_to", 1)):
             if name in data:
                 data[name] = data[name][bound]
@@ -140,6 +183,12 @@ class FigureSchema(Schema):
     version = fields.Integer(metadata={"example": 1})
     created_at = fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"})
     updated_at = fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"})
+    dataset = fields.Nested(FigureDatasetSchema, allow_none=True, metadata={
+        "description": "The dataset the figure was imported from; null for figures entered by hand."})
+    latitude = fields.Float(allow_none=True, metadata={"description": "The point the figure is about, when the "
+                                                                      "dataset gives one (UCDP: the event's).",
+                                                       "example": None})
+    longitude = fields.Float(allow_none=True, metadata={"example": None})
 
 
 class FigurePageSchema(PageSchema):

@@ -3,6 +3,9 @@
 -- past) and one where_<filter> block per filter the request uses ({where}).
 
 -- name: figure_rows
+-- The page is picked from the figures alone, then each of its rows looks up
+-- what it refers to. Joining the six tables instead made PostgreSQL spend
+-- longer choosing a join order (~8 ms) than running the query (~2 ms).
 SELECT f.id, f.version,
        json_build_object(
            'id', f.id,
@@ -14,16 +17,19 @@ SELECT f.id, f.version,
            'qualifier', f.qualifier,
            'stated_words', f.stated_words,
            'population_group', f.population_group,
-           'location', location_ref(l),
-           'origin', location_ref(o),
-           'destination', location_ref(t),
+           'location', (SELECT location_ref(l) FROM location l WHERE l.id = f.location_id),
+           'origin', (SELECT location_ref(o) FROM location o WHERE o.id = f.origin_id),
+           'destination', (SELECT location_ref(t) FROM location t WHERE t.id = f.destination_id),
            'period_start', f.period_start,
            'period_end', f.period_end,
            'stated_on', f.stated_on,
-           'source', source_ref(s),
-           'document', json_build_object(
-               'id', d.id, 'title', d.title, 'publisher', source_ref(p),
-               'url', d.url, 'published_on', d.published_on),
+           'source', (SELECT source_ref(s) FROM source s WHERE s.id = f.source_id),
+           'document', (
+               SELECT json_build_object(
+                          'id', d.id, 'title', d.title,
+                          'publisher', (SELECT source_ref(p) FROM source p WHERE p.id = d.publisher_id),
+                          'url', d.url, 'published_on', d.published_on)
+               FROM document d WHERE d.id = f.document_id),
            'quote', f.quote,
            'status', f.status,
            'status_note', f.status_note,
@@ -36,18 +42,26 @@ SELECT f.id, f.version,
                WHERE x.figure_id = f.id AND x.created_at <= f.updated_at), '[]'::json),
            'version', f.version,
            'created_at', f.created_at,
-           'updated_at', f.updated_at
+           'updated_at', f.updated_at,
+           'dataset', (
+               SELECT json_build_object(
+                          'id', ds.id, 'name', ds.name, 'version', di.version, 'import_id', di.id,
+                          'external_id', f.external_id, 'attributes', f.dataset_attributes,
+                          'citations', coalesce((
+                              SELECT json_agg(json_build_object(
+                                         'source', (SELECT source_ref(cs) FROM source cs WHERE cs.id = c.source_id),
+                                         'document', (SELECT json_build_object('id', cd.id, 'title', cd.title,
+                                                                               'published_on', cd.published_on)
+                                                      FROM document cd WHERE cd.id = c.document_id))
+                                     ORDER BY c.position)
+                              FROM figure_citation c WHERE c.figure_id = f.id), '[]'::json))
+               FROM dataset_import di JOIN dataset ds ON ds.id = di.dataset_id
+               WHERE di.id = f.import_id),
+           'latitude', f.latitude,
+           'longitude', f.longitude
        )::text AS body
-FROM {figures} f
-JOIN location l ON l.id = f.location_id
-LEFT JOIN location o ON o.id = f.origin_id
-LEFT JOIN location t ON t.id = f.destination_id
-JOIN source s ON s.id = f.source_id
-JOIN document d ON d.id = f.document_id
-LEFT JOIN source p ON p.id = d.publisher_id
-WHERE {where}
+FROM (SELECT f.* FROM {figures} f WHERE {where} ORDER BY f.id LIMIT %(limit)s) f
 ORDER BY f.id
-LIMIT %(limit)s
 
 -- name: live_figures
 figure
@@ -75,6 +89,9 @@ f.destination_id = ANY(%(destination)s)
 
 -- name: where_source
 f.source_id = ANY(%(source)s)
+
+-- name: where_dataset
+f.dataset_id = ANY(%(dataset)s)
 
 -- name: where_status
 f.status = ANY(%(status)s)
@@ -151,3 +168,21 @@ FROM figure_revision r
 WHERE r.seq > %(after)s
 ORDER BY r.seq
 LIMIT %(limit)s
+
+-- name: where_min_value
+f.value >= %(min_value)s
+
+-- name: where_max_value
+f.value <= %(max_value)s
+
+-- name: where_updated_since
+f.updated_at >= %(updated_since)s
+
+-- name: where_q
+-- Case-insensitive search in the words of a figure and the names of its source and places.
+(f.quote ILIKE %(q)s OR f.stated_words ILIKE %(q)s OR f.population_group ILIKE %(q)s
+ OR EXISTS (SELECT 1 FROM source qs WHERE qs.id = f.source_id AND qs.name ILIKE %(q)s)
+ OR EXISTS (SELECT 1 FROM location ql
+            WHERE ql.id IN (f.location_id, f.origin_id, f.destination_id)
+              AND (ql.name ILIKE %(q)s OR ql.name_ar ILIKE %(q)s
+                   OR EXISTS (SELECT 1 FROM unnest(ql.aliases) alias WHERE alias ILIKE %(q)s))))

@@ -1,0 +1,60 @@
+"""Figures as CSV or HXL-tagged CSV, streamed: an export of any size starts at once and holds one batch."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, current_app, request, stream_with_context
+
+from .. import formats
+from ..db import pool_connection
+from ..pagination import link_header, split_page
+from ..repositories import catalogue, figures
+from . import POOL_KEY, connection
+
+FORMATS = ("json", "csv", "hxl")
+CSV_MIMETYPE = "text/csv"
+
+
+def requested_format(args: dict) -> str:
+    """json, csv or hxl: from ?format=, else from Accept (text/csv, with ?hxl=true for HXL)."""
+    if args.get("format"):
+        return args["format"]
+    best = request.accept_mimetypes.best_match(["application/json", CSV_MIMETYPE], default="application/json")
+    if best == CSV_MIMETYPE:
+        return "hxl" if args.get("hxl") else "csv"
+    return "json"
+
+
+def _metric_hashtag(conn, metrics: list[str] | None) -> str | None:
+    """The HXL hashtag of the one metric an export holds, if it holds one."""
+    if not metrics or len(metrics) != 1:
+        return None
+    return next((m["hxl_hashtag"] for m in catalogue.list_metrics(conn) if m["id"] == metrics[0]), None)
+
+
+def csv_response(*, filters: dict, after: int | None, limit: int | None, as_of: dt.datetime | None,
+                 fields: list[str] | None, hxl: bool) -> Response:
+    """CSV of the figures a query selects: one page when limit is given, else all of them, streamed."""
+    columns = formats.columns_for(fields)
+    with connection() as conn:  # resolve filters first: a bad one is a 422, not a broken stream
+        params = figures.filter_params(conn, filters=filters, after=after)
+        hxl_row = formats.hxl_row(columns, _metric_hashtag(conn, filters.get("metric"))) if hxl else None
+        if limit is not None:
+            rows, next_url = split_page(figures.list_figures(conn, filters=filters, after=after, limit=limit,
+                                                             as_of=as_of), limit)
+            body = b"".join(formats.csv_lines([row["body"] for row in rows], columns, hxl_row=hxl_row))
+            return _csv(body, link_header(next_url))
+    return _csv(stream_with_context(_stream(params, as_of, columns, hxl_row)), {})
+
+
+def _stream(params: dict, as_of, columns, hxl_row):
+    """The export, batch by batch, on a connection of its own for as long as it runs."""
+    with pool_connection(current_app.extensions[POOL_KEY]) as conn:
+        yield from formats.csv_lines(figures.stream_figures(conn, params=params, as_of=as_of), columns,
+                                     hxl_row=hxl_row)
+
+
+def _csv(body, headers: dict) -> Response:
+    response = Response(body, mimetype=CSV_MIMETYPE, headers=headers)
+    response.headers["Content-Disposition"] = 'inline; filename="figures.csv"'
+    return response

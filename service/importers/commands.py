@@ -1,0 +1,185 @@
+"""`tally import ...`: the importers on the command line."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import getpass
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ..config import PROJECT_ROOT, Settings
+from .core import ImportFailed, InvalidRows, Options, Result, write_report
+
+DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+# How many row-level problems are printed when no --report file is given.
+PRINTED_PROBLEMS = 20
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import real datasets (gazetteers, UCDP GED, UNHCR, IDMC) with a validation report."""
+
+
+def _current_user() -> str:
+    """Who runs the command, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "tally"
+
+
+def common_options(command: Callable) -> Callable:
+    """--dry-run, --skip-invalid, --report and --actor, shared by every import."""
+    options = [
+        click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing."),
+        click.option("--skip-invalid", is_flag=True,
+                     help="Import the valid rows and report the others (by default one invalid row aborts)."),
+        click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the row-level report (file, line, field, value, reason, outcome) as CSV here."),
+        click.option("--actor", default=_current_user, show_default="the current user",
+                     help="Who imports, as kept with the import and in figure history."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def _options(kwargs: dict, **extra) -> Options:
+    return Options(actor=kwargs["actor"], dry_run=kwargs["dry_run"], skip_invalid=kwargs["skip_invalid"], **extra)
+
+
+def _run(settings: Settings, kwargs: dict, work: Callable) -> None:
+    """Connect, run one import, print its summary and write its report; exit 1 if it failed."""
+    from .. import db
+    from ..cli import database_url
+
+    try:
+        with db.connect(database_url(settings)) as conn:
+            results = work(conn)
+    except InvalidRows as error:
+        _report(error.results, kwargs["report_path"])
+        raise click.ClickException(str(error)) from None
+    except ImportFailed as error:
+        raise click.ClickException(str(error)) from None
+    for result in results:
+        for line in summary(result, dry_run=kwargs["dry_run"]):
+            click.echo(line)
+    _report(results, kwargs["report_path"])
+
+
+def _report(results: list[Result], path: Path | None) -> None:
+    """Write the report file; without one, print the first rejected rows and count the rest."""
+    if path is not None:
+        rows = write_report(path, results)
+        click.echo(f"report: {rows} row(s) in {path}", err=True)
+        return
+    problems = [(r.file_name, p) for r in results for p in r.problems]
+    rejected = [(name, p) for name, p in problems if p.outcome == "rejected"]
+    for file_name, p in rejected[:PRINTED_PROBLEMS]:
+        click.echo(f"{p.file or file_name}:{p.line}: {p.field} {p.value!r}: {p.reason}", err=True)
+    others = Counter(p.outcome for _, p in problems if p.outcome != "rejected")
+    more = len(rejected) - min(len(rejected), PRINTED_PROBLEMS)
+    if more or others:
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in [("more rejected", more), *others.items()] if n)
+        click.echo(f"({counts} row finding(s): --report FILE lists them all)", err=True)
+
+
+def summary(result: Result, *, dry_run: bool) -> list[str]:
+    """A few lines saying what an import did (or would do)."""
+    notes = result.notes
+    counts = (f"{result.inserted} to insert, {result.updated} to update" if dry_run
+              else f"{result.inserted} inserted, {result.updated} updated")
+    lines = [f"{result.dataset.id} {result.version}: {result.file_name} (sha256 {result.sha256[:12]}), "
+             f"{result.rows_read} rows read, {result.rejected} rejected, {result.skipped} skipped",
+             f"  {counts}, {result.unchanged} unchanged"]
+    extras = {k: notes[k] for k in ("sources_created", "documents_created", "countries_created_or_named", "absent")
+              if notes.get(k)}
+    if extras:
+        lines.append("  " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in extras.items()))
+    if notes.get("placement"):
+        lines.append("  placed by: " + ", ".join(f"{k} {v}" for k, v in notes["placement"].items()))
+    for name in notes.get("unmatched_names", []):
+        lines.append(f"  unmatched {name['field']} {name['name']!r} in {name['within']} ({name['rows']} rows)")
+    if dry_run:
+        lines.append("  dry run: nothing written")
+    elif result.committed:
+        lines.append(f"  import #{result.import_id} committed" if result.import_id else "  committed")
+    else:
+        lines.append("  nothing changed: nothing written")
+    return lines
+
+
+@import_group.command("locations")
+@click.option("--ocha", type=_FILE, default=DATA_DIR / "ocha_global_pcodes_adm1_adm2.csv", show_default=True,
+              help="OCHA global p-codes (admin 1 and 2) CSV.")
+@click.option("--opensyria", type=_FILE, default=DATA_DIR / "opensyria_syria_subdistricts_adm3.json",
+              show_default=True, help="OpenSyria sub-districts (admin 3) JSON.")
+@click.option("--neighbourhoods", type=_FILE, default=DATA_DIR / "aleppo_neighbourhoods_csr.geojson",
+              show_default=True, help="Aleppo neighbourhoods GeoJSON (Columbia Center for Spatial Research).")
+@common_options
+@click.pass_obj
+def import_locations(settings: Settings, ocha: Path, opensyria: Path, neighbourhoods: Path, **kwargs) -> None:
+    """Load countries, admin 1-3 units and Aleppo's neighbourhoods from the gazetteers."""
+    from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
+    from .locations import import_locations as run
+
+    paths = {OCHA_PCODES.id: ocha, OPENSYRIA_SUBDISTRICTS.id: opensyria, CSR_NEIGHBOURHOODS.id: neighbourhoods}
+    _run(settings, kwargs, lambda conn: run(conn, paths, _options(kwargs)))
+
+
+def version_options(command: Callable) -> Callable:
+    """--version and --released, for a newer copy of a dataset than the one Tally knows."""
+    command = click.option("--released", type=click.DateTime(formats=["%Y-%m-%d"]),
+                           help="Publication date of that version (YYYY-MM-DD); figures are stated on it.")(command)
+    return click.option("--version", "dataset_version",
+                        help="The dataset version the file is (default: the version of the copy in shared/data).")(command)
+
+
+def _released(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@import_group.command("ucdp")
+@click.argument("file", type=_FILE)
+@version_options
+@click.option("--max-distance-km", type=click.FloatRange(min=0), default=25.0, show_default=True,
+              help="How far an event may lie from the admin3 centroid it is placed in.")
+@common_options
+@click.pass_obj
+def import_ucdp(settings: Settings, file: Path, dataset_version: str | None, released, max_distance_km: float,
+                **kwargs) -> None:
+    """Import UCDP GED events: civilians killed and people killed (low/best/high) per event."""
+    from .ucdp import import_ucdp as run
+
+    options = _options(kwargs, version=dataset_version, released=_released(released),
+                       max_distance_km=max_distance_km)
+    _run(settings, kwargs, lambda conn: [run(conn, file, options)])
+
+
+@import_group.command("unhcr")
+@click.argument("file", type=_FILE)
+@version_options
+@common_options
+@click.pass_obj
+def import_unhcr(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
+    """Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks)."""
+    from .unhcr import import_unhcr as run
+
+    options = _options(kwargs, version=dataset_version, released=_released(released))
+    _run(settings, kwargs, lambda conn: [run(conn, file, options)])
+
+
+@import_group.command("idmc")
+@click.argument("file", type=_FILE)
+@version_options
+@common_options
+@click.pass_obj
+def import_idmc(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
+    """Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, per country."""
+    from .idmc import import_idmc as run
+
+    options = _options(kwargs, version=dataset_version, released=_released(released))
+    _run(settings, kwargs, lambda conn: [run(conn, file, options)])

@@ -1,0 +1,180 @@
+"""What every import shares: the file and its checksum, the row-level report, and the result."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset Tally imports, with the attribution its licence asks for."""
+
+    id: str
+    name: str
+    kind: str  # figures or gazetteer
+    publisher: str
+    url: str | None
+    licence: str
+    citation: str
+    description: str
+    version: str  # of the copy Tally ships with; --version overrides it
+    released: dt.date | None = None  # when that version was published, if known
+
+    def row(self) -> dict:
+        """The dataset as a row of the dataset table."""
+        return {"id": self.id, "name": self.name, "kind": self.kind, "publisher": self.publisher, "url": self.url,
+                "licence": self.licence, "citation": self.citation, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row-level finding: rejected (invalid), skipped (nothing to import) or a warning."""
+
+    line: int
+    field: str
+    value: str
+    reason: str
+    outcome: str = "rejected"
+    file: str = ""
+
+
+REPORT_COLUMNS = ("file", "line", "field", "value", "reason", "outcome")
+
+
+class RowError(ValueError):
+    """A field of a row cannot be used."""
+
+    def __init__(self, field: str, value: str, reason: str):
+        super().__init__(f"{field} {value!r}: {reason}")
+        self.problem = (field, value, reason)
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported."""
+
+
+class InvalidRows(ImportFailed):
+    """Some rows are invalid, so nothing was imported; --skip-invalid imports the valid ones."""
+
+    def __init__(self, results: list["Result"]):
+        where = ", ".join(f"{r.rejected} in {r.file_name}" for r in results if r.rejected)
+        super().__init__(f"invalid rows ({where}); nothing was imported "
+                         "(fix them, or import the valid rows with --skip-invalid)")
+        self.results = results
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """An input file: its name, checksum and text."""
+
+    path: Path
+    sha256: str
+    text: str
+
+    @property
+    def name(self) -> str:
+        """The file name, as recorded with the import."""
+        return self.path.name
+
+
+def read_file(path: Path) -> DataFile:
+    """Read a UTF-8 file whole; the checksum is of its bytes as they are."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(f"cannot read {path}: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(f"{path} is not UTF-8 text (byte {error.start})") from None
+    return DataFile(path, hashlib.sha256(data).hexdigest(), text)
+
+
+def _record(header: list[str], row: list[str]) -> dict:
+    """A row as a dict; missing fields are None, extra ones are listed under None."""
+    if len(row) == len(header):
+        return dict(zip(header, row))
+    record = dict(zip(header, row + [None] * (len(header) - len(row))))
+    return record | {None: row[len(header):]} if len(row) > len(header) else record
+
+
+def csv_records(data: DataFile, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line where the record starts, record) for every record; quoted newlines stay inside their field."""
+    reader = csv.reader(io.StringIO(data.text, newline=""), strict=True)
+    records, start = [], 1
+    try:
+        header = next(reader, [])
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise ImportFailed(f"{data.name}: missing column(s) {', '.join(missing)}")
+        start = reader.line_num + 1
+        for row in reader:
+            records.append((start, _record(header, row)))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFailed(f"{data.name}, line {start}: {error}") from None
+    return records
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to import: who imports, which version, and whether to write at all."""
+
+    actor: str
+    version: str | None = None
+    released: dt.date | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    # How far a point may lie from the admin3 centroid it is placed in.
+    max_distance_km: float = 25.0
+
+
+@dataclass
+class Result:
+    """What an import did, or would do on a dry run."""
+
+    dataset: Dataset
+    version: str
+    file_name: str
+    sha256: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)
+    import_id: int | None = None
+    committed: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """The counts kept with the import record."""
+        return {"rows_read": self.rows_read, "inserted": self.inserted, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected, "skipped": self.skipped}
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import writes anything."""
+        return bool(self.inserted or self.updated)
+
+
+def count_problem_rows(problems: list[Problem], outcome: str) -> int:
+    """How many distinct rows have a problem with this outcome."""
+    return len({(p.file, p.line) for p in problems if p.outcome == outcome})
+
+
+def write_report(path: Path, results: list["Result"]) -> int:
+    """The row-level report of one or more imports as CSV (REPORT_COLUMNS); returns its row count."""
+    rows = [(p.file or result.file_name, p.line, p.field, p.value, p.reason, p.outcome)
+            for result in results for p in result.problems]
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,239 @@
+"""Importing figures: parse (per dataset), then one transaction of set-based steps over staged rows."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+import psycopg
+import psycopg.errors
+from psycopg import sql
+
+from ..db import Connection, acting_as, queries
+from .core import (DataFile, Dataset, InvalidRows, Options, Problem, Result, count_problem_rows, read_file)
+
+# How many changed figures an import report lists one by one.
+CHANGED_LISTED = 100
+
+
+class StagedFigure(NamedTuple):
+    """One figure as a dataset gives it, before it is matched with what Tally has (FIGURE_COLUMNS order)."""
+
+    line: int
+    external_id: str
+    metric_id: str
+    count_kind: str
+    value: int
+    period_start: dt.date
+    period_end: dt.date
+    stated_on: dt.date
+    source_id: str
+    document_key: str
+    qualifier: str = "exact"
+    low: int | None = None
+    high: int | None = None
+    stated_words: str | None = None
+    population_group: str | None = None
+    location_id: str | None = None
+    origin_id: str | None = None
+    destination_id: str | None = None
+    quote: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    dataset_attributes: dict | None = None
+    citation_group: str | None = None
+    scope_id: str | None = None
+    place_by_point: bool = False
+    placement: str | None = None
+
+
+FIGURE_COLUMNS = StagedFigure._fields
+
+
+@dataclass
+class Parsed:
+    """What a dataset's parser made of a file."""
+
+    rows_read: int = 0
+    figures: list[StagedFigure] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)  # id -> name, kind, description
+    documents: dict[str, dict] = field(default_factory=dict)  # key -> title, publisher_id, url, published_on
+    citations: list[tuple[str, int, str, str]] = field(default_factory=list)  # group, position, source, doc key
+    countries: dict[str, tuple[str, str]] = field(default_factory=dict)  # iso3 -> (name, location id)
+    problems: list[Problem] = field(default_factory=list)
+    skipped_rows: int = 0
+    notes: dict = field(default_factory=dict)
+
+
+def document_key(title: str, publisher_id: str | None, published_on: dt.date | None) -> str:
+    """A document's natural key (document_natural_key) as one string."""
+    return "\x1f".join((title, publisher_id or "", published_on.isoformat() if published_on else ""))
+
+
+Parser = Callable[[Connection, DataFile, Options, str], Parsed]
+Placer = Callable[[Connection, Options], None]
+
+
+def import_figures(conn: Connection, dataset: Dataset, parse: Parser, path: Path, options: Options,
+                   place: Placer | None = None) -> Result:
+    """Import one file of a figure dataset in one transaction (rolled back on a dry run, on an invalid row
+    unless skip_invalid, or when nothing would change)."""
+    started = time.monotonic()
+    data = read_file(path)
+    version = options.version or dataset.version
+    named = queries("imports")
+    with conn.transaction():
+        conn.execute(named["import_settings"])
+        conn.execute(named["create_figure_staging"])
+        parsed = parse(conn, data, options, version)
+        result = Result(dataset, version, data.name, data.sha256, rows_read=parsed.rows_read,
+                        rejected=count_problem_rows(parsed.problems, "rejected"), skipped=parsed.skipped_rows,
+                        problems=parsed.problems, notes=parsed.notes)
+        if result.rejected and not options.skip_invalid:
+            raise InvalidRows([result])
+        acting_as(conn, actor=options.actor, reason=f"import {dataset.id} {version}")
+        _write(conn, dataset, parsed, result, options, place)
+        result.committed = result.import_id is not None and not options.dry_run
+        if not result.committed:
+            raise psycopg.Rollback()
+    if not result.committed:
+        result.import_id = None
+    result.notes["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, options: Options,
+           place: Placer | None) -> None:
+    """Every step of one import, in order; an import record only if something changes."""
+    named = queries("imports")
+    dataset_changed = conn.execute(named["upsert_dataset"], dataset.row()).rowcount
+    _stage(conn, parsed)
+    params = {"dataset": dataset.id, "version": result.version, "limit": CHANGED_LISTED}
+    countries = conn.execute(named["insert_countries"], params).rowcount + conn.execute(named["name_countries"]).rowcount
+    if place is not None:
+        place(conn, options)
+    result.notes["sources_created"] = conn.execute(named["insert_sources"]).rowcount
+    result.notes["documents_created"] = conn.execute(named["insert_documents"]).rowcount
+    conn.execute(named["resolve_documents"])
+    _classify(conn, named, params, result)
+    _notes(conn, named, params, result, countries)
+    if result.changed or countries or dataset_changed:
+        params["import_id"] = result.import_id = conn.execute(named["start_import"], {
+            "dataset": dataset.id, "version": result.version, "file_name": result.file_name,
+            "sha256": result.sha256, "imported_by": options.actor}).fetchone()["id"]
+        _upsert_figures(conn, named, params)
+        report = orjson.dumps({k: v for k, v in result.notes.items() if k != "seconds"}).decode()
+        conn.execute(named["finish_import"], result.counts() | {"id": result.import_id, "report": report})
+
+
+def _stage(conn: Connection, parsed: Parsed) -> None:
+    """COPY what a parser collected into the staging tables (some parsers stage rows themselves)."""
+    with conn.cursor() as cur:
+        copy_rows(cur, "staged_source", ("id", "name", "kind", "description"),
+                  ((k, s["name"], s["kind"], s.get("description")) for k, s in parsed.sources.items()))
+        copy_rows(cur, "staged_document", ("key", "title", "publisher_id", "url", "published_on"),
+                  ((k, d["title"], d["publisher_id"], d.get("url"), d["published_on"])
+                   for k, d in parsed.documents.items()))
+        copy_rows(cur, "staged_citation", ("citation_group", "position", "source_id", "document_key"),
+                  parsed.citations)
+        copy_rows(cur, "staged_country", ("iso3", "name", "location_id"),
+                  ((iso3, name, location_id) for iso3, (name, location_id) in parsed.countries.items()))
+        copy_rows(cur, "staged_figure", FIGURE_COLUMNS, parsed.figures)
+    conn.execute(queries("imports")["analyze_figure_staging"])
+
+
+# COPY's text format: these characters are written as escapes.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_BATCH = 5000
+
+
+def _array(values: list) -> str:
+    """A text[] literal."""
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+def copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dict):
+        value = orjson.dumps(value).decode()
+    elif isinstance(value, (list, tuple)):
+        value = _array(value)
+    return str(value).translate(_ESCAPES)
+
+
+def copy_rows(cur: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """COPY rows into a staging table, formatted here in batches (much faster than row by row)."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with cur.copy(statement) as copy:
+        batch = []
+        for row in rows:
+            batch.append("\t".join(map(copy_text, row)))
+            if len(batch) == _COPY_BATCH:
+                copy.write("\n".join(batch) + "\n")
+                batch = []
+        if batch:
+            copy.write("\n".join(batch) + "\n")
+
+
+def _classify(conn: Connection, named: dict[str, str], params: dict, result: Result) -> None:
+    """Compare staged figures with the dataset's earlier ones: counts, and the first changes in detail."""
+    conn.execute(named["classify_figures"], params)
+    counts = conn.execute(named["figure_counts"]).fetchone()
+    result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
+    changed = conn.execute(named["changed_figures"], params).fetchall()
+    result.notes["changed"] = [{"figure_id": r["figure_id"], "external_id": r["external_id"],
+                                "fields": r["changed_fields"]} for r in changed]
+
+
+def _notes(conn: Connection, named: dict[str, str], params: dict, result: Result, countries: int) -> None:
+    """What the report says beyond the counts: places made or named, placements, figures absent."""
+    result.notes["countries_created_or_named"] = countries
+    placements = conn.execute(named["placement_counts"]).fetchall()
+    if placements:
+        result.notes["placement"] = {row["placement"]: row["rows"] for row in placements}
+    result.notes["absent"] = conn.execute(named["absent_figures"], params).fetchone()["n"]
+
+
+def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> None:
+    """Insert the new figures, update the changed ones with their revisions, then their citations."""
+    in_bulk = _revision_trigger_off(conn, named)
+    conn.execute(named["insert_figures"], params)
+    conn.execute(named["update_figures"], params)
+    if in_bulk:
+        conn.execute(named["write_revisions"], params)
+        conn.execute(named["revision_trigger_on"])
+    conn.execute(named["delete_replaced_citations"])
+    conn.execute(named["insert_citations"], params)
+
+
+def _revision_trigger_off(conn: Connection, named: dict[str, str]) -> bool:
+    """Write revisions set-based rather than by the row trigger, if this role may (see revision_trigger_off)."""
+    try:
+        with conn.transaction():
+            conn.execute(named["revision_trigger_off"])
+    except psycopg.errors.InsufficientPrivilege:
+        return False  # not the table's owner: the trigger writes them, row by row
+    return True
+
+
+class Countries:
+    """Countries by ISO3 code, for datasets that name places that way; unknown codes become new countries."""
+
+    def __init__(self, conn: Connection):
+        rows = conn.execute(queries("imports")["country_codes"]).fetchall()
+        self.ids = {row["code"]: row["id"] for row in rows}
+
+    def location(self, parsed: Parsed, iso3: str, name: str) -> str:
+        """The location id of a country, staging it (to be created or named) with the dataset's name."""
+        location_id = self.ids.get(iso3, iso3)
+        parsed.countries.setdefault(iso3, ((name or "").strip() or iso3, location_id))
+        return location_id

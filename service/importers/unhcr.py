@@ -1,0 +1,97 @@
+"""UNHCR population statistics: refugees and IDPs per year, as end-of-year stocks.
+
+Countries are read from the ISO columns (coo_iso, coa_iso), never from
+UNHCR's own codes (its ARE is Egypt). UNK is an unknown country, XXA stateless.
+The file is COPYed as it is and read set-based (imports.sql, unhcr_*).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from psycopg import sql
+
+from ..db import Connection, queries
+from .core import DataFile, ImportFailed, Options, Problem, Result
+from .datasets import UNHCR_POPULATION
+from .figures import Parsed, document_key, import_figures
+
+# Every column of the file, as the staging table has them.
+COLUMNS = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "asylum_seekers",
+           "returned_refugees", "idps", "returned_idps", "stateless", "ooc", "oip", "hst")
+REQUIRED = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "idps")
+SOURCE = {"name": "UNHCR, the UN Refugee Agency", "kind": "un_agency",
+          "description": "Office of the United Nations High Commissioner for Refugees."}
+DOCUMENT_TITLE = "UNHCR Refugee Population Statistics Database"
+
+
+def _header(data: DataFile) -> list[str]:
+    """The file's columns, all of which must be known ones."""
+    header = next(csv.reader(io.StringIO(data.text, newline="")), [])
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if missing or unknown:
+        raise ImportFailed(f"{data.name}: " + "; ".join(
+            part for part in (missing and f"missing column(s) {', '.join(missing)}",
+                              unknown and f"unknown column(s) {', '.join(unknown)}") if part))
+    return header
+
+
+def record_lines(data: DataFile, records: int) -> list[int]:
+    """The line each data record starts on: record + 1, unless quoted newlines make records span lines."""
+    physical = data.text.count("\n") + (not data.text.endswith("\n"))
+    if physical == records + 1:
+        return list(range(2, records + 2))
+    reader, lines, start = csv.reader(io.StringIO(data.text, newline="")), [], 1
+    for _ in reader:
+        lines.append(start)
+        start = reader.line_num + 1
+    return lines[1:]
+
+
+def _copy(conn: Connection, data: DataFile, header: list[str]) -> None:
+    """COPY the whole file into unhcr_row."""
+    statement = sql.SQL("COPY unhcr_row ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(
+        sql.SQL(", ").join(map(sql.Identifier, header)))
+    with conn.cursor() as cur, cur.copy(statement) as copy:
+        copy.write(data.text)
+
+
+def parse(conn: Connection, data: DataFile, options: Options, version: str) -> Parsed:
+    """Stage a UNHCR population CSV file's figures, set-based."""
+    released = options.released or (UNHCR_POPULATION.released if version == UNHCR_POPULATION.version else None)
+    if released is None:
+        raise ImportFailed(f"say when UNHCR published version {version}: --released YYYY-MM-DD")
+    named = queries("imports")
+    header = _header(data)
+    conn.execute(named["create_unhcr_staging"])
+    _copy(conn, data, header)
+    rejected = conn.execute(named["unhcr_problems"]).fetchall()
+    params = {"rejected": sorted({row["record"] for row in rejected})}
+    conn.execute(named["unhcr_measures"], params)
+    conn.execute(sql.SQL(named["unhcr_countries"]).format(country_codes=sql.SQL(named["country_codes"])))
+    key = document_key(DOCUMENT_TITLE, "unhcr", None)
+    conn.execute(named["unhcr_figures"], {"stated_on": released, "document_key": key})
+    counts = conn.execute(named["unhcr_counts"], params).fetchone()
+    parsed = Parsed(rows_read=counts["rows_read"], skipped_rows=counts["skipped"],
+                    notes={"zero_values": counts["zero_values"]})
+    parsed.sources["unhcr"] = SOURCE
+    parsed.documents[key] = {"title": DOCUMENT_TITLE, "publisher_id": "unhcr", "url": UNHCR_POPULATION.url,
+                             "published_on": None}
+    parsed.problems = _problems(data, counts["rows_read"], rejected, counts["unplaced"])
+    return parsed
+
+
+def _problems(data: DataFile, records: int, rejected: list[dict], unplaced: list[int]) -> list[Problem]:
+    """Rejected fields, and the stocks with nowhere to go, on the lines they are on."""
+    lines = record_lines(data, records) if rejected or unplaced else []
+    problems = [Problem(lines[r["record"] - 1], r["field"], r["value"] or "", r["reason"]) for r in rejected]
+    problems += [Problem(lines[record - 1], "coa_iso", "UNK", "country of asylum unknown: no place to count the "
+                         "stock in; not imported", "skipped") for record in unplaced]
+    return problems
+
+
+def import_unhcr(conn: Connection, path: Path, options: Options) -> Result:
+    """Import a UNHCR population CSV file."""
+    return import_figures(conn, UNHCR_POPULATION, parse, path, options)

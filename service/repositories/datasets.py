@@ -1,0 +1,21 @@
+"""Reading datasets and their imports."""
+from __future__ import annotations
+
+from ..db import Connection, queries
+
+
+def list_datasets(conn: Connection) -> str:
+    """Every dataset with its latest import, as the API serves them (JSON)."""
+    return conn.execute(queries("imports")["list_datasets"]).fetchone()["body"]
+
+
+def get_dataset(conn: Connection, *, dataset_id: str) -> str | None:
+    """One dataset with all its imports (JSON), or None."""
+    row = conn.execute(queries("imports")["get_dataset"], {"id": dataset_id}).fetchone()
+    return row["body"] if row else None
+
+
+def get_import(conn: Connection, *, import_id: int) -> str | None:
+    """One import record (JSON), or None."""
+    row = conn.execute(queries("imports")["get_import"], {"id": import_id}).fetchone()
+    return row["body"] if row else None

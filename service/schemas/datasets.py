@@ -1,0 +1,120 @@
+"""Datasets and their imports, and what a figure says about the dataset it came from."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+DATASET_KINDS = ("figures", "gazetteer")
+
+
+class ImportRefSchema(Schema):
+    """An import of a dataset, in short."""
+
+    id = fields.Integer(metadata={"example": 4})
+    version = fields.String(metadata={"example": "19.1 (GED Syria 652.1601.1911)"})
+    imported_at = fields.AwareDateTime()
+
+
+class DatasetSchema(Schema):
+    """A dataset Tally imports, with the attribution its licence asks for."""
+
+    id = fields.String(metadata={"example": "ucdp-ged"})
+    name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
+    kind = fields.String(metadata={"enum": list(DATASET_KINDS), "example": "figures",
+                                   "description": "figures: numbers; gazetteer: places."})
+    publisher = fields.String(metadata={"example": "Uppsala Conflict Data Program (UCDP)"})
+    url = fields.String(allow_none=True, metadata={"example": "https://ucdp.uu.se/downloads/"})
+    licence = fields.String(metadata={"example": "CC BY-IGO (as published on HDX); free to use with citation"})
+    citation = fields.String(metadata={"description": "How to cite the dataset."})
+    description = fields.String(allow_none=True)
+    figures = fields.Integer(metadata={"description": "Figures imported from it.", "example": 33132})
+    locations = fields.Integer(metadata={"description": "Locations that came from it (gazetteers).", "example": 0})
+    latest_import = fields.Nested(ImportRefSchema, allow_none=True)
+
+
+class DatasetListSchema(Schema):
+    """Every dataset Tally has imported."""
+
+    data = fields.List(fields.Nested(DatasetSchema), required=True)
+
+
+class ImportSummarySchema(ImportRefSchema):
+    """An import, as listed with its dataset."""
+
+    file_name = fields.String(metadata={"example": "ucdp_ged_syria_2016-2019.csv"})
+    imported_by = fields.String(metadata={"example": "analyst"})
+    inserted = fields.Integer(metadata={"example": 33132})
+    updated = fields.Integer(metadata={"example": 0})
+
+
+class DatasetDetailSchema(DatasetSchema):
+    """A dataset with every import of it, oldest first."""
+
+    imports = fields.List(fields.Nested(ImportSummarySchema))
+
+
+class ImportCountsSchema(Schema):
+    """What an import did: figures (or places) inserted, updated, unchanged; rows rejected or skipped."""
+
+    rows_read = fields.Integer(metadata={"example": 16566})
+    inserted = fields.Integer(metadata={"example": 33132})
+    updated = fields.Integer(metadata={"example": 0})
+    unchanged = fields.Integer(metadata={"example": 0})
+    rejected = fields.Integer(metadata={"description": "Invalid rows (left out with --skip-invalid).", "example": 0})
+    skipped = fields.Integer(metadata={"description": "Valid rows that give no figure (zeros, gaps, no place).",
+                                       "example": 0})
+
+
+class DatasetRefSchema(Schema):
+    """A dataset, as referenced."""
+
+    id = fields.String(metadata={"example": "ucdp-ged"})
+    name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
+
+
+class ImportSchema(Schema):
+    """One import of one file: version, licence, checksum, who, when, what it did."""
+
+    id = fields.Integer(metadata={"example": 4})
+    dataset = fields.Nested(DatasetRefSchema)
+    version = fields.String(metadata={"example": "19.1 (GED Syria 652.1601.1911)"})
+    licence = fields.String(metadata={"description": "The licence as it stood for this version."})
+    citation = fields.String()
+    file_name = fields.String(metadata={"example": "ucdp_ged_syria_2016-2019.csv"})
+    sha256 = fields.String(metadata={"description": "Checksum of the file's bytes."})
+    imported_at = fields.AwareDateTime()
+    imported_by = fields.String(metadata={"example": "analyst"})
+    counts = fields.Nested(ImportCountsSchema)
+    report = fields.Dict(metadata={"description": "Names matched and unmatched, placements, changed figures."})
+
+
+class CitedDocumentSchema(Schema):
+    """A document a dataset cites."""
+
+    id = fields.Integer(metadata={"example": 12})
+    title = fields.String(metadata={"example": "Clashes on many fronts of Aleppo"})
+    published_on = fields.Date(allow_none=True, metadata={"example": "2016-01-01"})
+
+
+class CitationSchema(Schema):
+    """A source and document the dataset cites for a figure."""
+
+    source = fields.Nested("SourceRefSchema")
+    document = fields.Nested(CitedDocumentSchema)
+
+
+class FigureDatasetSchema(Schema):
+    """The dataset a figure was imported from."""
+
+    id = fields.String(metadata={"example": "ucdp-ged"})
+    name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
+    version = fields.String(metadata={"description": "Version of the import that last wrote the figure.",
+                                      "example": "19.1 (GED Syria 652.1601.1911)"})
+    import_id = fields.Integer(metadata={"description": "See /v1/imports/{import_id}.", "example": 4})
+    external_id = fields.String(metadata={"description": "The figure's id in the dataset.",
+                                          "example": "214808:civilians_killed"})
+    attributes = fields.Dict(allow_none=True, metadata={
+        "description": "The dataset's own codes for the figure, as given (UCDP date_prec, where_prec, ...).",
+        "example": {"date_prec": 1, "where_prec": 1, "placement": "coordinates"}})
+    citations = fields.List(fields.Nested(CitationSchema), metadata={
+        "description": "When the dataset cites more than one source for the figure, all of them in its order "
+                       "(the figure's source and document are the first); empty when it cites one."})

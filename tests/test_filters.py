@@ -1,0 +1,61 @@
+"""The filters analysts expect: value ranges, search, recent changes."""
+from __future__ import annotations
+
+import pytest
+
+from service import db
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.get_json()
+    return [f["id"] for f in response.get_json()["data"]]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("min_value=1000&max_value=3000", [2, 3, 11, 12, 13]),
+    ("min_value=250000", [1, 5, 6]),
+    ("max_value=20", [7, 8, 10]),
+    ("min_value=22&max_value=22", [9]),
+])
+def test_value_ranges(client, query, expected):
+    assert ids(client.get(f"/v1/figures?{query}")) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("anjara", [7, 8]),                 # place name, any case
+    ("عنجارة", [7, 8]),                 # Arabic place name
+    ("Mount Simeon", []),               # an alias of a place no seed figure names directly
+    ("observatory", [2, 3, 4]),         # source name
+    ("chemical weapons", [9]),          # quote
+    ("quarter-million", [1]),           # stated words
+    ("sheikh maqsoud", [3, 11]),        # destination
+    ("ISIS-affiliated", [10]),          # population group
+    ("100%", []),                       # % is a character, not a wildcard
+])
+def test_q_searches_words_sources_and_places(client, q, expected):
+    assert ids(client.get("/v1/figures", query_string={"q": q})) == expected
+
+
+def test_q_matches_place_aliases(client):
+    # eastern Aleppo as the place (1, 4, 13) or as the origin (2, 3, 12)
+    assert ids(client.get("/v1/figures", query_string={"q": "rebel-held eastern"})) == [1, 2, 3, 4, 12, 13]
+
+
+def test_updated_since(write_client, keys, fresh_url):
+    with db.connect(fresh_url) as conn:
+        moment = conn.execute("SELECT now() AS t").fetchone()["t"].isoformat()
+    assert ids(write_client.get("/v1/figures", query_string={"updated_since": moment})) == []
+    write_client.patch("/v1/figures/7", json={"value": 16, "reason": "LCC update"}, headers=keys["write"] | {"If-Match": '"v1"'})
+    assert ids(write_client.get("/v1/figures", query_string={"updated_since": moment})) == [7]
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("min_value=5&max_value=3", "min_value", "min_value must not be greater than max_value."),
+    ("min_value=-1", "min_value", "Must be greater than or equal to 0 and less than or equal to 9223372036854775807."),
+    ("q=a", "q", "Length must be between 2 and 200."),
+    ("updated_since=yesterday", "updated_since", "Not a valid datetime."),
+])
+def test_invalid_filter_values(client, query, field, message):
+    response = client.get(f"/v1/figures?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"in": "query", "field": field, "messages": [message]}]

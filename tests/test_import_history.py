@@ -1,0 +1,68 @@
+"""Imports keep history: every figure they write has its revision, the same the revision trigger writes."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import psycopg.errors
+import psycopg.rows
+import pytest
+from psycopg import sql
+
+from service import db
+from service.importers.datasets import UCDP_GED
+from service.importers.locations import import_locations
+from service.importers.ucdp import import_ucdp
+from tests.conftest import _admin, _database
+from tests.test_import_support import GAZETTEERS, UCDP, options, rows
+
+pytest_plugins = ["tests.test_import_support"]
+
+REVISIONS = """SELECT f.external_id, r.version, r.kind, r.changed_by, r.reason, r.changed_at = f.updated_at AS at_write,
+                      r.state - ARRAY['id', 'created_at', 'updated_at'] AS state, r.state = to_jsonb(f) AS current
+               FROM figure_revision r JOIN figure f ON f.id = r.figure_id
+               WHERE f.dataset_id = 'ucdp-ged' ORDER BY f.external_id, r.version"""
+
+
+@pytest.fixture
+def not_owner(located_url):
+    """A URL for a role that may write every table but owns none (so it cannot switch triggers off)."""
+    role = f"tally_importer_{os.getpid()}"
+    grants = [sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)),
+              sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role)),
+              sql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(role))]
+    for statement in grants:
+        _admin(located_url, statement)
+    parts = urlsplit(located_url)
+    yield urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")))
+    _admin(located_url, sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+    _admin(located_url, sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_every_imported_figure_has_its_revision(located_url):
+    with db.connect(located_url) as conn:
+        import_ucdp(conn, UCDP, options())
+    revisions = rows(located_url, REVISIONS)
+    assert len(revisions) == 44
+    assert {(r["version"], r["kind"], r["changed_by"], r["reason"], r["at_write"], r["current"]) for r in revisions} == {
+        (1, "create", "test", f"import ucdp-ged {UCDP_GED.version}", True, True)}
+    # The trigger is back on once the import is over.
+    assert rows(located_url, """SELECT tgenabled FROM pg_trigger
+                                WHERE tgname = 'figure_revision_on_write'""") == [{"tgenabled": "O"}]
+
+
+def test_the_revisions_are_those_the_trigger_writes(located_url, not_owner, server_url, template_db):
+    # The same import twice: by the owner (set-based) and by a role that may not switch the trigger off.
+    with _database(server_url, template=template_db) as owner_url:
+        with db.connect(owner_url) as conn:
+            import_locations(conn, GAZETTEERS, options())
+            import_ucdp(conn, UCDP, options())
+        by_import = rows(owner_url, REVISIONS)
+    with psycopg.connect(not_owner, row_factory=psycopg.rows.dict_row) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("ALTER TABLE figure DISABLE TRIGGER figure_revision_on_write")
+        result = import_ucdp(conn, UCDP, options())
+    assert result.inserted == 44
+    by_trigger = rows(located_url, REVISIONS)
+    assert by_import == by_trigger
