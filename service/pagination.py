@@ -17,22 +17,40 @@ class InvalidCursor(TallyError):
     title = "Invalid cursor"
 
 
-def encode_cursor(last_id: int | str) -> str:
-    """An opaque token that resumes a listing after last_id."""
-    return base64.urlsafe_b64encode(orjson.dumps({"after": last_id})).decode().rstrip("=")
+def encode_cursor(last_id: int | str, **extra) -> str:
+    """An opaque token that resumes a listing after last_id (extra: the sort and its key)."""
+    return base64.urlsafe_b64encode(orjson.dumps({"after": last_id, **extra})).decode().rstrip("=")
+
+
+def _load(cursor: str) -> dict:
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidCursor() from None
+    if not isinstance(data, dict) or "after" not in data:
+        raise InvalidCursor()
+    return data
 
 
 def decode_cursor(cursor: str | None, id_type: type = int) -> int | str | None:
     """The id a cursor resumes after; InvalidCursor if it was not made by encode_cursor."""
     if cursor is None:
         return None
-    try:
-        after = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["after"]
-    except (binascii.Error, ValueError, TypeError, KeyError):
-        raise InvalidCursor() from None
+    after = _load(cursor)["after"]
     if not isinstance(after, id_type) or isinstance(after, bool):
         raise InvalidCursor()
     return after
+
+
+def decode_sorted_cursor(cursor: str | None, sort: str) -> tuple[int, object] | None:
+    """(id, sort key) a cursor of a sorted listing resumes after; it must come from the same sort."""
+    if cursor is None:
+        return None
+    data = _load(cursor)
+    after = decode_cursor(cursor)
+    if data.get("sort", "id") != sort:
+        raise InvalidCursor("This cursor belongs to another sort order; start again without it.")
+    return after, data.get("key", after)
 
 
 def _next_url(cursor: str) -> str:
@@ -41,11 +59,13 @@ def _next_url(cursor: str) -> str:
     return f"{request.base_url}?{urlencode([*args, ('cursor', cursor)])}"
 
 
-def split_page(rows: list[dict], limit: int) -> tuple[list[dict], str | None]:
+def split_page(rows: list[dict], limit: int, sort: str = "id") -> tuple[list[dict], str | None]:
     """A page's rows and the URL of the next page; rows may hold one extra, which means "more"."""
     if len(rows) <= limit:
         return rows, None
-    return rows[:limit], _next_url(encode_cursor(rows[limit - 1]["id"]))
+    last = rows[limit - 1]
+    cursor = encode_cursor(last["id"]) if sort == "id" else encode_cursor(last["id"], key=last["sort_key"], sort=sort)
+    return rows[:limit], _next_url(cursor)
 
 
 def link_header(next_url: str | None) -> dict[str, str]:
@@ -53,9 +73,9 @@ def link_header(next_url: str | None) -> dict[str, str]:
     return {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
 
 
-def page_response(rows: list[dict], limit: int, *, fields: list[str] | None = None) -> Response:
+def page_response(rows: list[dict], limit: int, *, fields: list[str] | None = None, sort: str = "id") -> Response:
     """A JSON page from rows of (id, body as JSON text), with only the given fields if any."""
-    rows, next_url = split_page(rows, limit)
+    rows, next_url = split_page(rows, limit, sort)
     bodies = [row["body"] for row in rows] if not fields else [_only(row["body"], fields) for row in rows]
     body = b'{"data":[' + ",".join(bodies).encode() + b'],"next":' + orjson.dumps(next_url) + b"}"
     return Response(body, mimetype="application/json", headers=link_header(next_url))

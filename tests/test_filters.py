@@ -59,3 +59,46 @@ def test_invalid_filter_values(client, query, field, message):
     response = client.get(f"/v1/figures?{query}")
     assert response.status_code == 422
     assert response.get_json()["errors"] == [{"in": "query", "field": field, "messages": [message]}]
+
+
+def values_and_ids(response) -> list[tuple[int, int]]:
+    return [(f["value"], f["id"]) for f in response.get_json()["data"]]
+
+
+def test_sort_by_value_descending_breaks_ties_by_id(client):
+    assert values_and_ids(client.get("/v1/figures?sort=-value&limit=6")) == [
+        (500000, 6), (500000, 5), (250000, 1), (2500, 3), (2000, 13), (2000, 12)]
+
+
+def test_sorted_pages_follow_cursors_without_skips_or_repeats(client):
+    seen, url = [], "/v1/figures?sort=value&limit=4"
+    while url:
+        body = client.get(url).get_json()
+        seen += [(f["value"], f["id"]) for f in body["data"]]
+        url = body["next"]
+    assert seen == sorted((f["value"], f["id"]) for f in client.get("/v1/figures?limit=500").get_json()["data"])
+    assert len(seen) == 13
+
+
+@pytest.mark.parametrize("sort", ["period_start", "-period_end", "stated_on", "-updated_at", "-id"])
+def test_every_sort_pages_through_everything(client, sort):
+    seen, url = [], f"/v1/figures?sort={sort}&limit=5&fields=id"
+    while url:
+        body = client.get(url).get_json()
+        seen += [f["id"] for f in body["data"]]
+        url = body["next"]
+    assert sorted(seen) == list(range(1, 14))
+    if sort == "-id":
+        assert seen == list(range(13, 0, -1))
+
+
+def test_a_cursor_from_another_sort_is_a_400(client):
+    cursor = client.get("/v1/figures?sort=value&limit=2").get_json()["next"].split("cursor=")[1]
+    response = client.get(f"/v1/figures?sort=-value&cursor={cursor}")
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "This cursor belongs to another sort order; start again without it."
+
+
+def test_csv_follows_the_sort(client):
+    text = client.get("/v1/figures?sort=-value&format=csv&fields=id,value").get_data(as_text=True)
+    assert text.splitlines()[1:4] == ["6,500000", "5,500000", "1,250000"]

@@ -32,8 +32,8 @@ def _metric_hashtag(conn, metrics: list[str] | None) -> str | None:
     return next((m["hxl_hashtag"] for m in catalogue.list_metrics(conn) if m["id"] == metrics[0]), None)
 
 
-def csv_response(*, filters: dict, after: int | None, limit: int | None, as_of: dt.datetime | None,
-                 fields: list[str] | None, hxl: bool) -> Response:
+def csv_response(*, filters: dict, after: tuple | None, limit: int | None, as_of: dt.datetime | None,
+                 fields: list[str] | None, hxl: bool, sort: str) -> Response:
     """CSV of the figures a query selects: one page when limit is given, else all of them, streamed."""
     columns = formats.columns_for(fields)
     with connection() as conn:  # resolve filters first: a bad one is a 422, not a broken stream
@@ -41,17 +41,17 @@ def csv_response(*, filters: dict, after: int | None, limit: int | None, as_of: 
         hxl_row = formats.hxl_row(columns, _metric_hashtag(conn, filters.get("metric"))) if hxl else None
         if limit is not None:
             rows, next_url = split_page(figures.list_figures(conn, filters=filters, after=after, limit=limit,
-                                                             as_of=as_of), limit)
+                                                             as_of=as_of, sort=sort), limit, sort)
             body = b"".join(formats.csv_lines([row["body"] for row in rows], columns, hxl_row=hxl_row))
             return _csv(body, link_header(next_url))
-    return _csv(stream_with_context(_stream(params, as_of, columns, hxl_row)), {})
+    return _csv(stream_with_context(_stream(params, as_of, sort, columns, hxl_row)), {})
 
 
-def _stream(params: dict, as_of, columns, hxl_row):
+def _stream(params: dict, as_of, sort: str, columns, hxl_row):
     """The export, batch by batch, on a connection of its own for as long as it runs."""
     with pool_connection(current_app.extensions[POOL_KEY]) as conn:
-        yield from formats.csv_lines(figures.stream_figures(conn, params=params, as_of=as_of), columns,
-                                     hxl_row=hxl_row)
+        rows = figures.stream_figures(conn, params=params, as_of=as_of, sort=sort)
+        yield from formats.csv_lines(rows, columns, hxl_row=hxl_row)
 
 
 def _csv(body, headers: dict) -> Response:

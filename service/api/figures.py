@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from ..auth import requires
 from ..errors import NotFound
-from ..pagination import decode_cursor, encode_cursor, page_response
+from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, page_response
 from ..repositories import figure_writes, figures
 from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, FigurePatchSchema,
                                      MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
@@ -47,16 +47,17 @@ def figure_page(args: dict):
     fmt = exports.requested_format(args)
     fields = args.pop("fields_", None)
     limit = args.pop("limit", None)
-    after = decode_cursor(args.pop("cursor", None))
+    sort = args.pop("sort", "id")
+    after = decode_sorted_cursor(args.pop("cursor", None), sort)
     as_of = args.pop("as_of", None)
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":
         return exports.csv_response(filters=filters, after=after, limit=limit, as_of=as_of, fields=fields,
-                                    hxl=fmt == "hxl")
+                                    hxl=fmt == "hxl", sort=sort)
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
-        rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of)
-    return page_response(rows, limit, fields=fields)
+        rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort)
+    return page_response(rows, limit, fields=fields, sort=sort)
 
 
 def create_figure(fields: dict):

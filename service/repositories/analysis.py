@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import orjson
-from psycopg import sql
 
 from ..db import Connection, queries
 from ..errors import TallyError
 from ..totals import Candidate
-from . import locations
+from . import figures, locations
 
 # A totals request reads at most this many figures; past it the caller must narrow.
 MAX_TOTALS_FIGURES = 50_000
@@ -42,25 +41,14 @@ def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: in
         "limit": limit + 1,
     }
     claims = conn.execute(queries("analysis")["list_claims"], params).fetchall()
-    bodies = _figure_bodies(conn, ids=[i for claim in claims for i in claim["figure_ids"]])
+    bodies = figures.figure_bodies(conn, ids=[i for claim in claims for i in claim["figure_ids"]])
     return [{"id": claim["id"], "body": _with_figures(claim, bodies)} for claim in claims]
-
-
-def _figure_bodies(conn: Connection, *, ids: list[int]) -> dict[int, str]:
-    """Figure id -> the figure's JSON as every figure endpoint serves it (figures.sql's figure_rows)."""
-    if not ids:
-        return {}
-    named = queries("figures")
-    query = sql.SQL(named["figure_rows"]).format(
-        figures=sql.SQL(named["live_figures"]), where=sql.SQL(queries("analysis")["where_figure_ids"]))
-    rows = conn.execute(query, {"figure_ids": ids, "limit": len(ids)}).fetchall()
-    return {row["id"]: row["body"] for row in rows}
 
 
 def _with_figures(claim: dict, bodies: dict[int, str]) -> str:
     """A claim's JSON text with its figures' JSON embedded as built by the database."""
-    figures = [orjson.Fragment(bodies[i]) for i in claim["figure_ids"]]
-    return orjson.dumps(claim["body"] | {"figures": figures}).decode()
+    embedded = [orjson.Fragment(bodies[i]) for i in claim["figure_ids"]]
+    return orjson.dumps(claim["body"] | {"figures": embedded}).decode()
 
 
 def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[Candidate]:

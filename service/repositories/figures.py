@@ -13,21 +13,45 @@ from . import locations
 _PLACE_FILTERS = ("location", "origin", "destination")
 
 
-def _figure_query(params: dict, *, as_of: dt.datetime | None) -> sql.Composed:
-    """figure_rows with a where_<name> block for each param (params hold no Nones)."""
+# Sortable columns and their SQL types (a cursor carries the last row's value as text).
+SORT_COLUMNS = {"id": "bigint", "value": "bigint", "period_start": "date", "period_end": "date",
+                "stated_on": "date", "updated_at": "timestamptz"}
+
+
+def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable]:
+    """ORDER BY, the sort key column, and the keyset condition resuming after a row, for a sort like -value."""
+    column = sort.removeprefix("-")
+    direction, after = ("DESC", "<") if sort.startswith("-") else ("ASC", ">")
+    key = sql.Identifier("f", column)
+    order = sql.SQL("{} {}, f.id {}").format(key, sql.SQL(direction), sql.SQL(direction))
+    resume = sql.SQL("({}, f.id) {} (%(after_key)s::{}, %(after)s)").format(
+        key, sql.SQL(after), sql.SQL(SORT_COLUMNS[column]))
+    return order, key, resume
+
+
+def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id") -> sql.Composed:
+    """figure_rows with a where_<name> block for each filter param (params hold no Nones)."""
     named = queries("figures")
-    where = sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in params) if params else sql.SQL("true")
+    order, sort_key, resume = _ordering(sort)
+    conditions = [sql.SQL(named[f"where_{name}"]) for name in params if name not in ("after", "after_key")]
+    if "after" in params:
+        conditions.append(resume)
+    where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
     figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"])
-    return sql.SQL(named["figure_rows"]).format(figures=figures, where=where)
+    return sql.SQL(named["figure_rows"]).format(figures=figures, where=where, order=order, sort_key=sort_key)
 
 
-def _figure_rows(conn: Connection, params: dict, *, limit: int | None, as_of: dt.datetime | None) -> list[dict]:
-    query = _figure_query(params, as_of=as_of)
+def _figure_rows(conn: Connection, params: dict, *, limit: int | None, as_of: dt.datetime | None,
+                 sort: str = "id") -> list[dict]:
+    query = _figure_query(params, as_of=as_of, sort=sort)
     return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
 
 
-def filter_params(conn: Connection, *, filters: dict, after: int | None) -> dict:
-    """Query parameters for filters: places resolved to their subtrees (unknown ones are a 422)."""
+def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> dict:
+    """Query parameters for filters: places resolved to their subtrees (unknown ones are a 422).
+
+    after is the (id, sort key) of the last row already served, or None.
+    """
     params = {name: value for name, value in filters.items() if value is not None}
     for name in _PLACE_FILTERS:
         if name in params:
@@ -35,24 +59,24 @@ def filter_params(conn: Connection, *, filters: dict, after: int | None) -> dict
     if "status" not in params:
         params["not_retracted"] = True
     if after is not None:
-        params["after"] = after
+        params["after"], params["after_key"] = after
     return params
 
 
-def list_figures(conn: Connection, *, filters: dict, after: int | None, limit: int,
-                 as_of: dt.datetime | None = None) -> list[dict]:
-    """Figures matching filters, in id order, after the given id; limit + 1 rows at most."""
+def list_figures(conn: Connection, *, filters: dict, after: tuple | None, limit: int,
+                 as_of: dt.datetime | None = None, sort: str = "id") -> list[dict]:
+    """Figures matching filters, in sort order (ties by id), after the given row; limit + 1 rows at most."""
     params = filter_params(conn, filters=filters, after=after)
-    return _figure_rows(conn, params, limit=limit + 1, as_of=as_of)
+    return _figure_rows(conn, params, limit=limit + 1, as_of=as_of, sort=sort)
 
 
-def stream_figures(conn: Connection, *, params: dict, as_of: dt.datetime | None) -> Iterator[str]:
+def stream_figures(conn: Connection, *, params: dict, as_of: dt.datetime | None, sort: str = "id") -> Iterator[str]:
     """Every figure matching params (from filter_params), in id order, as JSON text.
 
     A server-side cursor hands them over in batches, so an export of any size
     holds one batch in memory at a time.
     """
-    query = _figure_query(params, as_of=as_of)
+    query = _figure_query(params, as_of=as_of, sort=sort)
     with conn.cursor(name="figure_export") as cursor:
         cursor.itersize = 2000
         cursor.execute(query, params | {"limit": None, "as_of": as_of})
@@ -64,3 +88,10 @@ def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = 
     """One figure as the API serves it (as it stood at as_of, if given), or None."""
     rows = _figure_rows(conn, {"id": figure_id}, limit=1, as_of=as_of)
     return rows[0] if rows else None
+
+
+def figure_bodies(conn: Connection, *, ids: list[int]) -> dict[int, str]:
+    """Figure id -> the figure's JSON as every figure endpoint serves it."""
+    if not ids:
+        return {}
+    return {row["id"]: row["body"] for row in _figure_rows(conn, {"ids": ids}, limit=len(ids), as_of=None)}

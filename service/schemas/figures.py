@@ -29,6 +29,8 @@ class AsOfQuerySchema(QuerySchema):
 
 
 DEFAULT_PAGE_SIZE = 50
+SORTS = tuple(f"{direction}{column}" for column in ("id", "value", "period_start", "period_end", "stated_on",
+                                                      "updated_at") for direction in ("", "-"))
 
 
 class FigureQuerySchema(PageQuerySchema):
@@ -64,6 +66,9 @@ class FigureQuerySchema(PageQuerySchema):
     to = PartialDate(metadata={
         "description": "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
         "example": "2016"})
+    sort = fields.String(load_default="id", validate=one_of(SORTS), metadata={
+        "description": "Order of the rows: a column, or -column for descending; ties are broken by id, and "
+                       "cursors keep working.", "example": "-value"})
     min_value = count(strict=False, metadata={"description": "Only figures whose value is at least this.", "example": 100})
     max_value = count(strict=False, metadata={"description": "Only figures whose value is at most this.", "example": 10000})
     updated_since = fields.AwareDateTime(metadata={

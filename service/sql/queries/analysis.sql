@@ -7,7 +7,7 @@
 -- reference periods overlap. Overlap is chained: A-B and B-C make one claim
 -- even when A and C do not meet (gaps and islands over the sorted periods).
 -- A claim is identified by the smallest figure id in it. Its figures, as the
--- API serves them, come from figures.sql's figure_rows (see where_figure_ids).
+-- API serves them, come from repositories.figures.figure_bodies.
 WITH candidate AS (
     SELECT f.id, f.metric_id, f.location_id, f.origin_id, f.destination_id, f.population_group,
            CASE WHEN %(match_population_group)s THEN lower(btrim(coalesce(f.population_group, '')))
@@ -152,10 +152,6 @@ JOIN location l ON l.id = p.location_id
 LEFT JOIN location o ON o.id = p.origin_id
 LEFT JOIN location t ON t.id = p.destination_id
 ORDER BY p.id
-
--- name: where_figure_ids
--- The figures of a page of claims, for figures.sql's figure_rows.
-f.id = ANY(%(figure_ids)s)
 
 -- name: totals_candidates
 -- Every figure of one metric that a total may use or must name as left out.
