@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -135,6 +136,10 @@ main.add_command(import_group)
 @click.pass_obj
 def serve(settings: Settings) -> None:
     """Serve the API with gunicorn."""
+    # gunicorn reads WEB_CONCURRENCY itself when imported and fails on an empty
+    # value; Tally treats empty as unset, so gunicorn must not see it.
+    if not os.environ.get("WEB_CONCURRENCY", "x").strip():
+        del os.environ["WEB_CONCURRENCY"]
     from .server import TallyServer
 
     url = database_url(settings)

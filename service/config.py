@@ -51,9 +51,10 @@ class Settings:
     embedded_pgdata: Path = field(default_factory=lambda: PROJECT_ROOT / ".pgdata")
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 3
-    threads: int = 1
-    # gunicorn worker class: gthread or sync (see service/server.py for the measurements).
+    # gunicorn: worker processes, threads per worker (and pool size), worker
+    # class; chosen by measurement, see service/server.py.
+    workers: int = 2
+    threads: int = 4
     worker_class: str = "gthread"
     pool_timeout: float = 10.0
     statement_timeout_ms: int = 10_000

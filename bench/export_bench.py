@@ -1,0 +1,73 @@
+"""Export benchmark: stream every figure of the 1,000,000-figure benchmark database as CSV.
+
+Prints how long the first byte took, how long the whole export took, and the
+peak memory (VmHWM) of the gunicorn worker that served it, against its memory
+before the export. The last line reads
+`export_rows=<n> ttfb_ms=<x> seconds=<x> rows_per_s=<n> worker_rss_before_mb=<x> worker_peak_rss_mb=<x>`.
+
+    .venv/bin/python bench/export_bench.py
+"""
+from __future__ import annotations
+
+import http.client
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench  # noqa: E402  (bench/bench.py: the database and server helpers)
+
+EXPORT = "/v1/figures?format=csv"
+CHUNK = 1 << 16
+
+
+def worker_pid(server: bench.Server) -> int:
+    """The one gunicorn worker of a server started with WEB_CONCURRENCY=1."""
+    workers = server.cpu._server_pids()[1:]
+    if len(workers) != 1:
+        raise SystemExit(f"export_bench: expected one gunicorn worker, found {len(workers)}")
+    return workers[0]
+
+
+def memory_mb(pid: int, field: str) -> float:
+    """VmRSS or VmHWM (peak) of a process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit(f"export_bench: no {field} for process {pid}")
+
+
+def export(port: int) -> tuple[int, float, float]:
+    """Stream the export; rows, seconds to the first byte, seconds in all."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", EXPORT)
+    response = connection.getresponse()
+    if response.status != 200:
+        raise SystemExit(f"export_bench: {EXPORT} answered {response.status}")
+    first = response.read1(CHUNK)
+    first_byte = time.perf_counter() - started
+    lines = first.count(b"\r\n")
+    while chunk := response.read1(CHUNK):
+        lines += chunk.count(b"\r\n")
+    connection.close()
+    # Quoted fields hold no CRLF in these figures, so lines = header + rows.
+    return lines - 1, first_byte, time.perf_counter() - started
+
+
+def main() -> None:
+    url = bench.prepare_database()
+    env = bench.server_env(url) | {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "1"}
+    bench.RESULTS_DIR.mkdir(exist_ok=True)
+    with bench.serve("export", [str(bench.BIN / "tally"), "serve"], env,
+                     application_name=bench.TALLY_APPLICATION_NAME) as server:
+        pid = worker_pid(server)
+        before = memory_mb(pid, "VmRSS")
+        rows, first_byte, seconds = export(server.port)
+        peak = memory_mb(pid, "VmHWM")
+    print(f"export_rows={rows} ttfb_ms={first_byte * 1000:.0f} seconds={seconds:.1f} "
+          f"rows_per_s={rows / seconds:.0f} worker_rss_before_mb={before:.0f} worker_peak_rss_mb={peak:.0f}")
+
+
+if __name__ == "__main__":
+    main()
