@@ -25,9 +25,9 @@ class CpuMeter:
 
     def read(self) -> tuple[float, float]:
         """(seconds in the server's processes, seconds in its PostgreSQL backends)."""
-        return _cpu_seconds(self._server_pids()), _cpu_seconds(self._backend_pids())
+        return _cpu_seconds(self.server_pids()), _cpu_seconds(self._backend_pids())
 
-    def _server_pids(self) -> list[int]:
+    def server_pids(self) -> list[int]:
         """The gunicorn master and its workers."""
         return [self.master_pid] + [pid for pid, ppid in _processes() if ppid == self.master_pid]
 

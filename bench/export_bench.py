@@ -23,7 +23,7 @@ CHUNK = 1 << 16
 
 def worker_pid(server: bench.Server) -> int:
     """The one gunicorn worker of a server started with WEB_CONCURRENCY=1."""
-    workers = server.cpu._server_pids()[1:]
+    workers = server.cpu.server_pids()[1:]
     if len(workers) != 1:
         raise SystemExit(f"export_bench: expected one gunicorn worker, found {len(workers)}")
     return workers[0]
