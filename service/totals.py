@@ -3,7 +3,8 @@
 The rules, in the order they apply:
 
 1. Figures of different sources are never added together; each source gets its own total
-   (per bucket when the request groups by month, year or location level).
+   (per bucket when the request groups by month, year, location level or dataset; figures
+   entered by hand form the dataset null).
 2. Disputed and retracted figures are left out unless the request includes them.
 3. With month or year buckets, a figure goes to the bucket of its reference period (a stock:
    of its period's end, the date it is "as of"); a count whose period crosses a bucket
@@ -58,6 +59,7 @@ class Candidate(NamedTuple):
     location_levels: tuple[int | None, ...] = ()
     origin_path: Path | None = None
     destination_path: Path | None = None
+    dataset_id: str | None = None
 
     @property
     def basis(self) -> str:
@@ -88,6 +90,7 @@ class Total:
     period: str | None
     location_id: str | None
     basis: str
+    dataset_id: str | None = None
     used: list[Candidate] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
 
@@ -99,6 +102,7 @@ class Total:
             "period": self.period,
             "location": self.location_id,
             "basis": self.basis,
+            "dataset": self.dataset_id,
             # None, not 0, when nothing could be added: no data is not zero.
             "sum": sum(c.value for c in used) if used else None,
             "figure_ids": [c.id for c in used],
@@ -272,14 +276,16 @@ def location_bucket(c: Candidate, level: int | None) -> str | None:
 
 
 def compute_totals(candidates: Iterable[Candidate], *, by: str | None = None, level: int | None = None,
-                   include_disputed: bool = False, include_retracted: bool = False) -> list[Total]:
-    """Every source's totals per bucket, by the rules of this module."""
+                   by_dataset: bool = False, include_disputed: bool = False,
+                   include_retracted: bool = False) -> list[Total]:
+    """Every source's totals per bucket (and per dataset, if asked), by the rules of this module."""
     totals: dict[tuple, Total] = {}
     pending: dict[tuple, list[Candidate]] = {}
     for c in sorted(candidates, key=lambda c: c.id):
         period, spans = period_bucket(c, by)
-        key = (period or "", location_bucket(c, level) or "", c.source_id, c.basis)
-        total = totals.setdefault(key, Total(c.source_id, period, location_bucket(c, level), c.basis))
+        dataset = c.dataset_id if by_dataset else None
+        key = (period or "", location_bucket(c, level) or "", dataset or "", c.source_id, c.basis)
+        total = totals.setdefault(key, Total(c.source_id, period, location_bucket(c, level), c.basis, dataset))
         reason = status_reason(c, include_disputed=include_disputed, include_retracted=include_retracted)
         if reason:
             total.left_out.append(LeftOut(c.id, reason, None, _status_detail(reason)))

@@ -46,3 +46,29 @@ def test_civilian_deaths_in_aleppo_governorate_2016_equal_the_files_sum(fresh_ur
     assert expected == 4654
     assert imported["total"] == expected
     assert imported["events"] == sum(1 for r in records if r["adm_1"] == "Aleppo Governorate" and r["year"] == "2016")
+
+
+def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(located_url):
+    from service import db
+    from service.app import create_app
+    from service.config import Settings
+    from service.importers.ucdp import import_ucdp
+
+    from .test_import_support import UCDP, options
+
+    with db.connect(located_url) as conn:
+        import_ucdp(conn, UCDP, options())
+        expected = conn.execute(
+            """SELECT source_id, sum(value) AS total FROM figure
+               WHERE metric_id = 'civilians_killed' AND dataset_id = 'ucdp-ged' AND status <> 'disputed'
+               GROUP BY source_id ORDER BY source_id""").fetchall()
+    app = create_app(Settings(database_url=located_url), database_url=located_url)
+    try:
+        body = app.test_client().get("/v1/civilians-killed/totals?group_by=dataset").get_json()
+    finally:
+        app.extensions["tally.pool"].close()
+    by_dataset = {(t["dataset"], t["source"]["id"]): t["sum"] for t in body["totals"]}
+    assert by_dataset[(None, "sohr")] == 250 and by_dataset[(None, "lcc")] == 15
+    imported = {source: total for (dataset, source), total in by_dataset.items() if dataset == "ucdp-ged"}
+    assert imported == {row["source_id"]: row["total"] for row in expected}
+    assert imported

@@ -314,7 +314,7 @@ def test_figures_totals_reports_the_whole_total(client):
         "include_disputed": False, "include_retracted": False,
         "totals": [{
             "source": {"id": "sohr", "name": "Syrian Observatory for Human Rights", "kind": "monitor"},
-            "period": None, "location": None, "basis": "count", "sum": 250, "figure_ids": [4],
+            "period": None, "location": None, "basis": "count", "dataset": None, "sum": 250, "figure_ids": [4],
             "qualifiers": ["more_than"], "period_start": "2016-11-15", "period_end": "2016-11-27", "left_out": []}]}
 
 
@@ -410,8 +410,8 @@ def test_every_collection_has_totals(client, path):
 @pytest.mark.parametrize(("url", "status", "field", "message"), [
     ("/v1/figures/totals", 422, "metric", "Missing data for required field."),
     ("/v1/figures/totals?metric=civilians_killed,displaced", 422, "metric", "Must be one of: "),
-    ("/v1/civilians-killed/totals?group_by=dataset", 422, "group_by",
-     "Must be one of: source, month, year, location_level."),
+    ("/v1/civilians-killed/totals?group_by=county", 422, "group_by",
+     "Must be one of: source, month, year, location_level, dataset."),
     ("/v1/civilians-killed/totals?group_by=month,year", 422, "group_by", "Use month or year, not both."),
     ("/v1/civilians-killed/totals?level=admin2", 422, "level", "Only used with group_by=location_level."),
     ("/v1/civilians-killed/totals?group_by=location_level&level=city", 422, "level", "Must be one of: country"),

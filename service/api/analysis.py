@@ -72,7 +72,7 @@ class Coverage(MethodView):
 
 def totals_response(metric: str, args: dict) -> Response:
     """The per-source totals of metric that args ask for."""
-    options = {"by": args["by"], "level": rules.LEVELS.get(args["level"]),
+    options = {"by": args["by"], "level": rules.LEVELS.get(args["level"]), "by_dataset": args["by_dataset"],
                "include_disputed": args["include_disputed"], "include_retracted": args["include_retracted"]}
     with connection() as conn:
         candidates = analysis.totals_candidates(conn, metric=metric, filters=args)

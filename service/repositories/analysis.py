@@ -74,7 +74,8 @@ def _candidate(row: dict, paths: dict[str, tuple[tuple, tuple]]) -> Candidate:
     origin, destination = row["origin_id"], row["destination_id"]
     return Candidate(row["id"], row["source_id"], row["count_kind"], row["value"], row["qualifier"], row["status"],
                      row["period_start"], row["period_end"], row["stated_on"], path, levels,
-                     paths[origin][0] if origin else None, paths[destination][0] if destination else None)
+                     paths[origin][0] if origin else None, paths[destination][0] if destination else None,
+                     row["dataset_id"])
 
 
 def attach_refs(conn: Connection, totals: list[dict]) -> None:

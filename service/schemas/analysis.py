@@ -7,7 +7,7 @@ from ..totals import LEVELS, REASONS
 from .common import PageQuerySchema, PageSchema, PartialDate, QuerySchema, csv_list, ensure_ordered, one_of
 from .figures import METRICS, QUALIFIERS, STATUSES, FigureSchema, LocationRefSchema, SourceRefSchema
 
-GROUP_BY = ("source", "month", "year", "location_level")
+GROUP_BY = ("source", "month", "year", "location_level", "dataset")
 BASES = ("count", "stock")
 
 
@@ -67,7 +67,8 @@ class TotalsQuerySchema(_PlaceAndPeriodFilters):
     group_by = csv_list(GROUP_BY, description=(
         "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
         "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
-        "that contains each figure's place."), example=["source", "month"])
+        "that contains each figure's place; `dataset` by the dataset the figures were imported from."),
+        example=["source", "month"])
     level = fields.String(validate=one_of(tuple(LEVELS)), metadata={
         "description": "With group_by=location_level: the administrative level to group by (default admin1).",
         "example": "admin1"})
@@ -91,6 +92,7 @@ class TotalsQuerySchema(_PlaceAndPeriodFilters):
         data["group_by"] = ["source", *(g for g in GROUP_BY[1:] if g in group_by)]
         data["by"] = next((g for g in ("month", "year") if g in group_by), None)
         data["level"] = data.get("level", "admin1") if "location_level" in group_by else None
+        data["by_dataset"] = "dataset" in group_by
         return data
 
 
@@ -208,6 +210,9 @@ class TotalSchema(Schema):
         "description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": "2016-11"})
     location = fields.Nested(LocationRefSchema, allow_none=True, metadata={
         "description": "With group_by=location_level: the administrative unit, else null."})
+    dataset = fields.String(allow_none=True, metadata={
+        "description": "With group_by=dataset: the dataset the figures were imported from (null: entered by "
+                       "hand), else null.", "example": "ucdp-ged"})
     basis = fields.String(metadata={
         "enum": list(BASES), "example": "count",
         "description": "count: events and period totals added up; stock: the latest stock per place."})

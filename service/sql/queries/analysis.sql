@@ -158,7 +158,7 @@ ORDER BY p.id
 -- Statuses are not filtered here: disputed and retracted figures are
 -- reported as left out.
 SELECT f.id, f.source_id, f.count_kind, f.value, f.qualifier, f.status,
-       f.period_start, f.period_end, f.stated_on, f.location_id, f.origin_id, f.destination_id
+       f.period_start, f.period_end, f.stated_on, f.location_id, f.origin_id, f.destination_id, f.dataset_id
 FROM figure f
 WHERE f.metric_id = %(metric)s
   AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
