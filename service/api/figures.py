@@ -33,6 +33,14 @@ METRIC_COLLECTIONS = {
 }
 _ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
 _CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
+# The same rows as CSV (format=csv, or Accept: text/csv) and HXL-tagged CSV (format=hxl).
+_CSV_RESPONSE = {"responses": {"200": {"content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/FigurePage"}},
+    "text/csv": {
+        "schema": {"type": "string", "description": "RFC 4180 CSV, UTF-8: the JSON rows flattened, one column "
+                                                    "per field; with format=hxl the second row holds HXL hashtags."},
+        "example": "id,metric,count_kind,value,...\r\n#meta+id,#indicator+code,#meta+count_kind,"
+                   "#affected+killed+civilians,...\r\n4,civilians_killed,period_total,250,...\r\n"}}}}}
 _IDEMPOTENCY_PARAMETER = {
     "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 255},
     "description": "Makes a retry safe: the same key with the same body returns the first response and creates "
@@ -85,6 +93,7 @@ class Figures(MethodView):
     @blp.arguments(_ALL_FIGURES_QUERY, location="query")
     @blp.response(200, FigurePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(**_CSV_RESPONSE)
     def get(self, args):
         """List figures of every metric"""
         return figure_page(args)
@@ -203,6 +212,7 @@ def _metric_collection(path: str, metric: str) -> None:
         @blp.arguments(_FIGURE_QUERY, location="query")
         @blp.response(200, FigurePageSchema)
         @blp.alt_response(400, response="BAD_REQUEST")
+        @blp.doc(**_CSV_RESPONSE)
         def get(self, args):
             return figure_page(args | {"metric": [metric]})
 
