@@ -14,7 +14,7 @@ from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, Fi
                                      MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
 from ..schemas.figures import (DEFAULT_PAGE_SIZE, AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
                                FigurePageSchema, FigureQuerySchema, FigureSchema)
-from . import Blueprint, connection, exports, json_response
+from . import Blueprint, connection, exports
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
 
@@ -118,7 +118,8 @@ class FigureById(MethodView):
         """Get one figure (as it stands, or as it stood at `as_of`)"""
         with connection() as conn:
             current = figure_writes.figure_state(conn, figure_id=figure_id)
-            if current and not args.get("as_of") and etag_matches(request.headers.get("If-None-Match"), etag(current["version"])):
+            client_copy = request.headers.get("If-None-Match")
+            if current and not args.get("as_of") and etag_matches(client_copy, etag(current["version"])):
                 return not_modified(current["version"])
             row = figures.get_figure(conn, figure_id=figure_id, as_of=args.get("as_of"))
         if row is None:
