@@ -46,12 +46,20 @@ class Api(flask_smorest.Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+# Endpoints whose body is a data file (CSV) rather than JSON, with a larger size limit.
+FILE_UPLOADS = {"datasets.Imports"}
+
+
 def check_request() -> None:
     """Refuse what no endpoint could use, before any work: wrong body types, missing read keys."""
-    if request.method in ("POST", "PATCH", "PUT", "DELETE") and request.content_length:
-        if request.mimetype != "application/json":
-            raise UnsupportedMediaType(f"Send the body as application/json, not {request.mimetype or 'untyped'}.")
     settings = current_app.config["TALLY_SETTINGS"]
+    upload = request.endpoint in FILE_UPLOADS
+    if upload:
+        request.max_content_length = settings.max_import_bytes
+    if request.method in ("POST", "PATCH", "PUT", "DELETE") and request.content_length:
+        expected = "text/csv" if upload else "application/json"
+        if request.mimetype != expected:
+            raise UnsupportedMediaType(f"Send the body as {expected}, not {request.mimetype or 'untyped'}.")
     if settings.require_read_key and request.method in ("GET", "HEAD") and request.path.startswith("/v1/"):
         current_key("read")
 

@@ -63,6 +63,8 @@ class Settings:
     require_read_key: bool = False
     # Larger request bodies are refused with 413.
     max_body_bytes: int = 1_048_576
+    # Largest data file POST /v1/imports accepts.
+    max_import_bytes: int = 67_108_864
     # How long a POST's Idempotency-Key (and its stored response) is kept.
     idempotency_ttl_hours: int = 24
 
@@ -84,5 +86,6 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "").strip() or defaults.log_level,
             require_read_key=_bool(env, "REQUIRE_READ_KEY", defaults.require_read_key),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),
+            max_import_bytes=_int(env, "MAX_IMPORT_BYTES", defaults.max_import_bytes),
             idempotency_ttl_hours=_int(env, "IDEMPOTENCY_TTL_HOURS", defaults.idempotency_ttl_hours),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 import orjson
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .db import ConstraintViolation, DatabaseUnavailable
@@ -148,7 +148,7 @@ def http_problem(error: HTTPException) -> Response:
         return problem(400, UnknownParameters.title, detail, errors=errors)
     detail = error.description or error.name
     if error.code == 413:
-        detail = f"The request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes."
+        detail = f"The request body is larger than the limit of {request.max_content_length} bytes."
     if errors:
         detail = "; ".join(f"{e['field']}: {' '.join(e['messages'])}" if e["field"] else " ".join(e["messages"])
                            for e in errors)

@@ -19,8 +19,8 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 PATH_VALUES = {"{figure_id}": "4", "{source_id}": "sohr", "{document_id}": "1", "{code}": "SY02"}
 
 
-def write_operations() -> list[tuple[str, str]]:
-    """(method, url) of every write operation the OpenAPI document lists."""
+def write_operations() -> list[tuple[str, str, str]]:
+    """(method, url, body media type) of every write operation the OpenAPI document lists."""
     spec = json.loads(OPENAPI_FILE.read_text("utf-8"))
     operations = []
     for path, item in spec["paths"].items():
@@ -29,43 +29,50 @@ def write_operations() -> list[tuple[str, str]]:
                 url = path
                 for placeholder, value in PATH_VALUES.items():
                     url = url.replace(placeholder, value)
-                operations.append((method, url))
+                media_type = next(iter(item[method].get("requestBody", {}).get("content", {"application/json": 0})))
+                operations.append((method, url, media_type))
     return operations
 
 
+def send(client, method: str, url: str, media_type: str, headers: dict | None = None):
+    """An empty body of the operation's own media type."""
+    body = b"{}" if media_type == "application/json" else b"x"
+    return getattr(client, method)(url, data=body, headers={"Content-Type": media_type} | (headers or {}))
+
+
 def test_the_document_lists_the_write_operations():
-    assert ("post", "/v1/figures") in write_operations()
-    assert ("patch", "/v1/figures/4") in write_operations()
-    assert ("delete", "/v1/figures/4") in write_operations()
-    assert len(write_operations()) >= 14
+    operations = [(method, url) for method, url, _ in write_operations()]
+    assert ("post", "/v1/figures") in operations
+    assert ("patch", "/v1/figures/4") in operations
+    assert ("delete", "/v1/figures/4") in operations
+    assert ("post", "/v1/imports") in operations
+    assert len(operations) >= 15
 
 
-@pytest.mark.parametrize(("method", "url"), write_operations())
-def test_every_write_rejects_missing_read_only_and_revoked_keys(write_client, keys, fresh_url, method, url):
+@pytest.mark.parametrize(("method", "url", "media_type"), write_operations())
+def test_every_write_rejects_missing_read_only_and_revoked_keys(write_client, keys, fresh_url, method, url, media_type):
     before = database_fingerprint(fresh_url)
-    send = getattr(write_client, method)
-    anonymous = send(url, json={})
+    anonymous = send(write_client, method, url, media_type)
     assert anonymous.status_code == 401
     assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="tally"'
     assert anonymous.mimetype == "application/problem+json"
-    malformed = send(url, json={}, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    malformed = send(write_client, method, url, media_type, {"Authorization": "Basic dXNlcjpwYXNz"})
     assert malformed.status_code == 401
-    read_only = send(url, json={}, headers=keys["read"])
+    read_only = send(write_client, method, url, media_type, keys["read"])
     assert read_only.status_code == 403
     assert read_only.get_json()["detail"] == "This operation needs a key with scope 'write'; this key has 'read'."
-    revoked = send(url, json={}, headers=keys["revoked"])
+    revoked = send(write_client, method, url, media_type, keys["revoked"])
     assert revoked.status_code == 401
     assert revoked.headers["WWW-Authenticate"] == 'Bearer realm="tally", error="invalid_token"'
-    unknown = send(url, json={}, headers={"Authorization": "Bearer tally_" + "x" * 43})
+    unknown = send(write_client, method, url, media_type, {"Authorization": "Bearer tally_" + "x" * 43})
     assert unknown.status_code == 401
     assert database_fingerprint(fresh_url) == before
 
 
-@pytest.mark.parametrize(("method", "url"), write_operations())
-def test_a_write_key_gets_past_authentication(write_client, keys, method, url):
+@pytest.mark.parametrize(("method", "url", "media_type"), write_operations())
+def test_a_write_key_gets_past_authentication(write_client, keys, method, url, media_type):
     """With the right key the request reaches validation (an empty body is a 422, not a 401/403)."""
-    response = getattr(write_client, method)(url, json={}, headers=keys["write"])
-    assert response.status_code == 422
+    assert send(write_client, method, url, media_type, keys["write"]).status_code == 422
 
 
 def test_admin_keys_can_write(write_client, keys):

@@ -43,6 +43,6 @@ def connection() -> Iterator[Connection]:
             g.pop("tally_connection")
 
 
-def json_response(body: str | bytes) -> Response:
-    """A 200 response whose JSON body the database already built."""
-    return Response(body, mimetype="application/json")
+def json_response(body: str | bytes, status: int = 200) -> Response:
+    """A response whose JSON body is already built (by the database, or by orjson)."""
+    return Response(body, status=status, mimetype="application/json")

@@ -1,13 +1,32 @@
 """Datasets Tally imports, and the record of every import."""
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import orjson
+from flask import request
 from flask.views import MethodView
 
-from ..errors import NotFound
+from ..auth import requires
+from ..errors import InvalidParameter, NotFound, TallyError
+from ..importers.core import ImportFailed, InvalidRows, Options, Result
+from ..importers.idmc import import_idmc
+from ..importers.ucdp import import_ucdp
+from ..importers.unhcr import import_unhcr
 from ..repositories import datasets
 from ..schemas.catalogue import NoQuerySchema
-from ..schemas.datasets import DatasetDetailSchema, DatasetListSchema, ImportSchema
+from ..schemas.datasets import (DatasetDetailSchema, DatasetListSchema, ImportResultSchema, ImportSchema,
+                                ImportUploadQuerySchema)
 from . import Blueprint, connection, json_response
+from .writing import actor
+
+IMPORTERS = {"ucdp": import_ucdp, "unhcr": import_unhcr, "idmc": import_idmc}
+# Row findings sent back in a response; the import record keeps its own summary.
+MAX_PROBLEMS = 1000
+_CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {
+    "schema": {"type": "string", "format": "binary", "description": "The dataset file, as published."}}}}}
 
 blp = Blueprint("datasets", __name__, url_prefix="/v1", description=(
     "The datasets figures and places were imported from (UCDP GED, UNHCR, IDMC, the gazetteers), with "
@@ -49,3 +68,56 @@ class ImportById(MethodView):
         if body is None:
             raise NotFound(f"No import with id {import_id}.")
         return json_response(body)
+
+
+class ImportRejected(TallyError):
+    """The file has invalid rows; nothing was imported (skip_invalid=true imports the valid ones)."""
+
+    status = 422
+    title = "Import rejected"
+
+
+def result_body(result: Result, *, dry_run: bool) -> dict:
+    """An import's result as the API reports it."""
+    problems = [dataclasses.asdict(problem) | {"file": problem.file or result.file_name}
+                for problem in result.problems[:MAX_PROBLEMS]]
+    return {"import_id": result.import_id, "dataset": result.dataset.id, "version": result.version,
+            "file_name": result.file_name, "sha256": result.sha256, "dry_run": dry_run,
+            "committed": result.committed, "counts": result.counts(), "problems": problems, "notes": result.notes}
+
+
+def run_upload(args: dict, data: bytes) -> Result:
+    """Run one importer on an uploaded file, kept in a temporary folder for the length of the import."""
+    options = Options(actor=actor(), version=args.get("version"), released=args.get("released"),
+                      dry_run=args["dry_run"], skip_invalid=args["skip_invalid"])
+    with tempfile.TemporaryDirectory(prefix="tally-import-") as folder:
+        path = Path(folder) / Path(args.get("file_name") or f"{args['dataset']}.csv").name
+        path.write_bytes(data)
+        with connection() as conn:
+            try:
+                return IMPORTERS[args["dataset"]](conn, path, options)
+            except InvalidRows as error:
+                [result] = error.results
+                raise ImportRejected(str(error), **{"result": result_body(result, dry_run=args["dry_run"])}) from None
+            except ImportFailed as error:
+                raise ImportRejected(str(error)) from None
+
+
+@blp.route("/imports")
+class Imports(MethodView):
+    @requires("write")
+    @blp.arguments(ImportUploadQuerySchema, location="query")
+    @blp.response(201, ImportResultSchema, description="Imported; 200 when nothing changed or on a dry run.")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(**_CSV_BODY)
+    def post(self, args):
+        """Import a dataset file sent as text/csv, with the same report as `tally import`"""
+        data = request.get_data()
+        if not data:
+            raise InvalidParameter("_body", "Send the file as the request body (Content-Type: text/csv).",
+                                   where="body")
+        result = run_upload(args, data)
+        status = 201 if result.committed else 200
+        return json_response(orjson.dumps(result_body(result, dry_run=args["dry_run"])), status=status)

@@ -1,7 +1,9 @@
 """Datasets and their imports, and what a figure says about the dataset it came from."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from .common import QuerySchema, one_of
 
 DATASET_KINDS = ("figures", "gazetteer")
 
@@ -118,3 +120,46 @@ class FigureDatasetSchema(Schema):
     citations = fields.List(fields.Nested(CitationSchema), metadata={
         "description": "When the dataset cites more than one source for the figure, all of them in its order "
                        "(the figure's source and document are the first); empty when it cites one."})
+
+
+class ImportUploadQuerySchema(QuerySchema):
+    """How to import an uploaded file."""
+
+    dataset = fields.String(required=True, validate=one_of(("ucdp", "unhcr", "idmc")), metadata={
+        "description": "What the file is: ucdp (UCDP GED events), unhcr (UNHCR population statistics) or "
+                       "idmc (IDMC GIDD conflict displacement).", "example": "ucdp"})
+    file_name = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "The file's name, kept with the import record (default: <dataset>.csv).",
+        "example": "ucdp_ged_syria_2016-2019.csv"})
+    version = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "The dataset version the file is (default: the version Tally knows)."})
+    released = fields.Date(metadata={"description": "Publication date of that version; figures are stated on it."})
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "Validate and report; write nothing."})
+    skip_invalid = fields.Boolean(load_default=False, metadata={
+        "description": "Import the valid rows and report the others (by default one invalid row aborts)."})
+
+
+class ImportProblemSchema(Schema):
+    """One row-level finding."""
+
+    file = fields.String(metadata={"example": "ucdp_ged_syria_2016-2019.csv"})
+    line = fields.Integer(metadata={"example": 12})
+    field = fields.String(metadata={"example": "best"})
+    value = fields.String(metadata={"example": "-3"})
+    reason = fields.String(metadata={"example": "Must be a whole number of 0 or more."})
+    outcome = fields.String(metadata={"enum": ["rejected", "skipped", "warning"], "example": "rejected"})
+
+
+class ImportResultSchema(Schema):
+    """What an uploaded import did (or, on a dry run, would do)."""
+
+    import_id = fields.Integer(allow_none=True, metadata={"description": "The import record, when one was written."})
+    dataset = fields.String(metadata={"example": "ucdp-ged"})
+    version = fields.String()
+    file_name = fields.String()
+    sha256 = fields.String()
+    dry_run = fields.Boolean()
+    committed = fields.Boolean(metadata={"description": "Whether anything was written."})
+    counts = fields.Nested(ImportCountsSchema)
+    problems = fields.List(fields.Nested(ImportProblemSchema))
+    notes = fields.Dict(metadata={"description": "Names matched and unmatched, placements, what changed."})

@@ -1,0 +1,88 @@
+"""POST /v1/imports: the same imports as `tally import`, for users without a shell."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import _app, database_fingerprint, make_key
+from tests.test_import_support import IDMC, UCDP
+
+pytest_plugins = ["tests.test_import_support"]
+
+
+@pytest.fixture
+def uploader(located_url):
+    """A client over a database with the gazetteer excerpts, and a write key's headers."""
+    headers = {"Authorization": f"Bearer {make_key(located_url, 'uploader', 'write')}", "Content-Type": "text/csv"}
+    with _app(located_url) as app:
+        yield app.test_client(), headers
+
+
+def test_an_upload_imports_the_file_and_reports_like_the_command(uploader, located_url):
+    client, headers = uploader
+    response = client.post("/v1/imports?dataset=ucdp&file_name=ucdp_ged_excerpt.csv", data=UCDP.read_bytes(),
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    result = response.get_json()
+    assert (result["dataset"], result["file_name"], result["committed"], result["dry_run"]) == (
+        "ucdp-ged", "ucdp_ged_excerpt.csv", True, False)
+    assert result["counts"]["inserted"] == 44 and result["counts"]["rejected"] == 0
+    record = client.get(f"/v1/imports/{result['import_id']}").get_json()
+    assert (record["imported_by"], record["sha256"], record["file_name"]) == (
+        "uploader", result["sha256"], "ucdp_ged_excerpt.csv")
+    assert len(client.get("/v1/figures?dataset=ucdp-ged&limit=500").get_json()["data"]) == 44
+
+
+def test_uploading_the_same_file_again_changes_nothing(uploader, located_url):
+    client, headers = uploader
+    client.post("/v1/imports?dataset=ucdp", data=UCDP.read_bytes(), headers=headers)
+    before = database_fingerprint(located_url)
+    again = client.post("/v1/imports?dataset=ucdp", data=UCDP.read_bytes(), headers=headers)
+    assert again.status_code == 200
+    assert again.get_json()["committed"] is False and again.get_json()["counts"]["unchanged"] == 44
+    assert database_fingerprint(located_url) == before
+
+
+def test_a_dry_run_reports_and_writes_nothing(uploader, located_url):
+    client, headers = uploader
+    before = database_fingerprint(located_url)
+    response = client.post("/v1/imports?dataset=idmc&dry_run=true&skip_invalid=true", data=IDMC.read_bytes(),
+                           headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["dry_run"] is True and response.get_json()["counts"]["inserted"] > 0
+    assert database_fingerprint(located_url) == before
+
+
+def test_a_file_with_an_invalid_row_is_rejected_whole_with_the_rows_at_fault(uploader, located_url):
+    client, headers = uploader
+    lines = UCDP.read_text("utf-8").splitlines(keepends=True)
+    broken = "".join(lines[:3]) + lines[3].replace(",Syria,", ",Syria,", 1).rsplit(",", 1)[0] + ",-5\n" + "".join(lines[4:])
+    before = database_fingerprint(located_url)
+    response = client.post("/v1/imports?dataset=ucdp", data=broken.encode(), headers=headers)
+    assert response.status_code == 422, response.get_json()
+    problem = response.get_json()
+    assert problem["title"] == "Import rejected"
+    assert [p["line"] for p in problem["result"]["problems"] if p["outcome"] == "rejected"] == [4]
+    assert database_fingerprint(located_url) == before
+
+
+@pytest.mark.parametrize(("query", "body", "content_type", "status", "detail"), [
+    ("dataset=ucdp", b"", "text/csv", 422, "_body: Send the file as the request body (Content-Type: text/csv)."),
+    ("dataset=acled", b"x", "text/csv", 422, "dataset: Must be one of: ucdp, unhcr, idmc."),
+    ("dataset=ucdp", b'{"a": 1}', "application/json", 415, "Send the body as text/csv, not application/json."),
+    ("dataset=ucdp", b"not,a,ucdp\nfile,at,all\n", "text/csv", 422, None),
+])
+def test_bad_uploads_are_problems(uploader, located_url, query, body, content_type, status, detail):
+    client, headers = uploader
+    before = database_fingerprint(located_url)
+    response = client.post(f"/v1/imports?{query}", data=body, headers=headers | {"Content-Type": content_type})
+    assert response.status_code == status, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    if detail:
+        assert response.get_json()["detail"] == detail
+    assert database_fingerprint(located_url) == before
+
+
+def test_uploads_may_be_larger_than_json_bodies(uploader):
+    client, headers = uploader
+    big = UCDP.read_bytes() + b"\n" * 1_100_000  # past MAX_BODY_BYTES, under MAX_IMPORT_BYTES
+    assert client.post("/v1/imports?dataset=ucdp&dry_run=true", data=big, headers=headers).status_code != 413
