@@ -183,3 +183,20 @@ def import_idmc(settings: Settings, file: Path, dataset_version: str | None, rel
 
     options = _options(kwargs, version=dataset_version, released=_released(released))
     _run(settings, kwargs, lambda conn: [run(conn, file, options)])
+
+
+def _tally_export_command(name: str, help_text: str) -> None:
+    """`tally import csv` and `tally import hxl`: the same importer, read by columns or by hashtags."""
+
+    @import_group.command(name, help=help_text)
+    @click.argument("file", type=_FILE)
+    @common_options
+    @click.pass_obj
+    def command(settings: Settings, file: Path, **kwargs) -> None:
+        from .tally_csv import import_tally_csv
+
+        _run(settings, kwargs, lambda conn: [import_tally_csv(conn, file, _options(kwargs))])
+
+
+_tally_export_command("csv", "Import Tally's own CSV export (GET /v1/figures?format=csv).")
+_tally_export_command("hxl", "Import an HXL-tagged CSV whose hashtags map to Tally's (e.g. its ?format=hxl export).")

@@ -93,3 +93,17 @@ IDMC_GIDD = Dataset(
     version="2025-05-13",
     released=dt.date(2025, 5, 13),
 )
+
+
+TALLY_CSV = Dataset(
+    id="tally-csv",
+    name="Tally CSV and HXL exports",
+    kind="figures",
+    publisher="Tally",
+    url=None,
+    licence="As each figure's source and document state",
+    citation="Figures exported from a Tally instance, with their sources and documents as columns.",
+    description="Figures imported from Tally's own CSV or HXL export (or an HXL file tagged the same way); "
+                "each keeps the id it had where it was exported.",
+    version="1",
+)

@@ -523,3 +523,16 @@ SELECT json_build_object(
        )::text AS body
 FROM dataset_import i JOIN dataset d ON d.id = i.dataset_id
 WHERE i.id = %(id)s
+
+
+-- name: metric_ids
+SELECT id FROM metric
+
+-- name: metric_tags
+SELECT id, hxl_hashtag FROM metric
+
+-- name: location_keys
+SELECT id, pcode FROM location
+
+-- name: source_ids
+SELECT id FROM source
