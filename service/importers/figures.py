@@ -209,6 +209,7 @@ def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> No
     conn.execute(named["insert_figures"], params)
     conn.execute(named["update_figures"], params)
     if in_bulk:
+        conn.execute(named["refresh_statistics"])
         conn.execute(named["write_revisions"], params)
         conn.execute(named["revision_trigger_on"])
     conn.execute(named["delete_replaced_citations"])
