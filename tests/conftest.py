@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -173,3 +175,9 @@ def database_fingerprint(url: str) -> dict[str, str]:
                         "FROM {} t").format(sql.Identifier(table))).fetchone()["f"]
             for table in TABLES
         }
+
+
+def run_tally(*args: str, url: str) -> subprocess.CompletedProcess:
+    """The installed `tally` command, run against the database at url."""
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    return subprocess.run([tally, *args], env=os.environ | {"DATABASE_URL": url}, capture_output=True, text=True)

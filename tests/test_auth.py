@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +9,7 @@ from service.app import create_app
 from service.cli import OPENAPI_FILE
 from service.config import Settings
 
-from .conftest import database_fingerprint
+from .conftest import database_fingerprint, run_tally
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Values for path parameters: ids that exist in the seed data.
@@ -93,27 +90,22 @@ def test_reads_can_require_a_read_key(fresh_url, keys):
         app.extensions["tally.pool"].close()
 
 
-def _tally(*args: str, url: str) -> subprocess.CompletedProcess:
-    tally = os.path.join(os.path.dirname(sys.executable), "tally")
-    return subprocess.run([tally, *args], env=os.environ | {"DATABASE_URL": url}, capture_output=True, text=True)
-
-
 def test_key_commands_create_list_and_revoke(fresh_url, write_client):
-    created = _tally("keys", "create", "field office", "--scope", "write", url=fresh_url)
+    created = run_tally("keys", "create", "field office", "--scope", "write", url=fresh_url)
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
     assert token.startswith("tally_") and len(token) > 40
     headers = {"Authorization": f"Bearer {token}"}
     body = {"id": "new-monitor", "name": "New monitor", "kind": "monitor"}
     assert write_client.post("/v1/sources", json=body, headers=headers).status_code == 201
-    listing = _tally("keys", "list", url=fresh_url).stdout
+    listing = run_tally("keys", "list", url=fresh_url).stdout
     line = next(l for l in listing.splitlines() if "field office" in l)
     key_id, name, scope, prefix = line.split("\t")[:4]
     assert (name, scope, prefix) == ("field office", "write", token[:10] + "…")
     assert token not in listing
-    assert _tally("keys", "revoke", key_id, url=fresh_url).stdout == f"revoked key {key_id} 'field office'\n"
+    assert run_tally("keys", "revoke", key_id, url=fresh_url).stdout == f"revoked key {key_id} 'field office'\n"
     assert write_client.post("/v1/sources", json=body | {"id": "other"}, headers=headers).status_code == 401
-    assert _tally("keys", "revoke", "9999", url=fresh_url).returncode == 1
+    assert run_tally("keys", "revoke", "9999", url=fresh_url).returncode == 1
 
 
 def test_the_database_keeps_only_a_hash_of_each_key(fresh_url, keys):

@@ -1,13 +1,12 @@
 """Migrations from an empty database, readiness, and the set-up commands."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 from service import db, migrations
 from service.app import create_app
 from service.config import Settings
+
+from .conftest import run_tally
 
 
 def test_migrations_apply_to_an_empty_database_once(empty_url):
@@ -49,9 +48,10 @@ def test_readyz_is_503_until_migrations_are_applied(empty_url):
 
 
 def _tally(*args: str, url: str) -> str:
-    env = os.environ | {"DATABASE_URL": url}
-    tally = os.path.join(os.path.dirname(sys.executable), "tally")
-    return subprocess.run([tally, *args], env=env, capture_output=True, text=True, check=True).stdout
+    """What a successful `tally` command printed."""
+    done = run_tally(*args, url=url)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def test_set_up_commands_are_idempotent(empty_url):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import getpass
+import importlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -159,30 +160,23 @@ def import_ucdp(settings: Settings, file: Path, dataset_version: str | None, rel
     _run(settings, kwargs, lambda conn: [run(conn, file, options)])
 
 
-@import_group.command("unhcr")
-@click.argument("file", type=_FILE)
-@version_options
-@common_options
-@click.pass_obj
-def import_unhcr(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
-    """Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks)."""
-    from .unhcr import import_unhcr as run
+def _country_year_command(name: str, help_text: str) -> None:
+    """`tally import unhcr` and `tally import idmc`: per-country yearly files, imported alike."""
 
-    options = _options(kwargs, version=dataset_version, released=_released(released))
-    _run(settings, kwargs, lambda conn: [run(conn, file, options)])
+    @import_group.command(name, help=help_text)
+    @click.argument("file", type=_FILE)
+    @version_options
+    @common_options
+    @click.pass_obj
+    def command(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
+        run = getattr(importlib.import_module(f".{name}", __package__), f"import_{name}")
+        options = _options(kwargs, version=dataset_version, released=_released(released))
+        _run(settings, kwargs, lambda conn: [run(conn, file, options)])
 
 
-@import_group.command("idmc")
-@click.argument("file", type=_FILE)
-@version_options
-@common_options
-@click.pass_obj
-def import_idmc(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
-    """Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, per country."""
-    from .idmc import import_idmc as run
-
-    options = _options(kwargs, version=dataset_version, released=_released(released))
-    _run(settings, kwargs, lambda conn: [run(conn, file, options)])
+_country_year_command("unhcr", "Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks).")
+_country_year_command("idmc", "Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, "
+                              "per country.")
 
 
 def _tally_export_command(name: str, help_text: str) -> None:
