@@ -5,7 +5,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -69,29 +71,54 @@ class InvalidRows(ImportFailed):
 
 @dataclass(frozen=True)
 class DataFile:
-    """An input file: its name, checksum and text."""
+    """An input file: its name, its checksum, and its text when a parser asks for it whole."""
 
     path: Path
     sha256: str
-    text: str
 
     @property
     def name(self) -> str:
         """The file name, as recorded with the import."""
         return self.path.name
 
+    @cached_property
+    def text(self) -> str:
+        """The file as UTF-8 text (a byte-order mark dropped); read on first use."""
+        data = self.path.read_bytes()
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFailed(f"{self.name} is not UTF-8 text (byte {error.start})") from None
+
 
 def read_file(path: Path) -> DataFile:
-    """Read a UTF-8 file whole; the checksum is of its bytes as they are."""
+    """A file to import and the checksum of its bytes, read in chunks (large files are streamed, not held)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            return DataFile(path, hashlib.file_digest(file, "sha256").hexdigest())
     except OSError as error:
         raise ImportFailed(f"cannot read {path}: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailed(f"{path} is not UTF-8 text (byte {error.start})") from None
-    return DataFile(path, hashlib.sha256(data).hexdigest(), text)
+
+
+def record_lines(path: Path, records: Iterable[int], header_records: int = 1) -> dict[int, int]:
+    """The line each of the given data records (1 for the first after the header) starts on.
+
+    Read from the file again, and only as far as the last record asked for:
+    quoted fields may span lines, so a record's line cannot be computed.
+    """
+    wanted = set(records)
+    lines: dict[int, int] = {}
+    if not wanted:
+        return lines
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader, start = csv.reader(file), 1
+        for number, _ in enumerate(reader, start=1 - header_records):
+            if number in wanted:
+                lines[number] = start
+                if len(lines) == len(wanted):
+                    break
+            start = reader.line_num + 1
+    return lines
 
 
 def _record(header: list[str], row: list[str]) -> dict:

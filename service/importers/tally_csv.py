@@ -7,22 +7,75 @@ metrics imports, whatever its header names. Places must already be in Tally
 (by id or p-code); sources and documents are created when missing. A figure
 keeps the id it had where it was exported as its id in this dataset, so
 importing the same file again changes nothing.
+
+Rows never pass through Python one by one: the file is COPYed as it is into a
+table with a column per file column, then checked, typed and staged in SQL
+(queries/tally_csv.sql). Python reads the header and words the faults.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
 
 from .. import formats
 from ..db import Connection, queries
-from ..schemas.figures import COUNT_KINDS, QUALIFIERS
-from .core import DataFile, ImportFailed, Options, Problem, Result, RowError
+from ..schemas.figures import COUNT_KINDS, QUALIFIERS, SOURCE_KINDS
+from .core import DataFile, ImportFailed, Options, Problem, Result, record_lines
 from .datasets import TALLY_CSV
-from .figures import Parsed, StagedFigure, document_key, import_figures
+from .figures import Parsed, import_figures
 
 REQUIRED = ("id", "count_kind", "value", "period_start", "period_end", "stated_on", "source_id", "document_title")
+# The columns the import reads; any other column of the file is carried along and ignored.
+READ = ("id", "metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",
+        "location_id", "location_pcode", "origin_id", "origin_pcode", "destination_id", "destination_pcode",
+        "period_start", "period_end", "stated_on", "source_id", "source_name", "source_kind", "document_title",
+        "document_publisher_id", "document_url", "document_published_on", "quote", "latitude", "longitude")
+# The first lines of a file, enough to hold its header and HXL hashtag row.
+HEAD_BYTES = 1 << 20
+COPY_CHUNK_BYTES = 1 << 20
+
+# What check_rows finds wrong with a row: the field to blame, the column whose text is shown, and why.
+FAULTS = {
+    "id_missing": ("id", "id", "is required: it keeps a re-import from adding the figure twice"),
+    "id_repeated": ("id", "id", "given on an earlier row of this file too: a figure is imported once"),
+    "metric_unknown": ("metric", "metric", "not a metric Tally counts (see /v1/metrics)"),
+    "count_kind_invalid": ("count_kind", "count_kind", f"must be one of {', '.join(COUNT_KINDS)}"),
+    "value_missing": ("value", "value", "is required"),
+    "value_invalid": ("value", "value", "must be a whole number of 0 or more"),
+    "low_invalid": ("low", "low", "must be a whole number of 0 or more"),
+    "low_above_value": ("low", "low", "must not be greater than value"),
+    "high_invalid": ("high", "high", "must be a whole number of 0 or more"),
+    "high_below_value": ("high", "high", "must not be less than value"),
+    "qualifier_invalid": ("qualifier", "qualifier", f"must be one of {', '.join(QUALIFIERS)}"),
+    "period_start_invalid": ("period_start", "period_start", "must be a date (YYYY-MM-DD)"),
+    "period_end_invalid": ("period_end", "period_end", "must be a date (YYYY-MM-DD)"),
+    "period_end_before_start": ("period_end", "period_end", "must not be before period_start"),
+    "stated_on_invalid": ("stated_on", "stated_on", "must be a date (YYYY-MM-DD)"),
+    "location_missing": ("location_id", "location_key", "is required (a place id, or location_pcode)"),
+    "location_unknown": ("location_id", "location_key", "not a place Tally knows: import the gazetteers first"),
+    "origin_unknown": ("origin_id", "origin_key", "not a place Tally knows: import the gazetteers first"),
+    "destination_unknown": ("destination_id", "destination_key",
+                            "not a place Tally knows: import the gazetteers first"),
+    "source_missing": ("source_id", "source_id", "is required"),
+    "source_unnamed": ("source_name", "source_id", "this source is new to Tally and needs a source_name"),
+    "source_id_invalid": ("source_id", "source_id",
+                          "a new source's id must be lower-case letters, digits and hyphens (at most 63)"),
+    "source_kind_invalid": ("source_kind", "source_kind", f"must be one of {', '.join(SOURCE_KINDS)}"),
+    "document_title_missing": ("document_title", "document_title", "is required"),
+    "document_url_invalid": ("document_url", "document_url", "must start with http:// or https://"),
+    "document_published_on_invalid": ("document_published_on", "document_published_on",
+                                      "must be a date (YYYY-MM-DD)"),
+    "latitude_invalid": ("latitude", "latitude", "must be a number from -90 to 90"),
+    "longitude_invalid": ("longitude", "longitude", "must be a number from -180 to 180"),
+    "point_incomplete": ("latitude", "latitude", "latitude and longitude come together, or neither"),
+}
 
 
 def _normalise(tag: str) -> str:
@@ -40,147 +93,124 @@ def _tag_names(metric_tags: dict[str, str]) -> dict[str, tuple[str, str | None]]
     return names
 
 
-def _read(data: DataFile, metric_tags: dict[str, str]) -> tuple[list[tuple[int, dict]], str | None]:
-    """(line, record by column name) for every row, and the metric the hashtags imply."""
-    rows = list(csv.reader(io.StringIO(data.text, newline=""), strict=True))
-    if not rows:
+@dataclass(frozen=True)
+class Layout:
+    """How a file is laid out: a staging column for each of its columns, and where its rows begin."""
+
+    columns: tuple[str, ...]
+    header_records: int  # 1, or 2 with an HXL hashtag row
+    data_offset: int  # byte offset of the first data row
+    implied_metric: str | None
+
+    @property
+    def first_line(self) -> int:
+        return self.header_records + 1
+
+
+def _head(data: DataFile) -> tuple[list[list[str]], list[int]]:
+    """The first two records of the file, and the byte offset after each."""
+    with data.path.open("rb") as file:
+        raw = file.read(HEAD_BYTES)
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    text = raw[bom:].decode("utf-8", errors="replace")
+    lines = iter(io.StringIO(text, newline="").readline, "")
+    consumed = []
+
+    def counted():
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    reader, records, offsets = csv.reader(counted()), [], []
+    for record in reader:
+        records.append(record)
+        offsets.append(bom + len("".join(consumed).encode("utf-8")))
+        if len(records) == 2:
+            break
+    return records, offsets
+
+
+def _layout(data: DataFile, metric_tags: dict[str, str]) -> Layout:
+    """Read the header (and HXL hashtag row) to name each column of the file."""
+    records, offsets = _head(data)
+    if not records:
         raise ImportFailed(f"{data.name} is empty")
-    header, body, first_line = rows[0], rows[1:], 2
-    implied = None
-    if body and any(cell.strip().startswith("#") for cell in body[0]):  # an HXL hashtag row
+    header, header_records, implied = records[0], 1, None
+    if len(records) > 1 and any(cell.strip().startswith("#") for cell in records[1]):  # an HXL hashtag row
         tags = _tag_names(metric_tags)
-        mapped = [tags.get(_normalise(tag)) if tag.strip() else None for tag in body[0]]
-        header = [m[0] if m else f"_{i}" for i, m in enumerate(mapped)]
+        mapped = [tags.get(_normalise(tag)) if tag.strip() else None for tag in records[1]]
+        header = [m[0] if m else "" for m in mapped]
         implied = next((m[1] for m in mapped if m and m[1]), None)
-        body, first_line = body[1:], 3
+        header_records = 2
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportFailed(f"{data.name}: missing column(s) {', '.join(missing)}")
-    return [(first_line + n, dict(zip(header, row))) for n, row in enumerate(body)], implied
+    seen: set[str] = set()
+    columns = []
+    for position, name in enumerate(header):
+        readable = name in READ and name not in seen
+        columns.append(name if readable else f"_column_{position + 1}")
+        seen.add(name)
+    return Layout(tuple(columns), header_records, offsets[header_records - 1], implied)
 
 
-def _text(record: dict, name: str) -> str | None:
-    value = (record.get(name) or "").strip()
-    return value or None
+def _create_staging(conn: Connection, layout: Layout) -> None:
+    """tally_csv_row: a text column per file column, and every column the checks read."""
+    names = list(layout.columns) + [name for name in READ if name not in layout.columns]
+    conn.execute(sql.SQL("CREATE TEMPORARY TABLE tally_csv_row (record bigint GENERATED ALWAYS AS IDENTITY, {}) "
+                         "ON COMMIT DROP").format(sql.SQL(", ").join(
+                             sql.SQL("{} text").format(sql.Identifier(name)) for name in names)))
 
 
-def _int(record: dict, name: str, *, required: bool = False) -> int | None:
-    raw = _text(record, name)
-    if raw is None:
-        if required:
-            raise RowError(name, "", "is required")
-        return None
-    if not raw.isdigit():
-        raise RowError(name, raw, "must be a whole number of 0 or more")
-    return int(raw)
-
-
-def _date(record: dict, name: str) -> dt.date:
-    raw = _text(record, name) or ""
+def _copy(conn: Connection, data: DataFile, layout: Layout) -> None:
+    """Stream the rows after the header into tally_csv_row; a file COPY cannot read fails whole, naming its line."""
+    statement = sql.SQL("COPY tally_csv_row ({}) FROM STDIN WITH (FORMAT csv)").format(
+        sql.SQL(", ").join(map(sql.Identifier, layout.columns)))
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise RowError(name, raw, "must be a date (YYYY-MM-DD)") from None
+        with conn.cursor() as cur, cur.copy(statement) as copy, data.path.open("rb") as file:
+            file.seek(layout.data_offset)
+            while chunk := file.read(COPY_CHUNK_BYTES):
+                copy.write(chunk)
+    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as error:
+        raise ImportFailed(_copy_failure(data, layout, error)) from None
 
 
-def _float(record: dict, name: str) -> float | None:
-    raw = _text(record, name)
-    try:
-        return None if raw is None else float(raw)
-    except ValueError:
-        raise RowError(name, raw, "must be a number") from None
+def _copy_failure(data: DataFile, layout: Layout, error: psycopg.Error) -> str:
+    """What COPY could not read, on the line of the file where it is (COPY counts from the first data row)."""
+    found = re.search(r"\bline (\d+)", error.diag.context or "")
+    where = f", line {int(found.group(1)) + layout.header_records}" if found else ""
+    message = (error.diag.message_primary or str(error)).replace("tally_csv_row", "the file")
+    return f"{data.name}{where}: {message}"
 
 
-def _check(figure: StagedFigure) -> None:
-    """The rules the database enforces, as row-level findings rather than a failed import."""
-    if figure.count_kind not in COUNT_KINDS:
-        raise RowError("count_kind", figure.count_kind, f"must be one of {', '.join(COUNT_KINDS)}")
-    if figure.qualifier not in QUALIFIERS:
-        raise RowError("qualifier", figure.qualifier, f"must be one of {', '.join(QUALIFIERS)}")
-    if figure.low is not None and figure.low > figure.value:
-        raise RowError("low", str(figure.low), "must not be greater than value")
-    if figure.high is not None and figure.high < figure.value:
-        raise RowError("high", str(figure.high), "must not be less than value")
-    if figure.period_start > figure.period_end:
-        raise RowError("period_end", str(figure.period_end), "must not be before period_start")
-    if not figure.external_id:
-        raise RowError("id", "", "is required: it keeps a re-import from adding the figure twice")
-
-
-class Rows:
-    """Turns rows of a Tally export into figures, checking them against what Tally knows."""
-
-    def __init__(self, conn: Connection, parsed: Parsed, implied_metric: str | None):
-        named = queries("imports")
-        self.parsed, self.implied_metric = parsed, implied_metric
-        self.metrics = {row["id"] for row in conn.execute(named["metric_ids"])}
-        self.places = {key: row["id"] for row in conn.execute(named["location_keys"])
-                       for key in (row["id"], row["pcode"]) if key}
-        self.sources = {row["id"] for row in conn.execute(named["source_ids"])}
-
-    def figure(self, line: int, record: dict) -> StagedFigure:
-        """One row's figure, its source and its document staged alongside."""
-        metric = _text(record, "metric") or self.implied_metric
-        if metric not in self.metrics:
-            raise RowError("metric", metric or "", "not a metric Tally counts (see /v1/metrics)")
-        source = self._source(record)
-        figure = StagedFigure(
-            line=line, external_id=_text(record, "id") or "", metric_id=metric,
-            count_kind=_text(record, "count_kind") or "", value=_int(record, "value", required=True),
-            period_start=_date(record, "period_start"), period_end=_date(record, "period_end"),
-            stated_on=_date(record, "stated_on"), source_id=source, document_key=self._document(record),
-            qualifier=_text(record, "qualifier") or "exact", low=_int(record, "low"), high=_int(record, "high"),
-            stated_words=_text(record, "stated_words"), population_group=_text(record, "population_group"),
-            location_id=self._place(record, "location", required=True), origin_id=self._place(record, "origin"),
-            destination_id=self._place(record, "destination"), quote=_text(record, "quote"),
-            latitude=_float(record, "latitude"), longitude=_float(record, "longitude"))
-        _check(figure)
-        return figure
-
-    def _place(self, record: dict, prefix: str, *, required: bool = False) -> str | None:
-        """A place by its id, else its p-code; it must be in Tally already."""
-        key = _text(record, f"{prefix}_id") or _text(record, f"{prefix}_pcode")
-        if key is None:
-            if required:
-                raise RowError(f"{prefix}_id", "", "is required")
-            return None
-        if key not in self.places:
-            raise RowError(f"{prefix}_id", key, "not a place Tally knows: import the gazetteers first")
-        return self.places[key]
-
-    def _source(self, record: dict) -> str:
-        source = _text(record, "source_id") or ""
-        if source not in self.sources:
-            if not _text(record, "source_name"):
-                raise RowError("source_name", "", f"source {source!r} is new to Tally and needs a name")
-            self.parsed.sources.setdefault(source, {"name": _text(record, "source_name"),
-                                                    "kind": _text(record, "source_kind") or "media",
-                                                    "description": None})
-        return source
-
-    def _document(self, record: dict) -> str:
-        title, publisher = _text(record, "document_title") or "", _text(record, "document_publisher_id")
-        published = _date(record, "document_published_on") if _text(record, "document_published_on") else None
-        if publisher and publisher not in self.sources and publisher not in self.parsed.sources:
-            publisher = None  # a publisher named nowhere else cannot be created from one column
-        key = document_key(title, publisher, published)
-        self.parsed.documents.setdefault(key, {"title": title, "publisher_id": publisher,
-                                               "url": _text(record, "document_url"), "published_on": published})
-        return key
+def _problems(data: DataFile, layout: Layout, rows: list[dict]) -> list[Problem]:
+    """Each fault of each row, worded, on the line the row starts on."""
+    lines = record_lines(data.path, [row["record"] for row in rows], layout.header_records)
+    problems = []
+    for row in rows:
+        for fault in row["faults"]:
+            field, column, reason = FAULTS[fault]
+            problems.append(Problem(lines[row["record"]], field, row["fields"].get(column) or "", reason))
+    return problems
 
 
 def parse(conn: Connection, data: DataFile, options: Options, version: str) -> Parsed:
-    """Every row of a Tally CSV or HXL export, validated."""
+    """Check every row of a Tally CSV or HXL export in SQL; stage the valid ones."""
+    named = queries("tally_csv")
     metric_tags = {row["hxl_hashtag"]: row["id"] for row in conn.execute(queries("imports")["metric_tags"])}
-    records, implied = _read(data, metric_tags)
-    parsed = Parsed()
-    rows = Rows(conn, parsed, implied)
-    for line, record in records:
-        parsed.rows_read += 1
-        try:
-            parsed.figures.append(rows.figure(line, record))
-        except RowError as error:
-            parsed.problems.append(Problem(line, *error.problem))
+    layout = _layout(data, metric_tags)
+    _create_staging(conn, layout)
+    _copy(conn, data, layout)
+    conn.execute(named["check_rows"], {"implied_metric": layout.implied_metric, "count_kinds": list(COUNT_KINDS),
+                                       "qualifiers": list(QUALIFIERS), "source_kinds": list(SOURCE_KINDS)})
+    conn.execute(named["repeated_ids"])
+    faulty = conn.execute(named["faulty_rows"]).fetchall()
+    rows_read = conn.execute(named["rows_read"]).fetchone()["n"]
+    parsed = Parsed(rows_read=rows_read, problems=_problems(data, layout, faulty))
+    if faulty and not options.skip_invalid:
+        return parsed  # nothing is staged: the import stops at the first check
+    for step in ("stage_sources", "stage_documents", "stage_figures"):
+        conn.execute(named[step], {"first_line": layout.first_line})
     return parsed
 
 

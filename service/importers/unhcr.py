@@ -13,7 +13,7 @@ from pathlib import Path
 from psycopg import sql
 
 from ..db import Connection, queries
-from .core import DataFile, ImportFailed, Options, Problem, Result
+from .core import DataFile, ImportFailed, Options, Problem, Result, record_lines
 from .datasets import UNHCR_POPULATION
 from .figures import Parsed, document_key, import_figures
 
@@ -36,18 +36,6 @@ def _header(data: DataFile) -> list[str]:
             part for part in (missing and f"missing column(s) {', '.join(missing)}",
                               unknown and f"unknown column(s) {', '.join(unknown)}") if part))
     return header
-
-
-def record_lines(data: DataFile, records: int) -> list[int]:
-    """The line each data record starts on: record + 1, unless quoted newlines make records span lines."""
-    physical = data.text.count("\n") + (not data.text.endswith("\n"))
-    if physical == records + 1:
-        return list(range(2, records + 2))
-    reader, lines, start = csv.reader(io.StringIO(data.text, newline="")), [], 1
-    for _ in reader:
-        lines.append(start)
-        start = reader.line_num + 1
-    return lines[1:]
 
 
 def _copy(conn: Connection, data: DataFile, header: list[str]) -> None:
@@ -79,15 +67,15 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     parsed.sources["unhcr"] = SOURCE
     parsed.documents[key] = {"title": DOCUMENT_TITLE, "publisher_id": "unhcr", "url": UNHCR_POPULATION.url,
                              "published_on": None}
-    parsed.problems = _problems(data, counts["rows_read"], rejected, counts["unplaced"])
+    parsed.problems = _problems(data, rejected, counts["unplaced"])
     return parsed
 
 
-def _problems(data: DataFile, records: int, rejected: list[dict], unplaced: list[int]) -> list[Problem]:
+def _problems(data: DataFile, rejected: list[dict], unplaced: list[int]) -> list[Problem]:
     """Rejected fields, and the stocks with nowhere to go, on the lines they are on."""
-    lines = record_lines(data, records) if rejected or unplaced else []
-    problems = [Problem(lines[r["record"] - 1], r["field"], r["value"] or "", r["reason"]) for r in rejected]
-    problems += [Problem(lines[record - 1], "coa_iso", "UNK", "country of asylum unknown: no place to count the "
+    lines = record_lines(data.path, [r["record"] for r in rejected] + unplaced)
+    problems = [Problem(lines[r["record"]], r["field"], r["value"] or "", r["reason"]) for r in rejected]
+    problems += [Problem(lines[record], "coa_iso", "UNK", "country of asylum unknown: no place to count the "
                          "stock in; not imported", "skipped") for record in unplaced]
     return problems
 
