@@ -31,11 +31,15 @@ def options(**kwargs) -> Options:
 
 
 def fingerprint(url: str) -> dict[str, str]:
-    """Row count and an md5 of every row of every table an import may write."""
+    """Row count and an md5 of every row of every table an import may write, and where each sequence stands
+    (a rolled-back insert leaves a sequence moved on: an import id or figure id lost)."""
     query = sql.SQL("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f "
                     "FROM {} t")
     with db.connect(url) as conn:
-        return {table: conn.execute(query.format(sql.Identifier(table))).fetchone()["f"] for table in IMPORT_TABLES}
+        tables = {table: conn.execute(query.format(sql.Identifier(table))).fetchone()["f"] for table in IMPORT_TABLES}
+        sequences = conn.execute("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ' ' "
+                                 "ORDER BY sequencename) AS s FROM pg_sequences").fetchone()["s"]
+    return tables | {"sequences": sequences}
 
 
 @pytest.fixture(scope="session")

@@ -108,7 +108,12 @@ def import_figures(conn: Connection, dataset: Dataset, parse: Parser, path: Path
 
 def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, options: Options,
            place: Placer | None) -> None:
-    """Every step of one import, in order; an import record only if something changes."""
+    """Every step of one import, in order; an import record only if something changes.
+
+    A dry run stops once the figures are classified: it writes no figure,
+    document or import record, so it takes no id from their sequences (the
+    rest of what it writes, the rollback undoes).
+    """
     named = queries("imports")
     dataset_changed = conn.execute(named["upsert_dataset"], dataset.row()).rowcount
     _stage(conn, parsed)
@@ -117,10 +122,14 @@ def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, o
     if place is not None:
         place(conn, options)
     result.notes["sources_created"] = conn.execute(named["insert_sources"]).rowcount
-    result.notes["documents_created"] = conn.execute(named["insert_documents"]).rowcount
+    conn.execute(named["resolve_documents"])
+    result.notes["documents_created"] = (conn.execute(named["new_documents"]).fetchone()["n"] if options.dry_run
+                                         else conn.execute(named["insert_documents"]).rowcount)
     conn.execute(named["resolve_documents"])
     _classify(conn, named, params, result)
     _notes(conn, named, params, result, countries)
+    if options.dry_run:
+        return
     if result.changed or countries or dataset_changed:
         params["import_id"] = result.import_id = conn.execute(named["start_import"], {
             "dataset": dataset.id, "version": result.version, "file_name": result.file_name,

@@ -190,8 +190,9 @@ def _results(found: Gazetteers, merger: Merger, decided: list, files: dict) -> d
     return results
 
 
-def _write(conn: Connection, decided: list, results: dict[str, Result], actor: str) -> None:
-    """Insert and update the places decided, then record an import per gazetteer that changed something."""
+def _write(conn: Connection, decided: list, results: dict[str, Result], options: Options) -> None:
+    """Insert and update the places decided, then record an import per gazetteer that changed something
+    (not on a dry run: an import record rolled back would still use up an id)."""
     named = queries("imports")
     for result in results.values():
         conn.execute(named["upsert_dataset"], result.dataset.row())
@@ -203,8 +204,8 @@ def _write(conn: Connection, decided: list, results: dict[str, Result], actor: s
     conn.execute(named["insert_locations"])
     conn.execute(named["update_locations"])
     for result in results.values():
-        if result.changed:
-            _record(conn, named, result, actor)
+        if result.changed and not options.dry_run:
+            _record(conn, named, result, options.actor)
 
 
 def _record(conn: Connection, named: dict[str, str], result: Result, actor: str) -> None:
@@ -231,7 +232,7 @@ def import_locations(conn: Connection, paths: dict[str, Path], options: Options)
             raise InvalidRows(list(results.values()))
         committed = not options.dry_run and any(r.changed for r in results.values())
         if any(r.changed for r in results.values()):
-            _write(conn, decided, results, options.actor)  # on a dry run too: the database checks it all
+            _write(conn, decided, results, options)  # on a dry run too: the database checks it all
         if not committed:
             raise psycopg.Rollback()
     for result in results.values():

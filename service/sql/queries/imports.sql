@@ -171,18 +171,24 @@ INSERT INTO source (id, name, kind, description)
 SELECT id, name, kind, description FROM staged_source ORDER BY id
 ON CONFLICT (id) DO NOTHING
 
--- name: insert_documents
-INSERT INTO document (title, publisher_id, url, published_on)
-SELECT title, publisher_id, url, published_on FROM staged_document ORDER BY key
-ON CONFLICT DO NOTHING
-
 -- name: resolve_documents
--- Matches document_natural_key (migration 0001).
+-- The staged documents Tally has already (document_natural_key, migration 0001).
 UPDATE staged_document s SET document_id = d.id
 FROM document d
-WHERE d.title = s.title
+WHERE s.document_id IS NULL
+  AND d.title = s.title
   AND coalesce(d.publisher_id, '') = coalesce(s.publisher_id, '')
   AND coalesce(d.published_on, '-infinity'::date) = coalesce(s.published_on, '-infinity'::date)
+
+-- name: new_documents
+SELECT count(*) AS n FROM staged_document WHERE document_id IS NULL
+
+-- name: insert_documents
+-- Only the documents resolve_documents did not find: an insert that meets a
+-- conflict still takes an id from the sequence, and ids are not to be lost.
+INSERT INTO document (title, publisher_id, url, published_on)
+SELECT title, publisher_id, url, published_on FROM staged_document WHERE document_id IS NULL ORDER BY key
+ON CONFLICT DO NOTHING
 
 -- name: import_settings
 -- Room for the hashes and sorts of a bulk import, for this transaction only.
