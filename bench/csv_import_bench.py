@@ -2,7 +2,10 @@
 
 The copy keeps the benchmark database's places, sources and documents and
 none of its figures, so every row is inserted. Prints the rows per second of
-`tally import csv`; the last line reads `csv_import_rows=<n> seconds=<x> rows_per_s=<n>`.
+`tally import csv` and where the time went; the last line reads
+`csv_import_rows=<n> seconds=<x> rows_per_s=<n> read_s=<x> match_s=<x> write_s=<x> commit_s=<x>`
+(read: COPY and row checks; match: staging and comparing; write: figures and
+their revisions).
 
     .venv/bin/python bench/csv_import_bench.py            # 1,000,000 rows
     BENCH_CSV_ROWS=200000 .venv/bin/python bench/csv_import_bench.py
@@ -71,7 +74,8 @@ def main() -> None:
             started = time.perf_counter()
             result = import_tally_csv(conn, path, Options(actor="bench"))
             seconds = time.perf_counter() - started
-    print(f"csv_import_rows={result.inserted} seconds={seconds:.1f} rows_per_s={result.inserted / seconds:.0f}")
+    steps = " ".join(f"{step}_s={seconds}" for step, seconds in result.notes["seconds_by_step"].items())
+    print(f"csv_import_rows={result.inserted} seconds={seconds:.1f} rows_per_s={result.inserted / seconds:.0f} {steps}")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,9 @@ def summary(result: Result, *, dry_run: bool) -> list[str]:
         lines.append("  placed by: " + ", ".join(f"{k} {v}" for k, v in notes["placement"].items()))
     for name in notes.get("unmatched_names", []):
         lines.append(f"  unmatched {name['field']} {name['name']!r} in {name['within']} ({name['rows']} rows)")
+    if notes.get("seconds_by_step"):
+        steps = ", ".join(f"{step} {seconds}" for step, seconds in notes["seconds_by_step"].items())
+        lines.append(f"  {notes['seconds']} s ({steps})")
     if dry_run:
         lines.append("  dry run: nothing written")
     elif result.committed:

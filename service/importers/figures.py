@@ -82,7 +82,7 @@ def import_figures(conn: Connection, dataset: Dataset, parse: Parser, path: Path
                    place: Placer | None = None) -> Result:
     """Import one file of a figure dataset in one transaction (rolled back on a dry run, on an invalid row
     unless skip_invalid, or when nothing would change)."""
-    started = time.monotonic()
+    clock = Clock()
     data = read_file(path)
     version = options.version or dataset.version
     named = queries("imports")
@@ -93,21 +93,40 @@ def import_figures(conn: Connection, dataset: Dataset, parse: Parser, path: Path
         result = Result(dataset, version, data.name, data.sha256, rows_read=parsed.rows_read,
                         rejected=count_problem_rows(parsed.problems, "rejected"), skipped=parsed.skipped_rows,
                         problems=parsed.problems, notes=parsed.notes)
+        clock.lap("read")
         if result.rejected and not options.skip_invalid:
             raise InvalidRows([result])
         acting_as(conn, actor=options.actor, reason=f"import {dataset.id} {version}")
-        _write(conn, dataset, parsed, result, options, place)
+        _write(conn, dataset, parsed, result, options, place, clock)
         result.committed = result.import_id is not None and not options.dry_run
         if not result.committed:
             raise psycopg.Rollback()
+    clock.lap("commit")
     if not result.committed:
         result.import_id = None
-    result.notes["seconds"] = round(time.monotonic() - started, 2)
+    result.notes |= clock.notes()
     return result
 
 
+class Clock:
+    """Where an import's time goes, step by step (read: the file parsed and checked; match: staged and
+    compared with what Tally has; write: figures, revisions and citations written)."""
+
+    def __init__(self):
+        self.started = self.last = time.monotonic()
+        self.steps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.monotonic()
+        self.steps[step] = round(now - self.last, 2)
+        self.last = now
+
+    def notes(self) -> dict:
+        return {"seconds": round(self.last - self.started, 2), "seconds_by_step": self.steps}
+
+
 def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, options: Options,
-           place: Placer | None) -> None:
+           place: Placer | None, clock: Clock) -> None:
     """Every step of one import, in order; an import record only if something changes.
 
     A dry run stops once the figures are classified: it writes no figure,
@@ -128,6 +147,7 @@ def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, o
     conn.execute(named["resolve_documents"])
     _classify(conn, named, params, result)
     _notes(conn, named, params, result, countries)
+    clock.lap("match")
     if options.dry_run:
         return
     if result.changed or countries or dataset_changed:
@@ -135,7 +155,8 @@ def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, o
             "dataset": dataset.id, "version": result.version, "file_name": result.file_name,
             "sha256": result.sha256, "imported_by": options.actor}).fetchone()["id"]
         _upsert_figures(conn, named, params)
-        report = orjson.dumps({k: v for k, v in result.notes.items() if k != "seconds"}).decode()
+        clock.lap("write")
+        report = orjson.dumps(result.notes).decode()
         conn.execute(named["finish_import"], result.counts() | {"id": result.import_id, "report": report})
 
 
@@ -213,16 +234,17 @@ def _notes(conn: Connection, named: dict[str, str], params: dict, result: Result
 
 
 def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> None:
-    """Insert the new figures, update the changed ones with their revisions, then their citations."""
+    """Insert the new figures, update the changed ones, each with its revision, then their citations."""
     in_bulk = _revision_trigger_off(conn, named)
-    conn.execute(named["insert_figures"], params)
-    conn.execute(named["update_figures"], params)
+    for step in ("insert_figures", "update_figures"):
+        statement = sql.SQL(named["with_revisions"]).format(write=sql.SQL(named[step])) if in_bulk else named[step]
+        conn.execute(statement, params)
     if in_bulk:
-        conn.execute(named["refresh_statistics"])
-        conn.execute(named["write_revisions"], params)
         conn.execute(named["revision_trigger_on"])
-    conn.execute(named["delete_replaced_citations"])
-    conn.execute(named["insert_citations"], params)
+    if conn.execute(named["any_citations"]).fetchone()["found"]:
+        conn.execute(named["refresh_statistics"])
+        conn.execute(named["delete_replaced_citations"])
+        conn.execute(named["insert_citations"], params)
 
 
 def _revision_trigger_off(conn: Connection, named: dict[str, str]) -> bool:

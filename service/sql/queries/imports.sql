@@ -280,8 +280,8 @@ WHERE action = 'insert'
 ORDER BY line, external_id
 
 -- name: update_figures
--- A newer version changes the figure in place: version + 1, and the
--- revision trigger keeps the new state with the import as its reason.
+-- A newer version changes the figure in place: version + 1, and its
+-- revision keeps the new state with the import as its reason.
 UPDATE figure f
 SET metric_id = i.metric_id, count_kind = i.count_kind, value = i.value, low = i.low, high = i.high,
     qualifier = i.qualifier, stated_words = i.stated_words, population_group = i.population_group,
@@ -300,33 +300,38 @@ WHERE i.figure_id = f.id AND i.action = 'update'
 -- import switches it off inside its own transaction (ALTER TABLE is
 -- transactional: a rollback or the commit leaves it on; readers are not
 -- blocked; other writers wait, as they would for the import's advisory lock)
--- and writes the same revisions in one statement: write_revisions.
+-- and writes the same revisions in the statement that writes the figures:
+-- with_revisions.
 ALTER TABLE figure DISABLE TRIGGER figure_revision_on_write
 
 -- name: revision_trigger_on
 ALTER TABLE figure ENABLE TRIGGER figure_revision_on_write
 
+-- name: with_revisions
+-- A write (insert_figures or update_figures, put in below) and, from the
+-- rows it returns, what figure_write_revision() would write for each: the
+-- new state, who (tally.actor), why (tally.reason) and what kind of change
+-- (version 1 is the figure's creation). tests/test_import_history.py holds
+-- the two to the same rows.
+WITH written AS ({write} RETURNING *)
+INSERT INTO figure_revision (figure_id, version, state, changed_by, changed_at, reason, kind)
+SELECT w.id, w.version, to_jsonb(w),
+       coalesce(nullif(current_setting('tally.actor', true), ''), session_user),
+       w.updated_at,
+       nullif(current_setting('tally.reason', true), ''),
+       CASE WHEN w.version = 1 THEN 'create'
+            ELSE coalesce(nullif(current_setting('tally.change', true), ''), 'update') END
+FROM written w
+
+-- name: any_citations
+SELECT EXISTS (SELECT 1 FROM staged_citation) AS found
+
 -- name: refresh_statistics
 -- The staging table is never analysed on its own (autovacuum skips temporary
--- tables) and a freshly filled figure table looks empty to the planner: without
--- this, write_revisions' join ran as a nested loop, minutes for 200,000 rows.
+-- tables) and a freshly filled figure table looks empty to the planner:
+-- without this, insert_citations' join can run as a nested loop over every
+-- figure the import wrote.
 ANALYZE import_figure, figure
-
--- name: write_revisions
--- What figure_write_revision() writes for each figure the import inserted or
--- updated: its new state, who (tally.actor), why (tally.reason) and what kind
--- of change. tests/test_import_history.py holds the two to the same rows.
-INSERT INTO figure_revision (figure_id, version, state, changed_by, changed_at, reason, kind)
-SELECT f.id, f.version, to_jsonb(f),
-       coalesce(nullif(current_setting('tally.actor', true), ''), session_user),
-       f.updated_at,
-       nullif(current_setting('tally.reason', true), ''),
-       CASE WHEN i.action = 'insert' THEN 'create'
-            ELSE coalesce(nullif(current_setting('tally.change', true), ''), 'update') END
-FROM import_figure i
-JOIN figure f ON f.dataset_id = %(dataset)s AND f.external_id = i.external_id
-WHERE i.action IN ('insert', 'update')
-ORDER BY f.id
 
 -- name: delete_replaced_citations
 DELETE FROM figure_citation c
