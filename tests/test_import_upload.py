@@ -65,9 +65,21 @@ def test_a_file_with_an_invalid_row_is_rejected_whole_with_the_rows_at_fault(upl
     assert database_fingerprint(located_url) == before
 
 
+def test_an_hxl_export_uploads_into_another_tally(uploader, located_url, client):
+    uploading, headers = uploader
+    exported = client.get("/v1/civilians-killed?format=hxl").get_data()
+    response = uploading.post("/v1/imports?dataset=hxl&file_name=killed.hxl.csv", data=exported, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    result = response.get_json()
+    assert (result["dataset"], result["counts"]["rejected"]) == ("tally-csv", 0)
+    assert result["counts"]["inserted"] == len(exported.decode().splitlines()) - 2 > 0
+    values = [f["value"] for f in uploading.get("/v1/figures?dataset=tally-csv").get_json()["data"]]
+    assert sorted(values) == sorted(f["value"] for f in client.get("/v1/civilians-killed").get_json()["data"])
+
+
 @pytest.mark.parametrize(("query", "body", "content_type", "status", "detail"), [
     ("dataset=ucdp", b"", "text/csv", 422, "_body: Send the file as the request body (Content-Type: text/csv)."),
-    ("dataset=acled", b"x", "text/csv", 422, "dataset: Must be one of: ucdp, unhcr, idmc."),
+    ("dataset=acled", b"x", "text/csv", 422, "dataset: Must be one of: ucdp, unhcr, idmc, csv, hxl."),
     ("dataset=ucdp", b'{"a": 1}', "application/json", 415, "Send the body as text/csv, not application/json."),
     ("dataset=ucdp", b"not,a,ucdp\nfile,at,all\n", "text/csv", 422, None),
 ])

@@ -13,6 +13,7 @@ from ..auth import requires
 from ..errors import InvalidParameter, NotFound, TallyError
 from ..importers.core import ImportFailed, InvalidRows, Options, Result
 from ..importers.idmc import import_idmc
+from ..importers.tally_csv import import_tally_csv
 from ..importers.ucdp import import_ucdp
 from ..importers.unhcr import import_unhcr
 from ..repositories import datasets
@@ -22,7 +23,9 @@ from ..schemas.datasets import (DatasetDetailSchema, DatasetListSchema, ImportRe
 from . import Blueprint, connection, json_response
 from .writing import actor
 
-IMPORTERS = {"ucdp": import_ucdp, "unhcr": import_unhcr, "idmc": import_idmc}
+# csv and hxl are one importer: it tells an HXL file by its hashtag row.
+IMPORTERS = {"ucdp": import_ucdp, "unhcr": import_unhcr, "idmc": import_idmc, "csv": import_tally_csv,
+             "hxl": import_tally_csv}
 # Row findings sent back in a response; the import record keeps its own summary.
 MAX_PROBLEMS = 1000
 _CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {

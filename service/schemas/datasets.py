@@ -125,9 +125,11 @@ class FigureDatasetSchema(Schema):
 class ImportUploadQuerySchema(QuerySchema):
     """How to import an uploaded file."""
 
-    dataset = fields.String(required=True, validate=one_of(("ucdp", "unhcr", "idmc")), metadata={
-        "description": "What the file is: ucdp (UCDP GED events), unhcr (UNHCR population statistics) or "
-                       "idmc (IDMC GIDD conflict displacement).", "example": "ucdp"})
+    dataset = fields.String(required=True, validate=one_of(("ucdp", "unhcr", "idmc", "csv", "hxl")), metadata={
+        "description": "What the file is: ucdp (UCDP GED events), unhcr (UNHCR population statistics), "
+                       "idmc (IDMC GIDD conflict displacement), csv (a Tally CSV export) or hxl (a Tally HXL "
+                       "export, or any HXL file whose hashtags map to Tally's columns and metrics).",
+        "example": "ucdp"})
     file_name = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "The file's name, kept with the import record (default: <dataset>.csv).",
         "example": "ucdp_ged_syria_2016-2019.csv"})
