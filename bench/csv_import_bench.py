@@ -62,6 +62,49 @@ def empty_copy(url: str) -> str:
     return copy_url
 
 
+# What writing the figures alone costs, without the import around it: the
+# imported rows are inserted again (new external ids) in a transaction that is
+# rolled back, first as an import writes them (foreign keys checked, every
+# index kept), then with the foreign-key triggers off, then with only the
+# primary key and the external-id index left. Needs a superuser (the embedded
+# server's role is one); it shows the ceiling this machine puts on any import.
+CEILINGS = {
+    "as_imported": (),
+    "no_foreign_key_checks": ("ALTER TABLE figure DISABLE TRIGGER ALL",),
+    "no_foreign_keys_or_secondary_indexes": (
+        "ALTER TABLE figure DISABLE TRIGGER ALL",
+        "ALTER TABLE figure DROP CONSTRAINT figure_statement_unique",
+        "DROP INDEX figure_metric_id, figure_location, figure_origin, figure_destination, figure_source, "
+        "figure_document, figure_updated, figure_dataset"),
+}
+REINSERT = """INSERT INTO figure (metric_id, count_kind, value, low, high, qualifier, stated_words, population_group,
+                    location_id, origin_id, destination_id, period_start, period_end, stated_on, source_id,
+                    document_id, quote, dataset_id, external_id, import_id, latitude, longitude, dataset_attributes)
+SELECT metric_id, count_kind, value, low, high, qualifier, stated_words, population_group, location_id, origin_id,
+       destination_id, period_start, period_end, stated_on, source_id, document_id, quote, dataset_id,
+       external_id || '+again', import_id, latitude, longitude, dataset_attributes
+FROM figure WHERE dataset_id = 'tally-csv'"""
+
+
+def write_ceilings(url: str) -> dict[str, int]:
+    """Figures written per second by a bare INSERT ... SELECT, under each of CEILINGS (revision trigger off)."""
+    rates = {}
+    with db.connect(url) as conn:
+        for name, statements in CEILINGS.items():
+            try:
+                with conn.transaction():
+                    conn.execute("ALTER TABLE figure DISABLE TRIGGER figure_revision_on_write")
+                    for statement in statements:
+                        conn.execute(statement)
+                    started = time.perf_counter()
+                    written = conn.execute(REINSERT).rowcount
+                    rates[name] = round(written / (time.perf_counter() - started))
+                    raise psycopg.Rollback()
+            except psycopg.errors.InsufficientPrivilege:
+                bench.log(f"bench: {name}: needs a superuser; not measured")
+    return rates
+
+
 def main() -> None:
     url = bench.prepare_database()
     with tempfile.TemporaryDirectory() as folder:
@@ -74,7 +117,10 @@ def main() -> None:
             started = time.perf_counter()
             result = import_tally_csv(conn, path, Options(actor="bench"))
             seconds = time.perf_counter() - started
-    steps = " ".join(f"{step}_s={seconds}" for step, seconds in result.notes["seconds_by_step"].items())
+    steps = " ".join(f"{step}_s={step_seconds}" for step, step_seconds in result.notes["seconds_by_step"].items())
+    bench.log("bench: writing the same figures again, without the import around it (rolled back):")
+    for name, rate in write_ceilings(copy_url).items():
+        bench.log(f"bench:   {name}: {rate:,} figures/s")
     print(f"csv_import_rows={result.inserted} seconds={seconds:.1f} rows_per_s={result.inserted / seconds:.0f} {steps}")
 
 
