@@ -12,8 +12,8 @@ and each again, which must change nothing. For each it prints the wall-clock
 seconds and the CPU seconds of Tally and of its PostgreSQL backend together:
 on a busy machine the wall clock grows with other processes' load, the CPU
 time much less. The target is under 15 s for the full UCDP and UNHCR files.
-The database is dropped at the end. The 1,000,000-row Tally CSV import is not
-benchmarked: it needs a CSV import format Tally does not have yet.
+The database is dropped at the end. The 1,000,000-row Tally CSV import has
+its own benchmark: bench/csv_import_bench.py.
 
     .venv/bin/python bench/import_bench.py
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from click.testing import CliRunner
 
@@ -29,6 +30,11 @@ def test_an_import_then_the_same_again(located_url):
     first = _run(located_url, "ucdp", str(UCDP), "--actor", "analyst")
     assert first.exit_code == 0, first.output
     assert "44 inserted, 0 updated, 0 unchanged" in first.output and "committed" in first.output
+    took = re.search(r"took ([\d.]+) s: read ([\d.]+), match ([\d.]+), write ([\d.]+), commit ([\d.]+)\n",
+                     first.output)
+    assert took, first.output
+    total, *steps = map(float, took.groups())
+    assert abs(sum(steps) - total) <= 0.05
     again = _run(located_url, "ucdp", str(UCDP))
     assert "0 inserted, 0 updated, 44 unchanged" in again.output
     assert "nothing changed: nothing written" in again.output

@@ -106,7 +106,7 @@ def summary(result: Result, *, dry_run: bool) -> list[str]:
         lines.append(f"  unmatched {name['field']} {name['name']!r} in {name['within']} ({name['rows']} rows)")
     if notes.get("seconds_by_step"):
         steps = ", ".join(f"{step} {seconds}" for step, seconds in notes["seconds_by_step"].items())
-        lines.append(f"  {notes['seconds']} s ({steps})")
+        lines.append(f"  took {notes['seconds']} s: {steps}")
     if dry_run:
         lines.append("  dry run: nothing written")
     elif result.committed:
