@@ -22,7 +22,7 @@ IDMC = DATA / "idmc_gidd_excerpt.csv"
 GAZETTEERS = {OCHA_PCODES.id: DATA / "ocha_pcodes_excerpt.csv",
               OPENSYRIA_SUBDISTRICTS.id: DATA / "opensyria_subdistricts_excerpt.json",
               CSR_NEIGHBOURHOODS.id: DATA / "aleppo_neighbourhoods_excerpt.geojson"}
-IMPORT_TABLES = TABLES + ("dataset", "dataset_import", "figure_citation", "data_version")
+IMPORT_TABLES = TABLES + ("dataset", "dataset_import", "dataset_import_problem", "figure_citation", "data_version")
 
 
 def options(**kwargs) -> Options:

@@ -1,6 +1,9 @@
 """POST /v1/imports: the same imports as `tally import`, for users without a shell."""
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.conftest import _app, database_fingerprint, make_key
@@ -98,3 +101,26 @@ def test_uploads_may_be_larger_than_json_bodies(uploader):
     client, headers = uploader
     big = UCDP.read_bytes() + b"\n" * 1_100_000  # past MAX_BODY_BYTES, under MAX_IMPORT_BYTES
     assert client.post("/v1/imports?dataset=ucdp&dry_run=true", data=big, headers=headers).status_code != 413
+
+
+def test_the_row_level_report_of_an_import_that_landed_is_kept_whole(uploader, located_url, tmp_path):
+    client, headers = uploader
+    bad = IDMC.read_text("utf-8") + "".join(f"AB9,,{2000 + n},0,,20000,20000\n" for n in range(3))
+    response = client.post("/v1/imports?dataset=idmc&skip_invalid=true&file_name=idmc.csv", data=bad.encode(),
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    result = response.get_json()
+    assert result["problem_count"] == len(result["problems"]) > 3
+    record = client.get(f"/v1/imports/{result['import_id']}").get_json()
+    assert record["problem_count"] == result["problem_count"]
+    report = client.get(f"/v1/imports/{result['import_id']}/problems")
+    assert (report.status_code, report.mimetype) == (200, "text/csv")
+    rows = list(csv.DictReader(io.StringIO(report.get_data(as_text=True))))
+    assert rows == [{k: str(v) for k, v in p.items()} for p in result["problems"]]
+    assert [(r["value"], r["outcome"]) for r in rows if r["value"] == "AB9"][-3:] == [("AB9", "rejected")] * 3
+
+
+def test_the_report_of_an_unknown_import_is_a_404(uploader):
+    client, _ = uploader
+    response = client.get("/v1/imports/999999/problems")
+    assert response.status_code == 404 and response.get_json()["detail"] == "No import with id 999999."

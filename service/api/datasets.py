@@ -1,17 +1,19 @@
 """Datasets Tally imports, and the record of every import."""
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import tempfile
 from pathlib import Path
 
 import orjson
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
 from ..auth import requires
 from ..errors import InvalidParameter, NotFound, TallyError
-from ..importers.core import ImportFailed, InvalidRows, Options, Result
+from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result
 from ..importers.idmc import import_idmc
 from ..importers.tally_csv import import_tally_csv
 from ..importers.ucdp import import_ucdp
@@ -73,6 +75,32 @@ class ImportById(MethodView):
         return json_response(body)
 
 
+_REPORT_RESPONSE = {"responses": {"200": {"content": {"text/csv": {
+    "schema": {"type": "string", "description": "RFC 4180 CSV, UTF-8, with the columns " + ", ".join(REPORT_COLUMNS)
+                                                + ": every row finding, by file, line and field."},
+    "example": "file,line,field,value,reason,outcome\r\n"
+               "idmc.csv,963,iso3,AB9,not an ISO 3166 alpha-3 country code,rejected\r\n"}}}}}
+
+
+@blp.route("/imports/<int:import_id>/problems")
+class ImportProblems(MethodView):
+    @blp.response(200, description="The row-level report as CSV (a header only when the import found nothing).")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(**_REPORT_RESPONSE)
+    def get(self, import_id: int):
+        """Get an import's row-level report (CSV), as `tally import --report FILE` writes it"""
+        with connection() as conn:
+            rows = datasets.import_problems(conn, import_id=import_id)
+        if rows is None:
+            raise NotFound(f"No import with id {import_id}.")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(rows)
+        return Response(out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'inline; filename="import-{import_id}-report.csv"'})
+
+
 class ImportRejected(TallyError):
     """The file has invalid rows; nothing was imported (skip_invalid=true imports the valid ones)."""
 
@@ -86,7 +114,8 @@ def result_body(result: Result, *, dry_run: bool) -> dict:
                 for problem in result.problems[:MAX_PROBLEMS]]
     return {"import_id": result.import_id, "dataset": result.dataset.id, "version": result.version,
             "file_name": result.file_name, "sha256": result.sha256, "dry_run": dry_run,
-            "committed": result.committed, "counts": result.counts(), "problems": problems, "notes": result.notes}
+            "committed": result.committed, "counts": result.counts(), "problems": problems,
+            "problem_count": len(result.problems), "notes": result.notes}
 
 
 def run_upload(args: dict, data: bytes) -> Result:

@@ -195,11 +195,17 @@ def count_problem_rows(problems: list[Problem], outcome: str) -> int:
     return len({(p.file, p.line) for p in problems if p.outcome == outcome})
 
 
-def write_report(path: Path, results: list["Result"]) -> int:
-    """The row-level report of one or more imports as CSV (REPORT_COLUMNS); returns its row count."""
+def report_rows(results: list["Result"]) -> list[tuple]:
+    """The row-level report of one or more imports (REPORT_COLUMNS), by file, line and field."""
     rows = [(p.file or result.file_name, p.line, p.field, p.value, p.reason, p.outcome)
             for result in results for p in result.problems]
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
+    return rows
+
+
+def write_report(path: Path, results: list["Result"]) -> int:
+    """The row-level report of one or more imports as CSV; returns its row count."""
+    rows = report_rows(results)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(REPORT_COLUMNS)

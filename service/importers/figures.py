@@ -14,7 +14,8 @@ import psycopg.errors
 from psycopg import sql
 
 from ..db import Connection, acting_as, queries
-from .core import (DataFile, Dataset, InvalidRows, Options, Problem, Result, count_problem_rows, read_file)
+from .core import (REPORT_COLUMNS, DataFile, Dataset, InvalidRows, Options, Problem, Result, count_problem_rows,
+                   read_file, report_rows)
 
 # How many changed figures an import report lists one by one.
 CHANGED_LISTED = 100
@@ -156,8 +157,16 @@ def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, o
             "sha256": result.sha256, "imported_by": options.actor}).fetchone()["id"]
         _upsert_figures(conn, named, params)
         clock.lap("write")
-        report = orjson.dumps(result.notes).decode()
-        conn.execute(named["finish_import"], result.counts() | {"id": result.import_id, "report": report})
+        finish_import(conn, result)
+
+
+def finish_import(conn: Connection, result: Result) -> None:
+    """Complete an import's record: its counts, its summary and its row-level report."""
+    conn.execute(queries("imports")["finish_import"],
+                 result.counts() | {"id": result.import_id, "report": orjson.dumps(result.notes).decode()})
+    with conn.cursor() as cur:
+        copy_rows(cur, "dataset_import_problem", ("import_id", "position", *REPORT_COLUMNS),
+                  ((result.import_id, position, *row) for position, row in enumerate(report_rows([result]), 1)))
 
 
 def _stage(conn: Connection, parsed: Parsed) -> None:

@@ -12,13 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import orjson
 import psycopg
 
 from ..db import Connection, queries
 from .core import InvalidRows, Options, Problem, Result, RowError, count_problem_rows, read_file
 from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
-from .figures import copy_rows
+from .figures import copy_rows, finish_import
 from .gazetteers import ALEPPO_CITY, Entry, Gazetteers, read_neighbourhoods, read_ocha, read_opensyria
 from .places import Gazetteer
 
@@ -213,8 +212,7 @@ def _record(conn: Connection, named: dict[str, str], result: Result, actor: str)
     result.import_id = conn.execute(named["start_import"], {
         "dataset": result.dataset.id, "version": result.version, "file_name": result.file_name,
         "sha256": result.sha256, "imported_by": actor}).fetchone()["id"]
-    conn.execute(named["finish_import"], result.counts() | {"id": result.import_id,
-                                                            "report": orjson.dumps(result.notes).decode()})
+    finish_import(conn, result)
 
 
 def import_locations(conn: Connection, paths: dict[str, Path], options: Options) -> list[Result]:

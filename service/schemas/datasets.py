@@ -87,6 +87,9 @@ class ImportSchema(Schema):
     imported_by = fields.String(metadata={"example": "analyst"})
     counts = fields.Nested(ImportCountsSchema)
     report = fields.Dict(metadata={"description": "Names matched and unmatched, placements, changed figures."})
+    problem_count = fields.Integer(metadata={
+        "description": "How many row findings the import reported: GET /v1/imports/{id}/problems lists them.",
+        "example": 101})
 
 
 class CitedDocumentSchema(Schema):
@@ -163,5 +166,10 @@ class ImportResultSchema(Schema):
     dry_run = fields.Boolean()
     committed = fields.Boolean(metadata={"description": "Whether anything was written."})
     counts = fields.Nested(ImportCountsSchema)
-    problems = fields.List(fields.Nested(ImportProblemSchema))
-    notes = fields.Dict(metadata={"description": "Names matched and unmatched, placements, what changed."})
+    problems = fields.List(fields.Nested(ImportProblemSchema), metadata={
+        "description": "The first 1,000 row findings; when the import landed, GET /v1/imports/{id}/problems "
+                       "gives all of them as CSV."})
+    problem_count = fields.Integer(metadata={"description": "How many row findings there are in all.",
+                                             "example": 1})
+    notes = fields.Dict(metadata={"description": "Names matched and unmatched, placements, what changed, and the "
+                                                 "seconds each step took."})

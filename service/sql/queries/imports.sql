@@ -536,10 +536,20 @@ SELECT json_build_object(
            'imported_at', i.imported_at, 'imported_by', i.imported_by,
            'counts', json_build_object('rows_read', i.rows_read, 'inserted', i.inserted, 'updated', i.updated,
                                        'unchanged', i.unchanged, 'rejected', i.rejected, 'skipped', i.skipped),
-           'report', i.report
+           'report', i.report,
+           'problem_count', (SELECT count(*) FROM dataset_import_problem p WHERE p.import_id = i.id)
        )::text AS body
 FROM dataset_import i JOIN dataset d ON d.id = i.dataset_id
 WHERE i.id = %(id)s
+
+-- name: import_problems
+-- An import's row-level report (REPORT_COLUMNS), in its order; no rows at
+-- all when there is no such import.
+SELECT p.file, p.line, p.field, p.value, p.reason, p.outcome, i.id IS NOT NULL AS found
+FROM (SELECT %(id)s::bigint AS id) wanted
+LEFT JOIN dataset_import i ON i.id = wanted.id
+LEFT JOIN dataset_import_problem p ON p.import_id = i.id
+ORDER BY p.position
 
 
 -- name: metric_ids
