@@ -47,22 +47,37 @@ def test_every_imported_figure_has_its_revision(located_url):
     assert len(revisions) == 44
     assert {(r["version"], r["kind"], r["changed_by"], r["reason"], r["at_write"], r["current"]) for r in revisions} == {
         (1, "create", "test", f"import ucdp-ged {UCDP_GED.version}", True, True)}
-    # The trigger is back on once the import is over.
-    assert rows(located_url, """SELECT tgenabled FROM pg_trigger
-                                WHERE tgname = 'figure_revision_on_write'""") == [{"tgenabled": "O"}]
 
 
-def test_the_revisions_are_those_the_trigger_writes(located_url, not_owner, server_url, template_db):
-    # The same import twice: by the owner (set-based) and by a role that may not switch the trigger off.
+def test_a_role_that_owns_no_table_imports_with_the_same_history(located_url, not_owner, server_url, template_db):
+    # The same import twice: by the tables' owner and by a role with write grants only.
     with _database(server_url, template=template_db) as owner_url:
         with db.connect(owner_url) as conn:
             import_locations(conn, GAZETTEERS, options())
             import_ucdp(conn, UCDP, options())
-        by_import = rows(owner_url, REVISIONS)
+        by_owner = rows(owner_url, REVISIONS)
     with psycopg.connect(not_owner, row_factory=psycopg.rows.dict_row) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-            conn.execute("ALTER TABLE figure DISABLE TRIGGER figure_revision_on_write")
         result = import_ucdp(conn, UCDP, options())
     assert result.inserted == 44
-    by_trigger = rows(located_url, REVISIONS)
-    assert by_import == by_trigger
+    assert rows(located_url, REVISIONS) == by_owner
+
+
+def test_a_newer_version_writes_an_update_revision_per_changed_figure(located_url, tmp_path):
+    with db.connect(located_url) as conn:
+        import_ucdp(conn, UCDP, options())
+        newer = tmp_path / "ucdp_newer.csv"
+        lines = UCDP.read_text("utf-8").split("\n")
+        assert lines[11].startswith("216903,")
+        header = lines[0].split(",")
+        fields = lines[11].split(",")
+        fields[header.index("best")] = str(int(fields[header.index("best")]) + 1)
+        fields[header.index("high")] = str(int(fields[header.index("high")]) + 1)
+        lines[11] = ",".join(fields)
+        newer.write_text("\n".join(lines), "utf-8")
+        result = import_ucdp(conn, newer, options(version="19.2"))
+    # Both of the event's figures keep UCDP's low/best/high with them, so both change.
+    assert [c["external_id"] for c in result.notes["changed"]] == ["216903:civilians_killed", "216903:people_killed"]
+    updates = [r for r in rows(located_url, REVISIONS) if r["version"] == 2]
+    assert [(r["external_id"], r["kind"], r["reason"], r["current"]) for r in updates] == [
+        ("216903:civilians_killed", "update", "import ucdp-ged 19.2", True),
+        ("216903:people_killed", "update", "import ucdp-ged 19.2", True)]

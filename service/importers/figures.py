@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 import orjson
 import psycopg
-import psycopg.errors
 from psycopg import sql
 
 from ..db import Connection, acting_as, queries
@@ -243,27 +242,14 @@ def _notes(conn: Connection, named: dict[str, str], params: dict, result: Result
 
 
 def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> None:
-    """Insert the new figures, update the changed ones, each with its revision, then their citations."""
-    in_bulk = _revision_trigger_off(conn, named)
-    for step in ("insert_figures", "update_figures"):
-        statement = sql.SQL(named["with_revisions"]).format(write=sql.SQL(named[step])) if in_bulk else named[step]
-        conn.execute(statement, params)
-    if in_bulk:
-        conn.execute(named["revision_trigger_on"])
+    """Insert the new figures and update the changed ones (the revision triggers write their revisions, one
+    statement each), then their citations."""
+    conn.execute(named["insert_figures"], params)
+    conn.execute(named["update_figures"], params)
     if conn.execute(named["any_citations"]).fetchone()["found"]:
         conn.execute(named["refresh_statistics"])
         conn.execute(named["delete_replaced_citations"])
         conn.execute(named["insert_citations"], params)
-
-
-def _revision_trigger_off(conn: Connection, named: dict[str, str]) -> bool:
-    """Write revisions set-based rather than by the row trigger, if this role may (see revision_trigger_off)."""
-    try:
-        with conn.transaction():
-            conn.execute(named["revision_trigger_off"])
-    except psycopg.errors.InsufficientPrivilege:
-        return False  # not the table's owner: the trigger writes them, row by row
-    return True
 
 
 class Countries:

@@ -280,8 +280,9 @@ WHERE action = 'insert'
 ORDER BY line, external_id
 
 -- name: update_figures
--- A newer version changes the figure in place: version + 1, and its
--- revision keeps the new state with the import as its reason.
+-- A newer version changes the figure in place: version + 1, and the
+-- revision triggers (migration 0014) keep the new state with the import as
+-- its reason.
 UPDATE figure f
 SET metric_id = i.metric_id, count_kind = i.count_kind, value = i.value, low = i.low, high = i.high,
     qualifier = i.qualifier, stated_words = i.stated_words, population_group = i.population_group,
@@ -292,36 +293,6 @@ SET metric_id = i.metric_id, count_kind = i.count_kind, value = i.value, low = i
     version = f.version + 1, updated_at = now()
 FROM import_figure i
 WHERE i.figure_id = f.id AND i.action = 'update'
-
--- name: revision_trigger_off
--- Every figure version gets its revision, as figure_revision_on_write
--- (migrations 0001, 0004) guarantees. Row by row, that trigger costs an
--- import of 100,000 figures more time than the inserts themselves, so an
--- import switches it off inside its own transaction (ALTER TABLE is
--- transactional: a rollback or the commit leaves it on; readers are not
--- blocked; other writers wait, as they would for the import's advisory lock)
--- and writes the same revisions in the statement that writes the figures:
--- with_revisions.
-ALTER TABLE figure DISABLE TRIGGER figure_revision_on_write
-
--- name: revision_trigger_on
-ALTER TABLE figure ENABLE TRIGGER figure_revision_on_write
-
--- name: with_revisions
--- A write (insert_figures or update_figures, put in below) and, from the
--- rows it returns, what figure_write_revision() would write for each: the
--- new state, who (tally.actor), why (tally.reason) and what kind of change
--- (version 1 is the figure's creation). tests/test_import_history.py holds
--- the two to the same rows.
-WITH written AS ({write} RETURNING *)
-INSERT INTO figure_revision (figure_id, version, state, changed_by, changed_at, reason, kind)
-SELECT w.id, w.version, to_jsonb(w),
-       coalesce(nullif(current_setting('tally.actor', true), ''), session_user),
-       w.updated_at,
-       nullif(current_setting('tally.reason', true), ''),
-       CASE WHEN w.version = 1 THEN 'create'
-            ELSE coalesce(nullif(current_setting('tally.change', true), ''), 'update') END
-FROM written w
 
 -- name: any_citations
 SELECT EXISTS (SELECT 1 FROM staged_citation) AS found
