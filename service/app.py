@@ -9,7 +9,7 @@ from flask_smorest.spec import prepare_response
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import db
-from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health
+from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
 from .auth import current_key
 from .config import Settings
 from .errors import PROBLEM_JSON, UnsupportedMediaType, http_problem, register_error_handlers
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.before_request(check_request)
     app.before_request(caching.check_cache)
     app.after_request(caching.add_validators)
+    app.teardown_request(release_connection)
 
     pool = db.create_pool(settings, database_url or settings.database_url or "")
     app.extensions[POOL_KEY] = pool

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import flask_smorest
+import psycopg
 from flask import Response, current_app, g
 from webargs.flaskparser import FlaskParser
 
-from ..db import Connection, pool_connection
+from ..db import Connection, DatabaseUnavailable, pool_connection
 
 POOL_KEY = "tally.pool"
 API_KEY = "tally.api"
@@ -28,19 +29,41 @@ class Blueprint(flask_smorest.Blueprint):
 def connection() -> Iterator[Connection]:
     """This request's unit of work: commits when the outermost block ends, rolls back on error.
 
-    Nested blocks share the outer block's connection and transaction, so a
-    wrapper (such as the idempotency check) and the view commit together.
+    Nested blocks share the outer block's transaction, so a wrapper (such as
+    the idempotency check) and the view commit together. Every block of a
+    request runs on one pooled connection, taken at the first block and given
+    back when the request ends (release_connection): the key check, the cache
+    check and the view cost one checkout, not one each.
     """
-    outer = g.get("tally_connection")
-    if outer is not None:
-        yield outer
+    if g.get("tally_in_transaction"):
+        yield g.tally_connection
         return
-    with pool_connection(current_app.extensions[POOL_KEY]) as conn:
-        g.tally_connection = conn
-        try:
+    conn = _request_connection()
+    g.tally_in_transaction = True
+    try:
+        with conn.transaction():
             yield conn
-        finally:
-            g.pop("tally_connection")
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(f"The database cannot be reached: {error}") from None
+    finally:
+        g.tally_in_transaction = False
+
+
+def _request_connection() -> Connection:
+    """The request's pooled connection, taken from the pool on first use."""
+    if g.get("tally_connection") is None:
+        held = ExitStack()
+        g.tally_connection = held.enter_context(pool_connection(current_app.extensions[POOL_KEY]))
+        g.tally_held_connection = held
+    return g.tally_connection
+
+
+def release_connection(_error: BaseException | None = None) -> None:
+    """Give the request's connection back to the pool (at teardown, after a streamed body too)."""
+    held = g.pop("tally_held_connection", None)
+    g.pop("tally_connection", None)
+    if held is not None:
+        held.close()
 
 
 def json_response(body: str | bytes, status: int = 200) -> Response:

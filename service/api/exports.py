@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, request, stream_with_context
 
 from .. import formats
-from ..db import pool_connection
 from ..pagination import link_header, split_page
 from ..repositories import catalogue, figures
-from . import POOL_KEY, connection
+from . import connection
 
 FORMATS = ("json", "csv", "hxl")
 CSV_MIMETYPE = "text/csv"
@@ -48,8 +47,8 @@ def csv_response(*, filters: dict, after: tuple | None, limit: int | None, as_of
 
 
 def _stream(params: dict, as_of, sort: str, columns, hxl_row):
-    """The export, batch by batch, on a connection of its own for as long as it runs."""
-    with pool_connection(current_app.extensions[POOL_KEY]) as conn:
+    """The export, batch by batch, on the request's connection, held until the last batch is sent."""
+    with connection() as conn:
         rows = figures.stream_figures(conn, params=params, as_of=as_of, sort=sort)
         yield from formats.csv_lines(rows, columns, hxl_row=hxl_row)
 
