@@ -11,7 +11,7 @@ from service import db
 from service.db import queries
 from service.importers.tally_csv import FAULTS, import_tally_csv
 from tests.conftest import database_fingerprint
-from tests.test_import_support import options
+from tests.test_import_support import fingerprint, options
 
 # What a figure is, whoever holds it (ids and times differ between databases).
 SAME = ("metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",
@@ -197,7 +197,7 @@ def test_new_sources_documents_and_places_by_pcode_are_taken_from_the_rows(fresh
     (",".join(HEADER).encode() + b"\n" + b"," * len(HEADER) + b"extra\n",
      "broken.csv, line 2: extra data after last expected column"),
     (",".join(HEADER).encode() + b"\n" + b"r1" + b",x" * (len(HEADER) - 1) + b"\nr2\xff" + b",x" * (len(HEADER) - 1),
-     "broken.csv, line 3: invalid byte sequence for encoding \"UTF8\": 0xff"),
+     f"broken.csv, line 3: not UTF-8 text (byte {len(','.join(HEADER)) + 2 * len(HEADER) + 4})"),
 ])
 def test_a_file_copy_cannot_read_fails_whole_naming_the_line(fresh_url, tmp_path, content, message):
     from service.importers.core import ImportFailed
@@ -222,3 +222,89 @@ def test_a_byte_order_mark_and_a_dry_run(fresh_url, tmp_path):
         assert database_fingerprint(fresh_url) == before
         result = import_tally_csv(conn, path, options())
     assert (result.inserted, result.rejected, result.committed) == (1, 0, True)
+
+
+@pytest.mark.parametrize(("raw_row", "message"), [
+    ('r2,civilians_killed,period_total,5,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,'
+     'Daily report,,,,5in shell"s,,,\n'
+     'r3,civilians_killed,period_total,7,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,'
+     'Daily report,,,,7in gun"s,,,\n',
+     "3 rows in the file, but 2 as PostgreSQL reads it"),
+    ("\\.\n", "3 rows in the file, but 1 as PostgreSQL reads it"),
+])
+def test_rows_postgresql_would_read_differently_fail_the_file(fresh_url, tmp_path, raw_row, message):
+    from service.importers.core import ImportFailed
+
+    path = tmp_path / "odd.csv"
+    write_csv(path, [VALID | {"id": "r1"}])
+    text = path.read_text("utf-8")
+    path.write_text(text + raw_row + (f"{','.join(VALID.get(h, '') for h in HEADER).replace('r1', 'r9')}\n"
+                                      if raw_row.startswith("\\") else ""), "utf-8")
+    before = fingerprint(fresh_url)
+    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+        import_tally_csv(conn, path, options(skip_invalid=True))
+    assert message in str(raised.value)
+    assert fingerprint(fresh_url) == before
+
+
+def test_a_header_that_is_not_utf8_fails_naming_its_line(fresh_url, tmp_path):
+    from service.importers.core import ImportFailed
+
+    path = tmp_path / "latin1.csv"
+    write_csv(path, [VALID])
+    path.write_bytes(path.read_bytes().replace(b"status", b"\xe9tat", 1))
+    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+        import_tally_csv(conn, path, options())
+    assert str(raised.value) == f"latin1.csv, line 1: not UTF-8 text (byte {len(','.join(HEADER[:-1])) + 1})"
+
+
+def test_a_copy_error_after_a_field_spanning_lines_names_the_right_line(fresh_url, tmp_path):
+    from service.importers.core import ImportFailed
+
+    path = tmp_path / "short.csv"
+    write_csv(path, [VALID | {"quote": "one\ntwo\nthree"}])  # the row takes lines 2 to 4
+    path.write_text(path.read_text("utf-8") + "r2,civilians_killed\n", "utf-8")
+    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+        import_tally_csv(conn, path, options())
+    assert str(raised.value) == 'short.csv, line 5: missing data for column "count_kind"'
+
+
+def test_whitespace_long_fields_huge_numbers_and_blank_lines_at_the_end(fresh_url, tmp_path):
+    rows = [VALID | {"id": "tabbed", "value": "12\t", "location_id": "aleppo-city\u00a0"},
+            VALID | {"id": "long", "quote": "x" * 200_000},
+            VALID | {"id": "huge", "latitude": "9" * 400, "longitude": "0." + "0" * 400 + "1"},
+            VALID | {"id": "big", "value": "9" * 19}]
+    path = tmp_path / "edges.csv"
+    write_csv(path, rows)
+    path.write_text(path.read_text("utf-8") + "\n\n", "utf-8")
+    with db.connect(fresh_url) as conn:
+        result = import_tally_csv(conn, path, options(skip_invalid=True))
+        quote = conn.execute("SELECT length(quote) AS n FROM figure WHERE external_id = 'long'").fetchone()["n"]
+    assert [(p.line, p.field, p.reason) for p in result.problems] == [
+        (4, "latitude", "must be a number from -90 to 90"), (4, "longitude", "must be a number from -180 to 180"),
+        (5, "value", "must be a whole number of 0 or more")]
+    assert (result.rows_read, result.inserted, quote) == (4, 2, 200_000)
+
+
+def test_a_publisher_only_a_rejected_row_introduces_is_left_out(fresh_url, tmp_path):
+    rows = [VALID | {"id": "bad", "value": "x", "source_id": "new-src", "source_name": "New source"},
+            VALID | {"id": "good", "document_title": "Other", "document_publisher_id": "new-src"}]
+    path = tmp_path / "publisher.csv"
+    write_csv(path, rows)
+    with db.connect(fresh_url) as conn:
+        result = import_tally_csv(conn, path, options(skip_invalid=True))
+        document = conn.execute("SELECT d.title, d.publisher_id FROM figure f JOIN document d ON d.id = f.document_id "
+                                "WHERE f.external_id = 'good'").fetchone()
+        created = conn.execute("SELECT count(*) AS n FROM source WHERE id = 'new-src'").fetchone()["n"]
+    assert (result.inserted, result.rejected, created) == (1, 1, 0)
+    assert document == {"title": "Other", "publisher_id": None}
+
+
+def test_a_dry_run_uses_up_no_ids(fresh_url, tmp_path):
+    path = tmp_path / "dry.csv"
+    write_csv(path, [VALID | {"source_id": "new-src", "source_name": "New", "document_title": "New document"}])
+    before = fingerprint(fresh_url)
+    with db.connect(fresh_url) as conn:
+        result = import_tally_csv(conn, path, options(dry_run=True))
+    assert (result.inserted, result.notes["sources_created"], result.notes["documents_created"]) == (1, 1, 1)
+    assert fingerprint(fresh_url) == before

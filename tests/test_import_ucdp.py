@@ -251,3 +251,31 @@ def test_without_the_gazetteers_events_fall_back_to_the_seeds_units(fresh_url):
     assert [p["location_id"] for p in places] == ["SY", "SY02", "SY020000"]
     assert {u["name"] for u in result.notes["unmatched_names"]} >= {"Homs Governorate", "Mintaqat Azaz district"}
     assert OCHA_PCODES.id not in {d["id"] for d in rows(fresh_url, "SELECT id FROM dataset")}
+
+
+def test_a_newer_version_citing_one_source_drops_the_old_citations(located_url, tmp_path):
+    _import(located_url)
+    citations = """SELECT f.external_id, count(c.position) AS n FROM figure f
+                   LEFT JOIN figure_citation c ON c.figure_id = f.id
+                   WHERE f.external_id LIKE '216587:%%' GROUP BY f.external_id ORDER BY 1"""
+    assert [r["n"] for r in rows(located_url, citations)] == [2, 2]
+    with UCDP.open(newline="", encoding="utf-8") as source:
+        reader = csv.DictReader(source)
+        records, header = list(reader), reader.fieldnames
+    several = [r for r in records if ";" in r["source_office"]]
+    assert len(several) == 5
+    for event in several:  # each now cites its first source only: the file has no citations left at all
+        event.update({name: event[name].split(";")[0] for name in ("source_office", "source_date",
+                                                                   "source_headline", "source_article")},
+                     source_original=event["source_office"].split(";")[0], number_of_sources="1")
+    newer = tmp_path / "ucdp_one_source.csv"
+    with newer.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(records)
+    second = _import(located_url, newer, version="20.1")
+    assert (second.updated, second.unchanged) == (10, 34)
+    assert [r["n"] for r in rows(located_url, citations)] == [0, 0]
+    assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == [{"n": 0}]
+    again = _import(located_url, newer, version="20.1")
+    assert (again.updated, again.unchanged) == (0, 44)

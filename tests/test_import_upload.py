@@ -124,3 +124,25 @@ def test_the_report_of_an_unknown_import_is_a_404(uploader):
     client, _ = uploader
     response = client.get("/v1/imports/999999/problems")
     assert response.status_code == 404 and response.get_json()["detail"] == "No import with id 999999."
+
+
+def test_a_response_lists_the_first_thousand_findings_and_the_record_keeps_them_all(uploader, located_url):
+    client, headers = uploader
+    good = ("id,metric,count_kind,value,location_id,period_start,period_end,stated_on,source_id,document_title\n"
+            "ok,civilians_killed,event,1,aleppo-city,2016-11-01,2016-11-01,2016-11-02,sohr,Daily report\n")
+    bad = "".join(f"b{n},civilians_killed,event,many,aleppo-city,2016-11-01,2016-11-01,2016-11-02,sohr,Daily report\n"
+                  for n in range(1005))
+    response = client.post("/v1/imports?dataset=csv&skip_invalid=true", data=(good + bad).encode(), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    result = response.get_json()
+    assert (result["problem_count"], len(result["problems"]), result["counts"]["inserted"]) == (1005, 1000, 1)
+    report = list(csv.DictReader(io.StringIO(client.get(f"/v1/imports/{result['import_id']}/problems").get_data(
+        as_text=True))))
+    assert len(report) == 1005 and [int(r["line"]) for r in report] == list(range(3, 1008))
+    assert report[:1000] == [{k: str(v) for k, v in p.items()} for p in result["problems"]]
+
+
+def test_an_import_id_past_any_integer_is_not_found(uploader):
+    client, _ = uploader
+    response = client.get("/v1/imports/99999999999999999999/problems")
+    assert response.status_code == 404 and response.get_json()["detail"] == "No import with id 99999999999999999999."

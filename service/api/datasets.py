@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import tempfile
 from pathlib import Path
@@ -13,7 +12,7 @@ from flask.views import MethodView
 
 from ..auth import requires
 from ..errors import InvalidParameter, NotFound, TallyError
-from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result
+from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts
 from ..importers.idmc import import_idmc
 from ..importers.tally_csv import import_tally_csv
 from ..importers.ucdp import import_ucdp
@@ -110,8 +109,7 @@ class ImportRejected(TallyError):
 
 def result_body(result: Result, *, dry_run: bool) -> dict:
     """An import's result as the API reports it."""
-    problems = [dataclasses.asdict(problem) | {"file": problem.file or result.file_name}
-                for problem in result.problems[:MAX_PROBLEMS]]
+    problems = report_dicts(result, MAX_PROBLEMS)  # in the order of the report GET .../problems serves
     return {"import_id": result.import_id, "dataset": result.dataset.id, "version": result.version,
             "file_name": result.file_name, "sha256": result.sha256, "dry_run": dry_run,
             "committed": result.committed, "counts": result.counts(), "problems": problems,

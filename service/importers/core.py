@@ -5,7 +5,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -100,6 +100,21 @@ def read_file(path: Path) -> DataFile:
         raise ImportFailed(f"cannot read {path}: {error.strerror}") from None
 
 
+# Real files have long fields (UCDP's source lists, pasted reports); the csv
+# module's default limit of 131,072 characters would refuse them.
+csv.field_size_limit(1 << 30)
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, fields) for every record of a UTF-8 CSV file, blank lines left out."""
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader, start = csv.reader(file), 1
+        for fields in reader:
+            if fields:
+                yield start, fields
+            start = reader.line_num + 1
+
+
 def record_lines(path: Path, records: Iterable[int], header_records: int = 1) -> dict[int, int]:
     """The line each of the given data records (1 for the first after the header) starts on.
 
@@ -108,17 +123,17 @@ def record_lines(path: Path, records: Iterable[int], header_records: int = 1) ->
     """
     wanted = set(records)
     lines: dict[int, int] = {}
-    if not wanted:
-        return lines
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader, start = csv.reader(file), 1
-        for number, _ in enumerate(reader, start=1 - header_records):
-            if number in wanted:
-                lines[number] = start
-                if len(lines) == len(wanted):
-                    break
-            start = reader.line_num + 1
+    for number, (line, _) in enumerate(_records(path), start=1 - header_records):
+        if len(lines) == len(wanted):
+            break
+        if number in wanted:
+            lines[number] = line
     return lines
+
+
+def count_records(path: Path) -> int:
+    """How many records a CSV reader finds in the file, its header included."""
+    return sum(1 for _ in _records(path))
 
 
 def _record(header: list[str], row: list[str]) -> dict:
@@ -201,6 +216,11 @@ def report_rows(results: list["Result"]) -> list[tuple]:
             for result in results for p in result.problems]
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     return rows
+
+
+def report_dicts(result: "Result", limit: int) -> list[dict]:
+    """The first rows of an import's row-level report, as dicts of REPORT_COLUMNS."""
+    return [dict(zip(REPORT_COLUMNS, row)) for row in report_rows([result])[:limit]]
 
 
 def write_report(path: Path, results: list["Result"]) -> int:

@@ -228,9 +228,9 @@ def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> No
     statement each), then their citations."""
     conn.execute(named["insert_figures"], params)
     conn.execute(named["update_figures"], params)
+    conn.execute(named["delete_replaced_citations"])  # a newer file may cite fewer sources, or none
     if conn.execute(named["any_citations"]).fetchone()["found"]:
         conn.execute(named["refresh_statistics"])
-        conn.execute(named["delete_replaced_citations"])
         conn.execute(named["insert_citations"], params)
 
 

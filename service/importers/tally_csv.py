@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from psycopg import sql
 from .. import formats
 from ..db import Connection, queries
 from ..schemas.figures import COUNT_KINDS, QUALIFIERS, SOURCE_KINDS
-from .core import DataFile, ImportFailed, Options, Problem, Result, record_lines
+from .core import DataFile, ImportFailed, Options, Problem, Result, count_records, record_lines
 from .datasets import TALLY_CSV
 from .figures import Parsed, import_figures
 
@@ -40,6 +41,9 @@ READ = ("id", "metric", "count_kind", "value", "low", "high", "qualifier", "stat
 # The first lines of a file, enough to hold its header and HXL hashtag row.
 HEAD_BYTES = 1 << 20
 COPY_CHUNK_BYTES = 1 << 20
+# PostgreSQL's limit is 1,600 columns a table; the staging table adds the record number and
+# the columns the checks read that the file lacks.
+MAX_COLUMNS = 1600 - 1 - len(READ)
 
 # What check_rows finds wrong with a row: the field to blame, the column whose text is shown, and why.
 FAULTS = {
@@ -99,59 +103,79 @@ class Layout:
 
     columns: tuple[str, ...]
     header_records: int  # 1, or 2 with an HXL hashtag row
-    data_offset: int  # byte offset of the first data row
+    header_lines: int  # the lines those records take (a quoted header may span lines)
+    # COPY is sent the file from its last header record on, and skips that record (HEADER): it
+    # learns the file's line ending from it, and counts the lines of quoted fields only once it has.
+    copy_offset: int  # byte offset of the last header record
+    lines_before_copy: int
     implied_metric: str | None
 
     @property
     def first_line(self) -> int:
-        return self.header_records + 1
+        return self.header_lines + 1
 
 
-def _head(data: DataFile) -> tuple[list[list[str]], list[int]]:
-    """The first two records of the file, and the byte offset after each."""
+@dataclass(frozen=True)
+class HeadRecord:
+    """One of the first records of a file: its fields, the lines up to its end, and the byte offsets where it
+    starts and ends."""
+
+    fields: list[str]
+    lines: int
+    offset: int
+    start: int = 0
+
+
+def _head(data: DataFile) -> list[HeadRecord]:
+    """The first two records of the file (enough for a header and an HXL hashtag row)."""
     with data.path.open("rb") as file:
         raw = file.read(HEAD_BYTES)
+        if file.read(1):
+            raw = raw[:raw.rfind(b"\n") + 1]  # whole lines only: no character cut in two
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-    text = raw[bom:].decode("utf-8", errors="replace")
-    lines = iter(io.StringIO(text, newline="").readline, "")
-    consumed = []
-
-    def counted():
-        for line in lines:
-            consumed.append(line)
-            yield line
-
-    reader, records, offsets = csv.reader(counted()), [], []
-    for record in reader:
-        records.append(record)
-        offsets.append(bom + len("".join(consumed).encode("utf-8")))
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        at = bom + error.start
+        line = raw.count(b"\n", 0, at) + 1
+        raise ImportFailed(f"{data.name}, line {line}: not UTF-8 text (byte {at})") from None
+    lines = io.StringIO(text, newline="").readlines()
+    reader, records, start = csv.reader(lines), [], bom
+    for fields in reader:
+        end = bom + len("".join(lines[:reader.line_num]).encode("utf-8"))
+        records.append(HeadRecord(fields, reader.line_num, end, start))
+        start = end
         if len(records) == 2:
             break
-    return records, offsets
+    return records
 
 
 def _layout(data: DataFile, metric_tags: dict[str, str]) -> Layout:
     """Read the header (and HXL hashtag row) to name each column of the file."""
-    records, offsets = _head(data)
+    records = _head(data)
     if not records:
         raise ImportFailed(f"{data.name} is empty")
-    header, header_records, implied = records[0], 1, None
-    if len(records) > 1 and any(cell.strip().startswith("#") for cell in records[1]):  # an HXL hashtag row
+    header, header_records, implied = records[0].fields, 1, None
+    if len(records) > 1 and any(cell.strip().startswith("#") for cell in records[1].fields):  # HXL hashtags
         tags = _tag_names(metric_tags)
-        mapped = [tags.get(_normalise(tag)) if tag.strip() else None for tag in records[1]]
+        mapped = [tags.get(_normalise(tag)) if tag.strip() else None for tag in records[1].fields]
         header = [m[0] if m else "" for m in mapped]
         implied = next((m[1] for m in mapped if m and m[1]), None)
         header_records = 2
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportFailed(f"{data.name}: missing column(s) {', '.join(missing)}")
+    if len(header) > MAX_COLUMNS:
+        raise ImportFailed(f"{data.name} has {len(header)} columns; Tally reads at most {MAX_COLUMNS}")
     seen: set[str] = set()
     columns = []
     for position, name in enumerate(header):
         readable = name in READ and name not in seen
         columns.append(name if readable else f"_column_{position + 1}")
         seen.add(name)
-    return Layout(tuple(columns), header_records, offsets[header_records - 1], implied)
+    before = records[header_records - 2] if header_records > 1 else HeadRecord([], 0, records[0].start)
+    return Layout(tuple(columns), header_records, records[header_records - 1].lines, before.offset, before.lines,
+                  implied)
 
 
 def _create_staging(conn: Connection, layout: Layout) -> None:
@@ -162,23 +186,55 @@ def _create_staging(conn: Connection, layout: Layout) -> None:
                              sql.SQL("{} text").format(sql.Identifier(name)) for name in names)))
 
 
-def _copy(conn: Connection, data: DataFile, layout: Layout) -> None:
-    """Stream the rows after the header into tally_csv_row; a file COPY cannot read fails whole, naming its line."""
-    statement = sql.SQL("COPY tally_csv_row ({}) FROM STDIN WITH (FORMAT csv)").format(
+def _copy(conn: Connection, data: DataFile, layout: Layout) -> int:
+    """Stream the rows after the header into tally_csv_row; return how many there are. A file COPY cannot
+    read fails whole, naming its line, and so does one COPY reads differently from a CSV reader."""
+    statement = sql.SQL("COPY tally_csv_row ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(
         sql.SQL(", ").join(map(sql.Identifier, layout.columns)))
     try:
-        with conn.cursor() as cur, cur.copy(statement) as copy, data.path.open("rb") as file:
-            file.seek(layout.data_offset)
-            while chunk := file.read(COPY_CHUNK_BYTES):
-                copy.write(chunk)
+        with conn.cursor() as cur:
+            with cur.copy(statement) as copy:
+                for chunk in _data_chunks(data.path, layout.copy_offset):
+                    copy.write(chunk)
+            copied = cur.rowcount
     except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as error:
         raise ImportFailed(_copy_failure(data, layout, error)) from None
+    expected = count_records(data.path) - layout.header_records
+    if copied != expected:
+        # PostgreSQL opens a quoted field at any double quote, and stops at a
+        # line holding only \. ; a CSV reader (and the person who wrote the
+        # file) reads such lines differently, so the rows would not be the
+        # file's rows.
+        raise ImportFailed(f"{data.name}: {expected} rows in the file, but {copied} as PostgreSQL reads it: a field "
+                           'holds a stray double quote (quote the field and double the quote: "5"" shell") '
+                           "or a line holds only \\.")
+    return copied
+
+
+def _data_chunks(path: Path, offset: int) -> Iterator[bytes]:
+    """The file from offset, in chunks, without blank lines at its end (COPY would read them as rows)."""
+    with path.open("rb") as file:
+        file.seek(offset)
+        chunk = file.read(COPY_CHUNK_BYTES)
+        while chunk:
+            following = file.read(COPY_CHUNK_BYTES)
+            if not following:
+                chunk = _without_blank_lines_at_end(chunk)
+            yield chunk
+            chunk = following
+
+
+def _without_blank_lines_at_end(chunk: bytes) -> bytes:
+    """The chunk up to its last line ending, kept as the file writes it (COPY refuses mixed endings)."""
+    body = chunk.rstrip(b"\r\n")
+    tail = chunk[len(body):]
+    return body + (b"\r\n" if tail.startswith(b"\r\n") else tail[:1]) if body else b""
 
 
 def _copy_failure(data: DataFile, layout: Layout, error: psycopg.Error) -> str:
-    """What COPY could not read, on the line of the file where it is (COPY counts from the first data row)."""
+    """What COPY could not read, on the line of the file where it is (COPY counts from the record it starts at)."""
     found = re.search(r"\bline (\d+)", error.diag.context or "")
-    where = f", line {int(found.group(1)) + layout.header_records}" if found else ""
+    where = f", line {int(found.group(1)) + layout.lines_before_copy}" if found else ""
     message = (error.diag.message_primary or str(error)).replace("tally_csv_row", "the file")
     return f"{data.name}{where}: {message}"
 
@@ -200,12 +256,11 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     metric_tags = {row["hxl_hashtag"]: row["id"] for row in conn.execute(queries("imports")["metric_tags"])}
     layout = _layout(data, metric_tags)
     _create_staging(conn, layout)
-    _copy(conn, data, layout)
+    rows_read = _copy(conn, data, layout)
     conn.execute(named["check_rows"], {"implied_metric": layout.implied_metric, "count_kinds": list(COUNT_KINDS),
                                        "qualifiers": list(QUALIFIERS), "source_kinds": list(SOURCE_KINDS)})
     conn.execute(named["repeated_ids"])
     faulty = conn.execute(named["faulty_rows"]).fetchall()
-    rows_read = conn.execute(named["rows_read"]).fetchone()["n"]
     parsed = Parsed(rows_read=rows_read, problems=_problems(data, layout, faulty))
     if faulty and not options.skip_invalid:
         return parsed  # nothing is staged: the import stops at the first check

@@ -19,6 +19,9 @@ DECLARE
     reason text := nullif(current_setting('tally.reason', true), '');
     change text := coalesce(nullif(current_setting('tally.change', true), ''), 'update');
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM written) THEN
+        RETURN NULL;  -- a statement that wrote no figure has no revision, and needs no lock
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('tally.figure_change_seq'));
     IF TG_OP = 'INSERT' THEN
         INSERT INTO figure_revision (figure_id, version, state, changed_by, changed_at, reason, kind)

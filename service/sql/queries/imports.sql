@@ -517,7 +517,7 @@ WHERE i.id = %(id)s
 -- An import's row-level report (REPORT_COLUMNS), in its order; no rows at
 -- all when there is no such import.
 SELECT p.file, p.line, p.field, p.value, p.reason, p.outcome, i.id IS NOT NULL AS found
-FROM (SELECT %(id)s::bigint AS id) wanted
+FROM (SELECT %(id)s::numeric AS id) wanted  -- numeric: an id past bigint is simply not found
 LEFT JOIN dataset_import i ON i.id = wanted.id
 LEFT JOIN dataset_import_problem p ON p.import_id = i.id
 ORDER BY p.position

@@ -4,12 +4,14 @@
 -- common import steps (imports.sql), each in one statement over every row.
 
 -- name: check_rows
--- Every row with its fields trimmed, typed where they are valid, resolved
+-- Every row with its fields trimmed (trimmed_field, migration 0012), typed
+-- where they are valid (a coordinate's length is capped, as its pattern
+-- alone would let 400 digits overflow the cast), resolved
 -- (metric, places, sources) and the list of what is wrong with it: faults
 -- holds codes that service/importers/tally_csv.py words for the report. A
 -- typed column is null when its text is missing or invalid; the faults say
 -- which. A place is named by id, else by p-code; a source new to Tally needs
--- a name, and may then be a document's publisher too. typed is MATERIALIZED
+-- a name. typed is MATERIALIZED
 -- so that each cast and pattern runs once per row, however often the checks
 -- read its result; the patterns avoid bounded repeats ({1,18}), which make
 -- PostgreSQL's regular expressions several times slower.
@@ -22,31 +24,31 @@ WITH place AS MATERIALIZED (
     ORDER BY key, rank
 ), cleaned AS (
     SELECT record,
-           nullif(btrim(id), '') AS id,
-           coalesce(nullif(btrim(metric), ''), %(implied_metric)s) AS metric,
-           nullif(btrim(count_kind), '') AS count_kind,
-           nullif(btrim(value), '') AS value,
-           nullif(btrim(low), '') AS low,
-           nullif(btrim(high), '') AS high,
-           coalesce(nullif(btrim(qualifier), ''), 'exact') AS qualifier,
-           nullif(btrim(stated_words), '') AS stated_words,
-           nullif(btrim(population_group), '') AS population_group,
-           coalesce(nullif(btrim(location_id), ''), nullif(btrim(location_pcode), '')) AS location_key,
-           coalesce(nullif(btrim(origin_id), ''), nullif(btrim(origin_pcode), '')) AS origin_key,
-           coalesce(nullif(btrim(destination_id), ''), nullif(btrim(destination_pcode), '')) AS destination_key,
-           nullif(btrim(period_start), '') AS period_start,
-           nullif(btrim(period_end), '') AS period_end,
-           nullif(btrim(stated_on), '') AS stated_on,
-           nullif(btrim(source_id), '') AS source_id,
-           nullif(btrim(source_name), '') AS source_name,
-           coalesce(nullif(btrim(source_kind), ''), 'media') AS source_kind,
-           nullif(btrim(document_title), '') AS document_title,
-           nullif(btrim(document_publisher_id), '') AS document_publisher_id,
-           nullif(btrim(document_url), '') AS document_url,
-           nullif(btrim(document_published_on), '') AS document_published_on,
-           nullif(btrim(quote), '') AS quote,
-           nullif(btrim(latitude), '') AS latitude,
-           nullif(btrim(longitude), '') AS longitude
+           trimmed_field(id) AS id,
+           coalesce(trimmed_field(metric), %(implied_metric)s) AS metric,
+           trimmed_field(count_kind) AS count_kind,
+           trimmed_field(value) AS value,
+           trimmed_field(low) AS low,
+           trimmed_field(high) AS high,
+           coalesce(trimmed_field(qualifier), 'exact') AS qualifier,
+           trimmed_field(stated_words) AS stated_words,
+           trimmed_field(population_group) AS population_group,
+           coalesce(trimmed_field(location_id), trimmed_field(location_pcode)) AS location_key,
+           coalesce(trimmed_field(origin_id), trimmed_field(origin_pcode)) AS origin_key,
+           coalesce(trimmed_field(destination_id), trimmed_field(destination_pcode)) AS destination_key,
+           trimmed_field(period_start) AS period_start,
+           trimmed_field(period_end) AS period_end,
+           trimmed_field(stated_on) AS stated_on,
+           trimmed_field(source_id) AS source_id,
+           trimmed_field(source_name) AS source_name,
+           coalesce(trimmed_field(source_kind), 'media') AS source_kind,
+           trimmed_field(document_title) AS document_title,
+           trimmed_field(document_publisher_id) AS document_publisher_id,
+           trimmed_field(document_url) AS document_url,
+           trimmed_field(document_published_on) AS document_published_on,
+           trimmed_field(quote) AS quote,
+           trimmed_field(latitude) AS latitude,
+           trimmed_field(longitude) AS longitude
     FROM tally_csv_row
 ), typed AS MATERIALIZED (
     SELECT c.*,
@@ -59,8 +61,10 @@ WITH place AS MATERIALIZED (
            CASE WHEN is_iso_date(c.stated_on) THEN c.stated_on::date END AS stated_on_d,
            CASE WHEN is_iso_date(c.document_published_on) THEN c.document_published_on::date END AS published_on_d,
            CASE WHEN c.latitude ~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9][0-9]?)?$'
+                     AND length(c.latitude) <= 30
                 THEN c.latitude::float8 END AS latitude_f,
            CASE WHEN c.longitude ~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9][0-9]?)?$'
+                     AND length(c.longitude) <= 30
                 THEN c.longitude::float8 END AS longitude_f,
            loc.id AS location, origin.id AS origin, destination.id AS destination,
            s.id IS NOT NULL AS source_known
@@ -70,16 +74,10 @@ WITH place AS MATERIALIZED (
     LEFT JOIN place origin ON origin.key = c.origin_key
     LEFT JOIN place destination ON destination.key = c.destination_key
     LEFT JOIN source s ON s.id = c.source_id
-), new_source AS MATERIALIZED (
-    SELECT DISTINCT source_id AS id FROM typed WHERE source_name IS NOT NULL AND NOT source_known
-), published AS (
-    SELECT t.*, CASE WHEN p.id IS NOT NULL OR np.id IS NOT NULL THEN t.document_publisher_id END AS publisher
-    FROM typed t
-    LEFT JOIN source p ON p.id = t.document_publisher_id
-    LEFT JOIN new_source np ON np.id = t.document_publisher_id
 )
 SELECT t.*,
-       concat_ws(E'\x1f', t.document_title, coalesce(t.publisher, ''), t.published_on_d::text) AS document_key,
+       concat_ws(E'\x1f', t.document_title, coalesce(t.document_publisher_id, ''), t.published_on_d::text)
+           AS document_key,
        array_remove(ARRAY[
            CASE WHEN t.id IS NULL THEN 'id_missing' END,
            CASE WHEN t.metric_id IS NULL THEN 'metric_unknown' END,
@@ -114,7 +112,7 @@ SELECT t.*,
                 THEN 'longitude_invalid' END,
            CASE WHEN (t.latitude IS NULL) <> (t.longitude IS NULL) THEN 'point_incomplete' END
        ], NULL) AS faults
-FROM published t
+FROM typed t
 
 -- name: repeated_ids
 -- A figure id given again further down the file: each later row is a fault.
@@ -125,9 +123,6 @@ FROM (SELECT record FROM (SELECT record, row_number() OVER (PARTITION BY id ORDE
                           WHERE id IN (SELECT id FROM tally_csv_checked GROUP BY id HAVING count(*) > 1)) r
       WHERE nth > 1) later
 WHERE c.record = later.record
-
--- name: rows_read
-SELECT count(*) AS n FROM tally_csv_row
 
 -- name: faulty_rows
 -- The rows at fault, with the text of their fields as the file gives it.
@@ -144,9 +139,16 @@ FROM (SELECT source_id, min(record) AS record FROM tally_csv_checked
 JOIN tally_csv_checked c ON c.record = first.record
 
 -- name: stage_documents
--- Each document as the first valid row that cites it describes it.
+-- Each document as the first valid row that cites it describes it. Its
+-- publisher is kept if Tally has that source or this import creates it
+-- (stage_sources runs first); a publisher named nowhere else cannot be made
+-- from one column, so the document is kept without one.
 INSERT INTO staged_document (key, title, publisher_id, url, published_on)
-SELECT c.document_key, c.document_title, c.publisher, c.document_url, c.published_on_d
+SELECT c.document_key, c.document_title,
+       CASE WHEN EXISTS (SELECT 1 FROM source s WHERE s.id = c.document_publisher_id)
+              OR EXISTS (SELECT 1 FROM staged_source s WHERE s.id = c.document_publisher_id)
+            THEN c.document_publisher_id END,
+       c.document_url, c.published_on_d
 FROM (SELECT document_key, min(record) AS record FROM tally_csv_checked
       WHERE faults = '{}' GROUP BY document_key) first
 JOIN tally_csv_checked c ON c.record = first.record
