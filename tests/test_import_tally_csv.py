@@ -308,3 +308,15 @@ def test_a_dry_run_uses_up_no_ids(fresh_url, tmp_path):
         result = import_tally_csv(conn, path, options(dry_run=True))
     assert (result.inserted, result.notes["sources_created"], result.notes["documents_created"]) == (1, 1, 1)
     assert fingerprint(fresh_url) == before
+
+
+def test_a_copy_error_in_an_hxl_file_names_its_line(client, fresh_url, tmp_path):
+    from service.importers.core import ImportFailed
+
+    exported = client.get("/v1/civilians-killed?format=hxl").get_data(as_text=True)
+    path = tmp_path / "killed.hxl.csv"
+    path.write_text(exported + "1,civilians_killed\r\n", "utf-8", newline="")
+    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+        import_tally_csv(conn, path, options())
+    line = len(exported.splitlines()) + 1
+    assert str(raised.value).startswith(f"killed.hxl.csv, line {line}: missing data for column")

@@ -117,13 +117,12 @@ class Layout:
 
 @dataclass(frozen=True)
 class HeadRecord:
-    """One of the first records of a file: its fields, the lines up to its end, and the byte offsets where it
-    starts and ends."""
+    """One of the first records of a file: its fields, the byte offset it starts at, and the file's lines up
+    to its end."""
 
     fields: list[str]
+    start: int
     lines: int
-    offset: int
-    start: int = 0
 
 
 def _head(data: DataFile) -> list[HeadRecord]:
@@ -142,9 +141,8 @@ def _head(data: DataFile) -> list[HeadRecord]:
     lines = io.StringIO(text, newline="").readlines()
     reader, records, start = csv.reader(lines), [], bom
     for fields in reader:
-        end = bom + len("".join(lines[:reader.line_num]).encode("utf-8"))
-        records.append(HeadRecord(fields, reader.line_num, end, start))
-        start = end
+        records.append(HeadRecord(fields, start, reader.line_num))
+        start = bom + len("".join(lines[:reader.line_num]).encode("utf-8"))
         if len(records) == 2:
             break
     return records
@@ -173,9 +171,9 @@ def _layout(data: DataFile, metric_tags: dict[str, str]) -> Layout:
         readable = name in READ and name not in seen
         columns.append(name if readable else f"_column_{position + 1}")
         seen.add(name)
-    before = records[header_records - 2] if header_records > 1 else HeadRecord([], 0, records[0].start)
-    return Layout(tuple(columns), header_records, records[header_records - 1].lines, before.offset, before.lines,
-                  implied)
+    last = records[header_records - 1]
+    lines_before_last = records[header_records - 2].lines if header_records > 1 else 0
+    return Layout(tuple(columns), header_records, last.lines, last.start, lines_before_last, implied)
 
 
 def _create_staging(conn: Connection, layout: Layout) -> None:
