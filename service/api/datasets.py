@@ -1,7 +1,6 @@
 """Datasets Tally imports, and the record of every import."""
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 from pathlib import Path
@@ -12,7 +11,8 @@ from flask.views import MethodView
 
 from ..auth import requires
 from ..errors import InvalidParameter, NotFound, TallyError
-from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts
+from ..importers.core import (REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts,
+                              write_report_csv)
 from ..importers.idmc import import_idmc
 from ..importers.tally_csv import import_tally_csv
 from ..importers.ucdp import import_ucdp
@@ -93,9 +93,7 @@ class ImportProblems(MethodView):
         if rows is None:
             raise NotFound(f"No import with id {import_id}.")
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(REPORT_COLUMNS)
-        writer.writerows(rows)
+        write_report_csv(out, rows)
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f'inline; filename="import-{import_id}-report.csv"'})
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -223,11 +224,16 @@ def report_dicts(result: "Result", limit: int) -> list[dict]:
     return [dict(zip(REPORT_COLUMNS, row)) for row in report_rows([result])[:limit]]
 
 
+def write_report_csv(out: TextIO, rows: list[tuple]) -> None:
+    """Report rows (REPORT_COLUMNS) as CSV, under their header: the --report file and the API's report."""
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    writer.writerows(rows)
+
+
 def write_report(path: Path, results: list["Result"]) -> int:
-    """The row-level report of one or more imports as CSV; returns its row count."""
+    """The row-level report of one or more imports as a CSV file; returns its row count."""
     rows = report_rows(results)
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(REPORT_COLUMNS)
-        writer.writerows(rows)
+        write_report_csv(out, rows)
     return len(rows)
