@@ -143,9 +143,11 @@ def _write(conn: Connection, dataset: Dataset, parsed: Parsed, result: Result, o
         place(conn, options)
     result.notes["sources_created"] = conn.execute(named["insert_sources"]).rowcount
     conn.execute(named["resolve_documents"])
-    result.notes["documents_created"] = (conn.execute(named["new_documents"]).fetchone()["n"] if options.dry_run
-                                         else conn.execute(named["insert_documents"]).rowcount)
-    conn.execute(named["resolve_documents"])
+    if options.dry_run:
+        result.notes["documents_created"] = conn.execute(named["new_documents"]).fetchone()["n"]
+    else:
+        result.notes["documents_created"] = conn.execute(named["insert_documents"]).rowcount
+        conn.execute(named["resolve_documents"])  # the documents just inserted
     _classify(conn, named, params, result)
     _notes(conn, named, params, result, countries)
     clock.lap("match")
