@@ -12,7 +12,7 @@ from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
 from .auth import current_key
 from .config import Settings
-from .errors import PROBLEM_JSON, UnsupportedMediaType, http_problem, register_error_handlers
+from .errors import PROBLEM_JSON, PayloadTooLarge, UnsupportedMediaType, http_problem, register_error_handlers
 from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\
@@ -46,17 +46,34 @@ class Api(flask_smorest.Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+# Methods whose requests may carry a body.
+BODY_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 # Endpoints whose body is a data file (CSV) rather than JSON, with a larger size limit.
 FILE_UPLOADS = {"datasets.Imports"}
+
+
+def check_body_size(limit: int) -> None:
+    """Refuse a body over limit bytes, however it is sent, before anything reads it.
+
+    Werkzeug stops reading a chunked body (one with no Content-Length) at
+    max_content_length without telling whether more followed, so a body cut
+    at the limit would look whole. Reading at most one byte past the limit
+    tells the two apart; the body read here is cached for the handler.
+    """
+    request.max_content_length = limit + 1
+    length = request.content_length
+    if length is None and request.method in BODY_METHODS:
+        length = len(request.get_data())
+    if length is not None and length > limit:
+        raise PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
 def check_request() -> None:
     """Refuse what no endpoint could use, before any work: wrong body types, missing read keys."""
     settings = current_app.config["TALLY_SETTINGS"]
     upload = request.endpoint in FILE_UPLOADS
-    if upload:
-        request.max_content_length = settings.max_import_bytes
-    if request.method in ("POST", "PATCH", "PUT", "DELETE") and request.content_length:
+    check_body_size(settings.max_import_bytes if upload else settings.max_body_bytes)
+    if request.method in BODY_METHODS and request.content_length:
         expected = "text/csv" if upload else "application/json"
         if request.mimetype != expected:
             raise UnsupportedMediaType(f"Send the body as {expected}, not {request.mimetype or 'untyped'}.")

@@ -73,6 +73,13 @@ class UnsupportedMediaType(TallyError):
     title = "Unsupported media type"
 
 
+class PayloadTooLarge(TallyError):
+    """The request body is larger than this endpoint accepts."""
+
+    status = 413
+    title = "Content too large"
+
+
 class Conflict(TallyError):
     """The request conflicts with the current state of the resource."""
 
@@ -147,8 +154,6 @@ def http_problem(error: HTTPException) -> Response:
         detail = f"Unknown query parameter(s): {', '.join(sorted(unknown))}."
         return problem(400, UnknownParameters.title, detail, errors=errors)
     detail = error.description or error.name
-    if error.code == 413:
-        detail = f"The request body is larger than the limit of {request.max_content_length} bytes."
     if errors:
         detail = "; ".join(f"{e['field']}: {' '.join(e['messages'])}" if e["field"] else " ".join(e["messages"])
                            for e in errors)

@@ -1,0 +1,111 @@
+"""Body size limits hold for every transfer coding, on the real server (gunicorn), not only the test client.
+
+Werkzeug's test client never sends a chunked body the way gunicorn hands one
+to the app (wsgi.input_terminated), so these tests start `tally serve`.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import make_key
+from tests.test_import_support import IDMC, fingerprint
+
+pytest_plugins = ["tests.test_import_support"]
+
+# The last row's value sits at the very end of the file, so a body cut short
+# at the limit would still parse, with a smaller number (98765 -> 98).
+BODY = IDMC.read_bytes() + b"SYR,Syrian Arab Republic,2008,,,,98765\n"
+LIMIT = len(BODY)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(located_url: str) -> Iterator[tuple[int, str]]:
+    """`tally serve` on a free port over a database of this test's own, with MAX_IMPORT_BYTES = LIMIT."""
+    port = _free_port()
+    env = os.environ | {"DATABASE_URL": located_url, "PORT": str(port), "WEB_CONCURRENCY": "1",
+                        "GUNICORN_THREADS": "2", "MAX_IMPORT_BYTES": str(LIMIT), "LOG_LEVEL": "warning"}
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_until_ready(port, server)
+        yield port, located_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+
+
+def _wait_until_ready(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"tally serve exited: {server.stderr.read().decode()}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/readyz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise RuntimeError("tally serve did not become ready")
+
+
+def _upload(port: int, token: str, body: bytes, *, chunked: bool) -> tuple[int, str, bytes]:
+    """POST body as an IDMC upload; chunked sends it in 64 KiB chunks with no Content-Length."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
+    path = "/v1/imports?dataset=idmc&skip_invalid=true"
+    if chunked:
+        chunks = (body[at:at + 65536] for at in range(0, len(body), 65536))
+        connection.request("POST", path, body=chunks, headers=headers | {"Transfer-Encoding": "chunked"},
+                           encode_chunked=True)
+    else:
+        connection.request("POST", path, body=body, headers=headers)
+    with connection.getresponse() as response:
+        result = response.status, response.getheader("Content-Type"), response.read()
+    connection.close()
+    return result
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
+@pytest.mark.parametrize("extra", [b"\n", b"4321"], ids=["one-byte-over", "number-cut-at-the-limit"])
+def test_a_body_over_the_limit_is_refused_whole_and_nothing_is_written(live_server, chunked, extra):
+    port, url = live_server
+    token = make_key(url, "uploader", "write")
+    before = fingerprint(url)
+    body = BODY[:-1] + extra + b"\n" if extra != b"\n" else BODY + extra
+    status, content_type, text = _upload(port, token, body, chunked=chunked)
+    assert (status, content_type) == (413, "application/problem+json"), text
+    assert f"larger than the limit of {LIMIT} bytes".encode() in text
+    assert fingerprint(url) == before
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
+def test_a_body_at_the_limit_is_imported_whole(live_server, chunked):
+    port, url = live_server
+    token = make_key(url, "uploader", "write")
+    status, _, text = _upload(port, token, BODY, chunked=chunked)
+    assert status == 201, text
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/v1/figures?dataset=idmc-gidd&from=2008&to=2008&limit=10")
+    with connection.getresponse() as response:
+        values = [figure["value"] for figure in json.loads(response.read())["data"]]
+    connection.close()
+    assert values == [98765]
