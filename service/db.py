@@ -54,6 +54,10 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached, or every connection is busy; try again shortly."""
 
 
+def _unreachable(error: psycopg.OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"The database cannot be reached: {error}")
+
+
 @contextmanager
 def pool_connection(pool: ConnectionPool) -> Iterator[Connection]:
     """A pooled connection for one unit of work; an unreachable or saturated database is DatabaseUnavailable."""
@@ -63,7 +67,17 @@ def pool_connection(pool: ConnectionPool) -> Iterator[Connection]:
     except PoolTimeout:
         raise DatabaseUnavailable("No database connection became free in time.") from None
     except psycopg.OperationalError as error:
-        raise DatabaseUnavailable(f"The database cannot be reached: {error}") from None
+        raise _unreachable(error) from None
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """A transaction (a savepoint within another); a connection lost meanwhile is DatabaseUnavailable."""
+    try:
+        with conn.transaction():
+            yield conn
+    except psycopg.OperationalError as error:
+        raise _unreachable(error) from None
 
 
 def connect(conninfo: str, **kwargs) -> Connection:

@@ -5,11 +5,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 import flask_smorest
-import psycopg
 from flask import Response, current_app, g
 from webargs.flaskparser import FlaskParser
 
-from ..db import Connection, DatabaseUnavailable, pool_connection
+from ..db import Connection, pool_connection, transaction
 
 POOL_KEY = "tally.pool"
 API_KEY = "tally.api"
@@ -41,10 +40,8 @@ def connection() -> Iterator[Connection]:
     conn = _request_connection()
     g.tally_in_transaction = True
     try:
-        with conn.transaction():
+        with transaction(conn):
             yield conn
-    except psycopg.OperationalError as error:
-        raise DatabaseUnavailable(f"The database cannot be reached: {error}") from None
     finally:
         g.tally_in_transaction = False
 

@@ -13,7 +13,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Response, current_app, g, request
 
-from ..db import queries
+from ..repositories import caching
 from . import connection
 
 # Endpoints whose view sets its own ETag.
@@ -54,7 +54,7 @@ def check_cache() -> Response | None:
     if not _cacheable():
         return None
     with connection() as conn:
-        state = conn.execute(queries("caching")["data_version"]).fetchone()
+        state = caching.data_version(conn)
     digest = hashlib.sha256(request.full_path.encode() + request.headers.get("Accept", "").encode()).hexdigest()[:16]
     g.validators = (f'W/"{state["version"]}-{digest}"', state["changed_at"])
     if etag_matches(request.headers.get("If-None-Match"), g.validators[0]) or _not_modified_since(state["changed_at"]):
