@@ -10,7 +10,7 @@ from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
-from .auth import current_key
+from .api.auth import current_key
 from .config import Settings
 from .errors import PROBLEM_JSON, PayloadTooLarge, UnsupportedMediaType, http_problem, register_error_handlers
 from .schemas.common import PartialDate, ProblemSchema

@@ -4,7 +4,6 @@ from __future__ import annotations
 import orjson
 from flask.views import MethodView
 
-from ..auth import requires
 from ..errors import InvalidParameter, NotFound
 from ..pagination import decode_cursor, page_response
 from ..repositories import catalogue, catalogue_writes, locations
@@ -14,6 +13,7 @@ from ..schemas.catalogue import (DocumentPageSchema, DocumentQuerySchema, Docume
 from ..schemas.catalogue_writes import (DocumentCreateSchema, DocumentWriteSchema, LocationCreateSchema,
                                         LocationWriteSchema, SourceCreateSchema, SourceWriteSchema)
 from . import Blueprint, connection, json_response
+from .auth import requires
 from .figures import METRIC_COLLECTIONS
 
 blp = Blueprint("catalogue", __name__, url_prefix="/v1", description=(

@@ -9,7 +9,6 @@ import orjson
 from flask import Response, request
 from flask.views import MethodView
 
-from ..auth import requires
 from ..errors import InvalidParameter, NotFound, TallyError
 from ..importers.core import (REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts,
                               write_report_csv)
@@ -22,6 +21,7 @@ from ..schemas.catalogue import NoQuerySchema
 from ..schemas.datasets import (DatasetDetailSchema, DatasetListSchema, ImportResultSchema, ImportSchema,
                                 ImportUploadQuerySchema)
 from . import Blueprint, connection, json_response
+from .auth import requires
 from .writing import actor
 
 # csv and hxl are one importer: it tells an HXL file by its hashtag row.

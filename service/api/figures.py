@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from flask import request
 from flask.views import MethodView
 
-from ..auth import requires
 from ..errors import NotFound
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, page_response
 from ..repositories import figure_writes, figures
@@ -15,6 +14,7 @@ from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, Fi
 from ..schemas.figures import (DEFAULT_PAGE_SIZE, AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
                                FigurePageSchema, FigureQuerySchema, FigureSchema)
 from . import Blueprint, connection, exports
+from .auth import requires
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
 

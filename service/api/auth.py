@@ -1,0 +1,50 @@
+"""API keys on requests: the Authorization header checked, and views that need a scope."""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from flask import g, request
+
+from ..auth import grants, token_hash
+from ..errors import Forbidden, InvalidKey, Unauthorized
+from ..repositories import api_keys
+from . import Blueprint, connection
+
+_BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,200})$")
+
+
+def current_key(needed: str) -> dict:
+    """The request's API key, checked for the scope needed; raises 401 or 403."""
+    header = request.headers.get("Authorization")
+    if not header:
+        raise Unauthorized()
+    match = _BEARER.match(header)
+    if not match:
+        raise Unauthorized("The Authorization header must be `Bearer <key>`.")
+    with connection() as conn:
+        key = api_keys.find_key(conn, token_hash=token_hash(match.group(1)))
+    if key is None or key["revoked_at"] is not None:
+        raise InvalidKey()
+    if not grants(key["scope"], needed):
+        raise Forbidden(f"This operation needs a key with scope {needed!r}; this key has {key['scope']!r}.")
+    g.api_key = key
+    return key
+
+
+def requires(scope: str) -> Callable:
+    """Decorate a view: it runs only for a key with this scope, and the docs say so."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            current_key(scope)
+            return view(*args, **kwargs)
+
+        return Blueprint.doc(
+            security=[{"bearerAuth": []}],
+            responses={"401": "UNAUTHORIZED", "403": "FORBIDDEN"},
+        )(checked)
+
+    return decorator
