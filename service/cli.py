@@ -11,7 +11,7 @@ import click
 from . import db, migrations
 from .api import API_KEY
 from .config import PROJECT_ROOT, Settings
-from .importers.commands import import_group
+from .importers.commands import DATABASE_URL, import_group
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -30,6 +30,7 @@ def database_url(settings: Settings) -> str:
 def main(ctx: click.Context) -> None:
     """Tally: humanitarian figures with their provenance."""
     ctx.obj = Settings.from_env()
+    ctx.meta[DATABASE_URL] = database_url  # for `tally import`, which cannot import this module
 
 
 @main.group("db")

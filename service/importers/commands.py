@@ -11,12 +11,16 @@ from pathlib import Path
 
 import click
 
+from .. import db
 from ..config import PROJECT_ROOT, Settings
 from .core import ImportFailed, InvalidRows, Options, Result, write_report
 
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 # How many row-level problems are printed when no --report file is given.
 PRINTED_PROBLEMS = 20
+# Where the `tally` group leaves, in the click context, the function from Settings to the database URL:
+# this module cannot import service.cli, which imports it.
+DATABASE_URL = "tally.database_url"
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -54,9 +58,7 @@ def _options(kwargs: dict, **extra) -> Options:
 
 def _run(settings: Settings, kwargs: dict, work: Callable) -> None:
     """Connect, run one import, print its summary and write its report; exit 1 if it failed."""
-    from .. import db
-    from ..cli import database_url
-
+    database_url = click.get_current_context().meta[DATABASE_URL]
     try:
         with db.connect(database_url(settings)) as conn:
             results = work(conn)
