@@ -12,10 +12,7 @@ from flask.views import MethodView
 from ..errors import InvalidParameter, NotFound, TallyError
 from ..importers.core import (REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts,
                               write_report_csv)
-from ..importers.idmc import import_idmc
-from ..importers.tally_csv import import_tally_csv
-from ..importers.ucdp import import_ucdp
-from ..importers.unhcr import import_unhcr
+from ..importers.registry import IMPORTERS
 from ..repositories import datasets
 from ..schemas.catalogue import NoQuerySchema
 from ..schemas.datasets import (DatasetDetailSchema, DatasetListSchema, ImportResultSchema, ImportSchema,
@@ -24,9 +21,6 @@ from . import Blueprint, connection, json_response
 from .auth import requires
 from .writing import actor
 
-# csv and hxl are one importer: it tells an HXL file by its hashtag row.
-IMPORTERS = {"ucdp": import_ucdp, "unhcr": import_unhcr, "idmc": import_idmc, "csv": import_tally_csv,
-             "hxl": import_tally_csv}
 # Row findings sent back in a response; the import record keeps its own summary.
 MAX_PROBLEMS = 1000
 _CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {
@@ -123,7 +117,7 @@ def run_upload(args: dict, data: bytes) -> Result:
         path.write_bytes(data)
         with connection() as conn:
             try:
-                return IMPORTERS[args["dataset"]](conn, path, options)
+                return IMPORTERS[args["dataset"]].run(conn, path, options)
             except InvalidRows as error:
                 [result] = error.results
                 raise ImportRejected(str(error), **{"result": result_body(result, dry_run=args["dry_run"])}) from None

@@ -1,10 +1,8 @@
 """`tally import ...`: the importers on the command line."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import getpass
-import importlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +12,7 @@ import click
 from .. import db
 from ..config import PROJECT_ROOT, Settings
 from .core import ImportFailed, InvalidRows, Options, Result, write_report
+from .registry import IMPORTERS, Importer
 
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 # How many row-level problems are printed when no --report file is given.
@@ -136,66 +135,33 @@ def import_locations(settings: Settings, ocha: Path, opensyria: Path, neighbourh
     _run(settings, kwargs, lambda conn: run(conn, paths, _options(kwargs)))
 
 
-def version_options(command: Callable) -> Callable:
-    """--version and --released, for a newer copy of a dataset than the one Tally knows."""
-    command = click.option("--released", type=click.DateTime(formats=["%Y-%m-%d"]),
-                           help="Publication date of that version (YYYY-MM-DD); figures are stated on it.")(command)
-    return click.option("--version", "dataset_version",
-                        help="The dataset version the file is (default: the version of the copy in shared/data).")(command)
+# The options an importer's command may take beyond FILE and the common ones, by
+# the Options field each sets (the registry lists which an importer takes).
+_IMPORTER_OPTIONS = {
+    "version": click.option("--version", help="The dataset version the file is (default: the version of the copy "
+                                              "in shared/data)."),
+    "released": click.option("--released", type=click.DateTime(formats=["%Y-%m-%d"]),
+                             help="Publication date of that version (YYYY-MM-DD); figures are stated on it."),
+    "max_distance_km": click.option("--max-distance-km", type=click.FloatRange(min=0), default=25.0,
+                                    show_default=True,
+                                    help="How far an event may lie from the admin3 centroid it is placed in."),
+}
 
 
-def _released(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
+def _file_command(name: str, importer: Importer) -> None:
+    """`tally import NAME FILE`, with the options the importer takes."""
 
-
-@import_group.command("ucdp")
-@click.argument("file", type=_FILE)
-@version_options
-@click.option("--max-distance-km", type=click.FloatRange(min=0), default=25.0, show_default=True,
-              help="How far an event may lie from the admin3 centroid it is placed in.")
-@common_options
-@click.pass_obj
-def import_ucdp(settings: Settings, file: Path, dataset_version: str | None, released, max_distance_km: float,
-                **kwargs) -> None:
-    """Import UCDP GED events: civilians killed and people killed (low/best/high) per event."""
-    from .ucdp import import_ucdp as run
-
-    options = _options(kwargs, version=dataset_version, released=_released(released),
-                       max_distance_km=max_distance_km)
-    _run(settings, kwargs, lambda conn: [run(conn, file, options)])
-
-
-def _country_year_command(name: str, help_text: str) -> None:
-    """`tally import unhcr` and `tally import idmc`: per-country yearly files, imported alike."""
-
-    @import_group.command(name, help=help_text)
-    @click.argument("file", type=_FILE)
-    @version_options
-    @common_options
-    @click.pass_obj
-    def command(settings: Settings, file: Path, dataset_version: str | None, released, **kwargs) -> None:
-        run = getattr(importlib.import_module(f".{name}", __package__), f"import_{name}")
-        options = _options(kwargs, version=dataset_version, released=_released(released))
-        _run(settings, kwargs, lambda conn: [run(conn, file, options)])
-
-
-_country_year_command("unhcr", "Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks).")
-_country_year_command("idmc", "Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, "
-                              "per country.")
-
-
-def _tally_export_command(name: str, help_text: str) -> None:
-    """`tally import csv` and `tally import hxl`: the same importer, read by columns or by hashtags."""
-
-    @import_group.command(name, help=help_text)
-    @click.argument("file", type=_FILE)
-    @common_options
-    @click.pass_obj
     def command(settings: Settings, file: Path, **kwargs) -> None:
-        from .tally_csv import import_tally_csv
+        extra = {option: kwargs.pop(option) for option in importer.options}
+        if extra.get("released"):
+            extra["released"] = extra["released"].date()  # click reads dates as datetimes
+        _run(settings, kwargs, lambda conn: [importer.run(conn, file, _options(kwargs, **extra))])
 
-        _run(settings, kwargs, lambda conn: [import_tally_csv(conn, file, _options(kwargs))])
+    command = common_options(click.pass_obj(command))
+    for option in reversed(importer.options):
+        command = _IMPORTER_OPTIONS[option](command)
+    import_group.command(name, help=importer.help)(click.argument("file", type=_FILE)(command))
 
 
-_tally_export_command("csv", "Import Tally's own CSV export (GET /v1/figures?format=csv).")
-_tally_export_command("hxl", "Import an HXL-tagged CSV whose hashtags map to Tally's (e.g. its ?format=hxl export).")
+for _name, _importer in IMPORTERS.items():
+    _file_command(_name, _importer)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..importers.registry import IMPORTERS
 from .common import QuerySchema, one_of
 
 DATASET_KINDS = ("figures", "gazetteer")
@@ -125,14 +126,17 @@ class FigureDatasetSchema(Schema):
                        "(the figure's source and document are the first); empty when it cites one."})
 
 
+def _importer_choices() -> str:
+    """The importers POST /v1/imports offers: "ucdp (UCDP GED events), ... or hxl (...)"."""
+    choices = [f"{name} ({importer.about})" for name, importer in IMPORTERS.items()]
+    return ", ".join(choices[:-1]) + " or " + choices[-1]
+
+
 class ImportUploadQuerySchema(QuerySchema):
     """How to import an uploaded file."""
 
-    dataset = fields.String(required=True, validate=one_of(("ucdp", "unhcr", "idmc", "csv", "hxl")), metadata={
-        "description": "What the file is: ucdp (UCDP GED events), unhcr (UNHCR population statistics), "
-                       "idmc (IDMC GIDD conflict displacement), csv (a Tally CSV export) or hxl (a Tally HXL "
-                       "export, or any HXL file whose hashtags map to Tally's columns and metrics).",
-        "example": "ucdp"})
+    dataset = fields.String(required=True, validate=one_of(tuple(IMPORTERS)), metadata={
+        "description": f"What the file is: {_importer_choices()}.", "example": "ucdp"})
     file_name = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "The file's name, kept with the import record (default: <dataset>.csv).",
         "example": "ucdp_ged_syria_2016-2019.csv"})
