@@ -14,11 +14,14 @@ _LOCK_ID = 0x7A11
 
 @dataclass(frozen=True)
 class Migration:
+    """One file of service/sql/migrations: its version is the file name without .sql."""
+
     version: str
     sql: str
 
     @property
     def checksum(self) -> str:
+        """sha256 of the text, kept with the applied migration (and in sql/migrations/CHECKSUMS)."""
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
