@@ -12,74 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 
 import orjson
 
-
-@dataclass(frozen=True)
-class Column:
-    """One CSV column: its header, where its value sits in the figure JSON, its HXL hashtag."""
-
-    name: str
-    path: tuple[str, ...]
-    hxl: str
+from . import figure
+from .figure import HIGH, LOW, VALUE, Column
 
 
-def _place(prefix: str, hxl_attribute: str) -> list[Column]:
-    extra = f"+{hxl_attribute}" if hxl_attribute else ""
-    return [
-        Column(f"{prefix}_id", (prefix, "id"), f"#loc{extra}+id"),
-        Column(f"{prefix}_pcode", (prefix, "pcode"), f"#loc{extra}+code"),
-        Column(f"{prefix}_name", (prefix, "name"), f"#loc{extra}+name"),
-        Column(f"{prefix}_name_ar", (prefix, "name_ar"), f"#loc{extra}+name+i_ar"),
-        Column(f"{prefix}_kind", (prefix, "kind"), f"#loc{extra}+type"),
-    ]
-
-
-# Placeholder hashtags of the value columns; see value_hashtags().
-VALUE, LOW, HIGH = "{value}", "{value}+min", "{value}+max"
-
-COLUMNS: tuple[Column, ...] = (
-    Column("id", ("id",), "#meta+id"),
-    Column("metric", ("metric",), "#indicator+code"),
-    Column("count_kind", ("count_kind",), "#meta+count_kind"),
-    Column("value", ("value",), VALUE),
-    Column("low", ("low",), LOW),
-    Column("high", ("high",), HIGH),
-    Column("qualifier", ("qualifier",), "#meta+qualifier"),
-    Column("stated_words", ("stated_words",), "#meta+stated"),
-    Column("population_group", ("population_group",), "#meta+population_group"),
-    *_place("location", ""),
-    *_place("origin", "origin"),
-    *_place("destination", "destination"),
-    Column("period_start", ("period_start",), "#date+start"),
-    Column("period_end", ("period_end",), "#date+end"),
-    Column("stated_on", ("stated_on",), "#date+reported"),
-    Column("source_id", ("source", "id"), "#meta+source+code"),
-    Column("source_name", ("source", "name"), "#meta+source"),
-    Column("source_kind", ("source", "kind"), "#meta+source+type"),
-    Column("document_id", ("document", "id"), "#meta+document+code"),
-    Column("document_title", ("document", "title"), "#meta+document"),
-    Column("document_publisher_id", ("document", "publisher", "id"), "#meta+publisher+code"),
-    Column("document_publisher_name", ("document", "publisher", "name"), "#meta+publisher"),
-    Column("document_url", ("document", "url"), "#meta+url"),
-    Column("document_published_on", ("document", "published_on"), "#date+published"),
-    Column("quote", ("quote",), "#description+quote"),
-    Column("status", ("status",), "#status"),
-    Column("status_note", ("status_note",), "#status+note"),
-    Column("disputed_by", ("disputes",), "#meta+disputed_by"),
-    Column("version", ("version",), "#meta+version"),
-    Column("created_at", ("created_at",), "#date+created"),
-    Column("updated_at", ("updated_at",), "#date+updated"),
-    Column("dataset_id", ("dataset", "id"), "#meta+dataset+code"),
-    Column("dataset_version", ("dataset", "version"), "#meta+dataset+version"),
-    Column("dataset_import_id", ("dataset", "import_id"), "#meta+dataset+import"),
-    Column("dataset_external_id", ("dataset", "external_id"), "#meta+dataset+id"),
-    Column("latitude", ("latitude",), "#geo+lat"),
-    Column("longitude", ("longitude",), "#geo+lon"),
-)
+# The columns, in order, as service/figure.py declares them.
+COLUMNS = figure.COLUMNS
 
 
 def value_hashtags(metric_hashtag: str | None) -> dict[str, str]:
@@ -132,3 +74,22 @@ def hxl_row(columns: list[Column], metric_hashtag: str | None) -> list[str]:
     """The hashtag row for these columns."""
     values = value_hashtags(metric_hashtag)
     return [values.get(column.hxl, column.hxl) for column in columns]
+
+
+def write_csv(bodies: Iterable[str], columns: list[Column], metric_hashtag: str | None) -> Iterator[bytes]:
+    """CSV: a header, then a row per figure."""
+    return csv_lines(bodies, columns, hxl_row=None)
+
+
+def write_hxl(bodies: Iterable[str], columns: list[Column], metric_hashtag: str | None) -> Iterator[bytes]:
+    """HXL-tagged CSV: the header, the hashtag row, then a row per figure."""
+    return csv_lines(bodies, columns, hxl_row=hxl_row(columns, metric_hashtag))
+
+
+Writer = Callable[[Iterable[str], list[Column], "str | None"], Iterator[bytes]]
+JSON = "application/json"
+CSV = "text/csv"
+# Every format a figure collection is served in: name -> (media type, writer). JSON pages are the
+# database's JSON bodies as they are (pagination.page_response), so JSON has no writer here.
+FORMATS: dict[str, tuple[str, Writer | None]] = {"json": (JSON, None), "csv": (CSV, write_csv),
+                                                  "hxl": (CSV, write_hxl)}

@@ -5,6 +5,7 @@ import json
 from importlib import resources
 
 from .db import Connection, acting_as, queries
+from .repositories.figure_writes import DuplicateFigure, insert_figure
 
 SEED_FILE = "aleppo-2016-11-27.json"
 SEED_ACTOR = "seed"
@@ -12,8 +13,6 @@ SEED_ACTOR = "seed"
 _SOURCE_FIELDS = {"url": None, "description": None}
 _LOCATION_FIELDS = {"pcode": None, "name_ar": None, "aliases": [], "latitude": None,
                     "longitude": None, "description": None}
-_FIGURE_FIELDS = {"low": None, "high": None, "origin": None, "destination": None,
-                  "status": "reported", "status_note": None}
 
 
 def seed_data() -> dict:
@@ -42,8 +41,12 @@ def load_seed(conn: Connection) -> int:
 
 
 def _insert_figure(conn: Connection, sql: dict[str, str], figure: dict, document_ids: dict) -> None:
-    row = _FIGURE_FIELDS | figure | {"document_id": document_ids[figure["document"]]}
-    figure_id = conn.execute(sql["insert_figure"], row).fetchone()["id"]
+    """The figure and its disputes, through the write path every figure takes; one already there is kept."""
+    fields = {name: value for name, value in figure.items() if name != "disputes"}
+    try:
+        figure_id = insert_figure(conn, fields=fields | {"document": document_ids[figure["document"]]})["id"]
+    except DuplicateFigure as duplicate:
+        figure_id = duplicate.extra["existing_id"]
     for dispute in figure.get("disputes", []):
         params = dispute | {"figure_id": figure_id, "document_id": document_ids[dispute["document"]]}
         conn.execute(sql["insert_dispute"], params)

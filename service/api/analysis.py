@@ -11,7 +11,7 @@ from ..repositories import analysis
 from ..schemas.analysis import (ClaimPageSchema, ClaimsQuerySchema, CoveragePageSchema, CoverageQuerySchema,
                                 FigureTotalsQuerySchema, TotalsQuerySchema, TotalsSchema)
 from . import Blueprint, connection, json_response
-from .figures import METRIC_COLLECTIONS
+from ..vocabulary import METRIC_COLLECTIONS
 
 TOTALS_DESCRIPTION = f"""
 Figures of different sources are never added together: every source has its own total, side

@@ -14,7 +14,7 @@ from ..schemas.catalogue_writes import (DocumentCreateSchema, DocumentWriteSchem
                                         LocationWriteSchema, SourceCreateSchema, SourceWriteSchema)
 from . import Blueprint, connection, json_response
 from .auth import requires
-from .figures import METRIC_COLLECTIONS
+from ..vocabulary import METRIC_COLLECTIONS
 
 blp = Blueprint("catalogue", __name__, url_prefix="/v1", description=(
     "Who states figures (sources), where they were published (documents), the places they are "
@@ -188,4 +188,5 @@ class Metrics(MethodView):
         """List the metric catalogue"""
         with connection() as conn:
             metrics = catalogue.list_metrics(conn)
-        return {"data": [m | {"collection": _COLLECTION_OF.get(m["id"])} for m in metrics]}
+        return json_response(orjson.dumps({"data": [m | {"collection": _COLLECTION_OF.get(m["id"])}
+                                                    for m in metrics]}))

@@ -10,16 +10,15 @@ from ..pagination import link_header, split_page
 from ..repositories import catalogue, figures
 from . import connection
 
-FORMATS = ("json", "csv", "hxl")
-CSV_MIMETYPE = "text/csv"
+CSV_MIMETYPE = formats.CSV
 
 
 def requested_format(args: dict) -> str:
-    """json, csv or hxl: from ?format=, else from Accept (text/csv, with ?hxl=true for HXL)."""
+    """A name of formats.FORMATS: from ?format=, else from Accept (text/csv, with ?hxl=true for HXL)."""
     if args.get("format"):
         return args["format"]
-    best = request.accept_mimetypes.best_match(["application/json", CSV_MIMETYPE], default="application/json")
-    if best == CSV_MIMETYPE:
+    best = request.accept_mimetypes.best_match([formats.JSON, formats.CSV], default=formats.JSON)
+    if best == formats.CSV:
         return "hxl" if args.get("hxl") else "csv"
     return "json"
 
@@ -32,25 +31,25 @@ def _metric_hashtag(conn, metrics: list[str] | None) -> str | None:
 
 
 def csv_response(*, filters: dict, after: tuple | None, limit: int | None, as_of: dt.datetime | None,
-                 fields: list[str] | None, hxl: bool, sort: str) -> Response:
-    """CSV of the figures a query selects: one page when limit is given, else all of them, streamed."""
+                 fields: list[str] | None, fmt: str, sort: str) -> Response:
+    """The figures a query selects in a CSV format: one page when limit is given, else all of them, streamed."""
     columns = formats.columns_for(fields)
+    _, write = formats.FORMATS[fmt]
     with connection() as conn:  # resolve filters first: a bad one is a 422, not a broken stream
         params = figures.filter_params(conn, filters=filters, after=after)
-        hxl_row = formats.hxl_row(columns, _metric_hashtag(conn, filters.get("metric"))) if hxl else None
+        hashtag = _metric_hashtag(conn, filters.get("metric"))
         if limit is not None:
             rows, next_url = split_page(figures.list_figures(conn, filters=filters, after=after, limit=limit,
                                                              as_of=as_of, sort=sort), limit, sort)
-            body = b"".join(formats.csv_lines([row["body"] for row in rows], columns, hxl_row=hxl_row))
+            body = b"".join(write([row["body"] for row in rows], columns, hashtag))
             return _csv(body, link_header(next_url))
-    return _csv(stream_with_context(_stream(params, as_of, sort, columns, hxl_row)), {})
+    return _csv(stream_with_context(_stream(params, as_of, sort, lambda rows: write(rows, columns, hashtag))), {})
 
 
-def _stream(params: dict, as_of, sort: str, columns, hxl_row):
+def _stream(params: dict, as_of, sort: str, write):
     """The export, batch by batch, on the request's connection, held until the last batch is sent."""
     with connection() as conn:
-        rows = figures.stream_figures(conn, params=params, as_of=as_of, sort=sort)
-        yield from formats.csv_lines(rows, columns, hxl_row=hxl_row)
+        yield from write(figures.stream_figures(conn, params=params, as_of=as_of, sort=sort))
 
 
 def _csv(body, headers: dict) -> Response:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import orjson
+
 from flask import request
 from flask.views import MethodView
 
@@ -13,7 +15,8 @@ from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, Fi
                                      MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
 from ..schemas.figures import (DEFAULT_PAGE_SIZE, AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
                                FigurePageSchema, FigureQuerySchema, FigureSchema)
-from . import Blueprint, connection, exports
+from ..vocabulary import METRIC_COLLECTIONS
+from . import Blueprint, connection, exports, json_response
 from .auth import requires
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
@@ -23,14 +26,6 @@ blp = Blueprint("figures", __name__, url_prefix="/v1", description=(
     "when, for which place and period, how precise it is and whether it is disputed. "
     "Writes need an API key with scope `write`; every change is kept as a revision."))
 
-# Collections for the headline metrics: path -> metric id.
-METRIC_COLLECTIONS = {
-    "people-trapped": "people_trapped",
-    "children-under-siege": "children_under_siege",
-    "civilians-killed": "civilians_killed",
-    "civilians-injured": "civilians_injured",
-    "displaced": "displaced",
-}
 _ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
 _CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
 # The same rows as CSV (format=csv, or Accept: text/csv) and HXL-tagged CSV (format=hxl).
@@ -61,7 +56,7 @@ def figure_page(args: dict):
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":
         return exports.csv_response(filters=filters, after=after, limit=limit, as_of=as_of, fields=fields,
-                                    hxl=fmt == "hxl", sort=sort)
+                                    fmt=fmt, sort=sort)
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
         rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort)
@@ -186,7 +181,7 @@ class FigureRevisions(MethodView):
             revisions = figure_writes.list_revisions(conn, figure_id=figure_id)
         if not revisions:
             raise NotFound(f"No figure with id {figure_id}.")
-        return {"data": revisions}
+        return json_response(orjson.dumps({"data": revisions}))
 
 
 @blp.route("/changes")
@@ -202,7 +197,7 @@ class Changes(MethodView):
         cursor = encode_cursor(changes[-1]["seq"] if changes else after)
         next_url = f"{request.base_url}?{urlencode({'since': cursor, 'limit': args['limit']})}"
         data = [change | {"figure": f"/v1/figures/{change['figure_id']}"} for change in changes]
-        return {"data": data, "cursor": cursor, "next": next_url}
+        return json_response(orjson.dumps({"data": data, "cursor": cursor, "next": next_url}))
 
 
 def _metric_collection(path: str, metric: str) -> None:

@@ -13,6 +13,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from .. import figure
 from ..db import Connection, acting_as, queries
 from .core import (REPORT_COLUMNS, DataFile, Dataset, InvalidRows, Options, Problem, Result, count_problem_rows,
                    read_file, report_rows)
@@ -22,7 +23,8 @@ CHANGED_LISTED = 100
 
 
 class StagedFigure(NamedTuple):
-    """One figure as a dataset gives it, before it is matched with what Tally has (FIGURE_COLUMNS order)."""
+    """One figure as a dataset gives it, before it is matched with what Tally has: the figure's imported
+    columns (service/figure.py; the document by its natural key) and what placing it needs."""
 
     line: int
     external_id: str
@@ -89,7 +91,7 @@ def import_figures(conn: Connection, dataset: Dataset, parse: Parser, path: Path
     named = queries("imports")
     with conn.transaction():
         conn.execute(named["import_settings"])
-        conn.execute(named["create_figure_staging"])
+        conn.execute(import_statement("create_figure_staging"))
         parsed = parse(conn, data, options, version)
         result = Result(dataset, version, data.name, data.sha256, rows_read=parsed.rows_read,
                         rejected=count_problem_rows(parsed.problems, "rejected"), skipped=parsed.skipped_rows,
@@ -208,10 +210,10 @@ def copy_rows(cur: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: I
 
 def _classify(conn: Connection, named: dict[str, str], params: dict, result: Result) -> None:
     """Compare staged figures with the dataset's earlier ones: counts, and the first changes in detail."""
-    conn.execute(named["classify_figures"], params)
+    conn.execute(import_statement("classify_figures"), params)
     counts = conn.execute(named["figure_counts"]).fetchone()
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
-    changed = conn.execute(named["changed_figures"], params).fetchall()
+    changed = conn.execute(import_statement("changed_figures"), params).fetchall()
     result.notes["changed"] = [{"figure_id": r["figure_id"], "external_id": r["external_id"],
                                 "fields": r["changed_fields"]} for r in changed]
 
@@ -228,12 +230,56 @@ def _notes(conn: Connection, named: dict[str, str], params: dict, result: Result
 def _upsert_figures(conn: Connection, named: dict[str, str], params: dict) -> None:
     """Insert the new figures and update the changed ones (the revision triggers write their revisions, one
     statement each), then their citations."""
-    conn.execute(named["insert_figures"], params)
-    conn.execute(named["update_figures"], params)
+    conn.execute(import_statement("insert_figures"), params)
+    conn.execute(import_statement("update_figures"), params)
     conn.execute(named["delete_replaced_citations"])  # a newer file may cite fewer sources, or none
     if conn.execute(named["any_citations"]).fetchone()["found"]:
         conn.execute(named["refresh_statistics"])
         conn.execute(named["insert_citations"], params)
+
+
+def _staged(column: str) -> sql.Composable:
+    """Where classify_figures reads a figure column from: the staged row, its document resolved."""
+    return sql.Identifier("d", column) if column == "document_id" else sql.Identifier("s", column)
+
+
+def _joined(parts: Iterable[sql.Composable]) -> sql.Composable:
+    return sql.SQL(", ").join(parts)
+
+
+def _staging_columns() -> sql.Composable:
+    """The imported columns with their types (the document is staged by its natural key instead)."""
+    return sql.SQL(",\n    ").join(sql.SQL("{} {}").format(sql.Identifier(d.column), sql.SQL(d.sql_type))
+                                   for d in figure.FIELDS if d.imported and d.column != "document_id")
+
+
+def _as_json(alias: str) -> sql.Composable:
+    """'column', alias.column pairs of the compared columns, for jsonb_build_object."""
+    return _joined(sql.SQL("{}, {}").format(sql.Literal(c), sql.Identifier(alias, c)) for c in figure.COMPARED_COLUMNS)
+
+
+# The statements of imports.sql completed with the figure's imported columns (service/figure.py).
+_IMPORT_STATEMENTS: dict[str, Callable[[], dict[str, sql.Composable]]] = {
+    "create_figure_staging": lambda: {"columns": _staging_columns()},
+    "classify_figures": lambda: {
+        "staged": _joined(sql.SQL("{} AS {}").format(_staged(c), sql.Identifier(c)) for c in figure.IMPORTED_COLUMNS),
+        "figure_compared": _joined(sql.Identifier("f", c) for c in figure.COMPARED_COLUMNS),
+        "staged_compared": _joined(_staged(c) for c in figure.COMPARED_COLUMNS)},
+    "changed_figures": lambda: {"new": _as_json("i"), "old": _as_json("f")},
+    "update_figures": lambda: {"assignments": _joined(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Identifier(
+        "i", c)) for c in figure.IMPORTED_COLUMNS)},
+}
+
+
+def import_statement(name: str) -> sql.Composable:
+    """A statement of imports.sql that names the figure's imported columns, completed from the declaration."""
+    text = queries("imports")[name]
+    if name == "insert_figures":  # figure.insert_statement from the classified rows to insert
+        columns = (*figure.IMPORTED_COLUMNS, "dataset_id", "external_id", "import_id")
+        values = [*map(sql.Identifier, figure.IMPORTED_COLUMNS), sql.Placeholder("dataset"),
+                  sql.Identifier("external_id"), sql.Placeholder("import_id")]
+        return figure.insert_statement(sql.SQL(text), columns, values, returning=False)
+    return sql.SQL(text).format(**_IMPORT_STATEMENTS[name]())
 
 
 class Countries:

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import orjson
+from psycopg import sql
 
+from .. import figure
 from ..db import Connection, queries
 from ..errors import TallyError
 from ..totals import Candidate
-from . import figures, locations
+from . import figures
 
 # A totals request reads at most this many figures; past it the caller must narrow.
 MAX_TOTALS_FIGURES = 50_000
-
-# Filters given as a location code that include every place inside it.
-_PLACE_FILTERS = ("location", "origin", "destination")
+# Filters that choose whole claims rather than the figures grouped into them.
+_CLAIM_FILTERS = ("source", "from_", "to")
 
 
 class TooManyFigures(TallyError):
@@ -22,25 +23,20 @@ class TooManyFigures(TallyError):
     title = "Too many figures"
 
 
-def _params(conn: Connection, filters: dict, names: tuple[str, ...]) -> dict:
-    """Every named filter as a query parameter (None when absent), place codes resolved to subtrees."""
-    params = {name: filters.get(name) for name in names}
-    for name in _PLACE_FILTERS:
-        if params.get(name) is not None:
-            params[name] = locations.subtree_ids(conn, param=name, code=params[name])
-    return params
+def _when_given(params: dict, names: tuple[str, ...], prefix: str) -> sql.Composable:
+    """The named blocks <prefix><name> of analysis.sql for the parameters given, each after AND."""
+    named = queries("analysis")
+    return sql.SQL("").join(sql.SQL(" AND " + named[prefix + name]) for name in names if name in params)
 
 
 def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: int) -> list[dict]:
     """Claims (groups of figures stating the same quantity) after the given id; limit + 1 at most."""
-    names = ("metric", "location", "origin", "destination", "source", "status", "from_", "to")
-    params = _params(conn, filters, names) | {
-        "min_sources": filters["min_sources"],
-        "match_population_group": filters["match_population_group"],
-        "after": after,
-        "limit": limit + 1,
-    }
-    claims = conn.execute(queries("analysis")["list_claims"], params).fetchall()
+    params = figures.resolve_places(conn, filters) | {"after": after, "limit": limit + 1}
+    params = {name: value for name, value in params.items() if value is not None}
+    query = sql.SQL(queries("analysis")["list_claims"]).format(
+        where=figure.where(params, exclude=_CLAIM_FILTERS),
+        having=_when_given(params, (*_CLAIM_FILTERS, "after"), "claim_"))
+    claims = conn.execute(query, params).fetchall()
     bodies = figures.figure_bodies(conn, ids=[i for claim in claims for i in claim["figure_ids"]])
     return [{"id": claim["id"], "body": _with_figures(claim, bodies)} for claim in claims]
 
@@ -54,9 +50,9 @@ def _with_figures(claim: dict, bodies: dict[int, str]) -> str:
 def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[Candidate]:
     """Every figure of metric a total may use or must name as left out."""
     named = queries("analysis")
-    names = ("location", "origin", "destination", "source", "from_", "to")
-    params = _params(conn, filters, names) | {"metric": metric, "limit": MAX_TOTALS_FIGURES + 1}
-    rows = conn.execute(named["totals_candidates"], params).fetchall()
+    params = figures.resolve_places(conn, filters) | {"metric": metric, "limit": MAX_TOTALS_FIGURES + 1}
+    query = sql.SQL(named["totals_candidates"]).format(where=figure.where(params, exclude=("metric",), defaults=False))
+    rows = conn.execute(query, params).fetchall()
     if len(rows) > MAX_TOTALS_FIGURES:
         raise TooManyFigures(
             f"More than {MAX_TOTALS_FIGURES} figures match; narrow the request with location, source, from or to.")
@@ -91,5 +87,7 @@ def attach_refs(conn: Connection, totals: list[dict]) -> None:
 
 def list_coverage(conn: Connection, *, filters: dict, after: str | None, limit: int) -> list[dict]:
     """Coverage rows (metric, place, source) after the given key; limit + 1 at most."""
-    params = _params(conn, filters, ("metric", "location", "source", "status"))
-    return conn.execute(queries("analysis")["list_coverage"], params | {"after": after, "limit": limit + 1}).fetchall()
+    params = figures.resolve_places(conn, filters) | {"limit": limit + 1}
+    after_key = sql.SQL(queries("analysis")["coverage_after"]) if after is not None else sql.SQL("true")
+    query = sql.SQL(queries("analysis")["list_coverage"]).format(where=figure.where(params), after=after_key)
+    return conn.execute(query, params | {"after": after}).fetchall()

@@ -3,16 +3,10 @@ from __future__ import annotations
 
 from psycopg import sql
 
+from .. import figure
 from ..db import Connection, ConstraintViolation, acting_as, queries, savepoint
 from ..errors import Conflict, NotFound, PreconditionFailed
 from .locations import resolve_location_id
-
-# API field -> figure column, where they differ.
-_COLUMNS = {"metric": "metric_id", "location": "location_id", "origin": "origin_id",
-            "destination": "destination_id", "source": "source_id", "document": "document_id"}
-_PLACES = ("location", "origin", "destination")
-_DEFAULTS = {"low": None, "high": None, "qualifier": "exact", "stated_words": None, "population_group": None,
-             "origin": None, "destination": None, "quote": None, "status": "reported", "status_note": None}
 
 
 class DuplicateFigure(Conflict):
@@ -22,7 +16,7 @@ class DuplicateFigure(Conflict):
 def _resolve_places(conn: Connection, fields: dict) -> dict:
     """Location codes (id or p-code) in fields replaced by location ids; unknown codes are a 422."""
     resolved = dict(fields)
-    for name in _PLACES:
+    for name in figure.PLACE_FILTERS:
         if fields.get(name) is not None:
             resolved[name] = resolve_location_id(conn, code=fields[name], field=name, where="json")
     return resolved
@@ -30,16 +24,22 @@ def _resolve_places(conn: Connection, fields: dict) -> dict:
 
 def create_figure(conn: Connection, *, fields: dict, actor: str, reason: str | None) -> dict:
     """Insert a figure (its first revision is written with it); returns its id and version."""
-    row = _DEFAULTS | _resolve_places(conn, fields)
+    row = _resolve_places(conn, fields)
     acting_as(conn, actor=actor, reason=reason)
-    named = queries("figures")
+    return insert_figure(conn, fields=row)
+
+
+def insert_figure(conn: Connection, *, fields: dict) -> dict:
+    """Insert a figure from its fields (API names; places and document as ids); DuplicateFigure names the
+    figure that already holds this statement."""
+    row = figure.INSERT_DEFAULTS | fields
     try:
         with savepoint(conn):
-            return conn.execute(named["insert_figure"], row).fetchone()
+            return conn.execute(figure.insert_one(), row).fetchone()
     except ConstraintViolation as error:
         if error.constraint != "figure_statement_unique":
             raise
-        existing = conn.execute(named["find_statement"], row).fetchone()["id"]
+        existing = conn.execute(queries("figures")["find_statement"], row).fetchone()["id"]
         raise DuplicateFigure(existing_id=existing, existing=f"/v1/figures/{existing}") from None
 
 
@@ -56,7 +56,7 @@ def update_figure(conn: Connection, *, figure_id: int, changes: dict, versions: 
     """Apply changes if the figure is still at one of versions (None: any); returns id and new version."""
     values = _resolve_places(conn, changes)
     assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name))
+        sql.SQL("{} = {}").format(sql.Identifier(figure.column_of(name)), sql.Placeholder(name))
         for name in values)
     query = sql.SQL(queries("figures")["update_figure"]).format(assignments=assignments)
     acting_as(conn, actor=actor, reason=reason)

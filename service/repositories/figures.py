@@ -6,11 +6,9 @@ from collections.abc import Iterator
 
 from psycopg import sql
 
+from .. import figure
 from ..db import Connection, queries
 from . import locations
-
-# Filters given as a location code that include every place inside it.
-_PLACE_FILTERS = ("location", "origin", "destination")
 
 
 # Sortable columns and their SQL types (a cursor carries the last row's value as text).
@@ -29,35 +27,44 @@ def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable
     return order, key, resume
 
 
-def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id") -> sql.Composed:
-    """figure_rows with a where_<name> block for each filter param (params hold no Nones)."""
+def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id",
+                  defaults: bool = True) -> sql.Composed:
+    """figure_rows with the declared filters' conditions for params (which hold no Nones).
+
+    defaults: a list leaves retracted figures out unless a status is asked for;
+    a figure asked for by id is served whatever its status.
+    """
     named = queries("figures")
     order, sort_key, resume = _ordering(sort)
-    conditions = [sql.SQL(named[f"where_{name}"]) for name in params if name not in ("after", "after_key")]
+    where = figure.where(params, defaults=defaults)
     if "after" in params:
-        conditions.append(resume)
-    where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
+        where = sql.SQL("{} AND {}").format(where, resume)
     figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"])
-    return sql.SQL(named["figure_rows"]).format(figures=figures, where=where, order=order, sort_key=sort_key)
+    return sql.SQL(named["figure_rows"]).format(figures=figures, where=where, order=order, sort_key=sort_key,
+                                                body=figure.figure_body_sql())
 
 
 def _figure_rows(conn: Connection, params: dict, *, limit: int | None, as_of: dt.datetime | None,
-                 sort: str = "id") -> list[dict]:
-    query = _figure_query(params, as_of=as_of, sort=sort)
+                 sort: str = "id", defaults: bool = True) -> list[dict]:
+    query = _figure_query(params, as_of=as_of, sort=sort, defaults=defaults)
     return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
 
 
+def resolve_places(conn: Connection, filters: dict) -> dict:
+    """The filters with None values dropped and place codes resolved to their subtrees (unknown ones are a 422)."""
+    params = {name: value for name, value in filters.items() if value is not None}
+    for name in figure.PLACE_FILTERS:
+        if name in params:
+            params[name] = locations.subtree_ids(conn, param=name, code=params[name])
+    return params
+
+
 def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> dict:
-    """Query parameters for filters: places resolved to their subtrees (unknown ones are a 422).
+    """Query parameters of a figure list (place codes resolved to their subtrees).
 
     after is the (id, sort key) of the last row already served, or None.
     """
-    params = {name: value for name, value in filters.items() if value is not None}
-    for name in _PLACE_FILTERS:
-        if name in params:
-            params[name] = locations.subtree_ids(conn, param=name, code=params[name])
-    if "status" not in params:
-        params["not_retracted"] = True
+    params = resolve_places(conn, filters)
     if after is not None:
         params["after"], params["after_key"] = after
     return params
@@ -86,7 +93,7 @@ def stream_figures(conn: Connection, *, params: dict, as_of: dt.datetime | None,
 
 def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = None) -> dict | None:
     """One figure as the API serves it (as it stood at as_of, if given), or None."""
-    rows = _figure_rows(conn, {"id": figure_id}, limit=1, as_of=as_of)
+    rows = _figure_rows(conn, {"ids": [figure_id]}, limit=1, as_of=as_of, defaults=False)
     return rows[0] if rows else None
 
 
@@ -94,4 +101,5 @@ def figure_bodies(conn: Connection, *, ids: list[int]) -> dict[int, str]:
     """Figure id -> the figure's JSON as every figure endpoint serves it."""
     if not ids:
         return {}
-    return {row["id"]: row["body"] for row in _figure_rows(conn, {"ids": ids}, limit=len(ids), as_of=None)}
+    return {row["id"]: row["body"] for row in _figure_rows(conn, {"ids": ids}, limit=len(ids), as_of=None,
+                                                                  defaults=False)}

@@ -1,57 +1,20 @@
 """Claims, totals and coverage: query arguments and the documented response shapes."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..totals import LEVELS, REASONS
-from .common import PageQuerySchema, PageSchema, PartialDate, QuerySchema, csv_list, ensure_ordered, one_of
-from .figures import METRICS, QUALIFIERS, STATUSES, FigureSchema, LocationRefSchema, SourceRefSchema
+from ..vocabulary import METRIC_IDS, QUALIFIERS, STATUSES
+from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
+from .figures import FigureSchema, LocationRefSchema, SourceRefSchema, filter_schema
 
 GROUP_BY = ("source", "month", "year", "location_level", "dataset")
 BASES = ("count", "stock")
 
 
-def _place(description: str, example: str) -> fields.String:
-    return fields.String(metadata={"description": description, "example": example})
+class _ClaimArguments(PageQuerySchema):
+    """How figures are grouped into claims."""
 
-
-class _PlaceAndPeriodFilters(QuerySchema):
-    """Where and when: place filters include every place inside, periods are partial dates."""
-
-    location = _place("Location id or p-code; includes every place inside it.", "SY02")
-    origin = _place("Displacement origin (id or p-code), including places inside it.", "eastern-aleppo")
-    destination = _place("Displacement destination (id or p-code), including places inside it.", "western-aleppo")
-    from_ = PartialDate(data_key="from", metadata={
-        "description": "Reference period overlaps or ends after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
-        "example": "2016-11"})
-    to = PartialDate(metadata={
-        "description": "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
-        "example": "2016-11"})
-
-    @validates_schema
-    def _period_in_order(self, data: dict, **kwargs) -> None:
-        ensure_ordered(data, "from_", "to", name="from")
-
-    @post_load
-    def _period_bounds(self, data: dict, **kwargs) -> dict:
-        """Partial dates become the day that bounds the filter."""
-        for name, bound in (("from_", 0), ("to", 1)):
-            if name in data:
-                data[name] = data[name][bound]
-        return data
-
-
-class ClaimsQuerySchema(PageQuerySchema, _PlaceAndPeriodFilters):
-    """Filters of /v1/claims. A claim is kept or dropped whole: filters on source and period
-    choose claims, they never remove figures from a claim."""
-
-    metric = csv_list(METRICS, description="Metric ids, comma-separated; all metrics without it.",
-                      example=["children_under_siege"])
-    source = csv_list(description="Only claims in which one of these sources (ids, comma-separated) states a figure.",
-                      example=["unicef"])
-    status = csv_list(STATUSES, description=(
-        "Statuses of the figures to group, comma-separated. Without it, every status but `retracted`."),
-        example=["reported", "disputed"])
     min_sources = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Must be 1 or more."), metadata={
         "description": "Only claims stated by at least this many sources (2: competing claims only).", "example": 2})
     match_population_group = fields.Boolean(load_default=True, metadata={
@@ -60,10 +23,14 @@ class ClaimsQuerySchema(PageQuerySchema, _PlaceAndPeriodFilters):
         "example": True})
 
 
-class TotalsQuerySchema(_PlaceAndPeriodFilters):
-    """Arguments of a metric's totals."""
+# Claims take every figure filter. A claim is kept or dropped whole: source, from and to choose claims
+# (one of its figures is by that source; its span meets the period), the others choose the figures grouped.
+ClaimsQuerySchema = filter_schema("ClaimsQuerySchema", _ClaimArguments, doc="Filters of /v1/claims.")
 
-    source = csv_list(description="Source ids, comma-separated.", example=["sohr"])
+
+class _TotalArguments(QuerySchema):
+    """How a total is bucketed, and which statuses it adds."""
+
     group_by = csv_list(GROUP_BY, description=(
         "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
         "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
@@ -96,24 +63,19 @@ class TotalsQuerySchema(_PlaceAndPeriodFilters):
         return data
 
 
-class FigureTotalsQuerySchema(TotalsQuerySchema):
-    """Arguments of /v1/figures/totals, which needs the metric to total."""
-
-    metric = fields.String(required=True, validate=one_of(METRICS), metadata={
-        "description": "The metric to total (one; different metrics never add up).", "example": "civilians_killed"})
-
-
-class CoverageQuerySchema(PageQuerySchema):
-    """Filters of /v1/coverage."""
-
-    metric = csv_list(METRICS, description="Metric ids, comma-separated.", example=["civilians_killed"])
-    location = _place("Location id or p-code; includes every place inside it.", "SY02")
-    source = csv_list(description="Source ids, comma-separated.", example=["sohr", "lcc"])
-    status = csv_list(STATUSES, description=(
-        "Statuses to count, comma-separated. Without it, every status but `retracted`."), example=["reported"])
+# A metric's totals take every figure filter but metric. `status` chooses the figures a total looks at;
+# include_disputed and include_retracted decide which of those it adds (the others are listed as left out).
+TotalsQuerySchema = filter_schema("TotalsQuerySchema", _TotalArguments, exclude=("metric",),
+                                  doc="Arguments of a metric's totals.")
+FigureTotalsQuerySchema = filter_schema(
+    "FigureTotalsQuerySchema", _TotalArguments, exclude=("metric",),
+    doc="Arguments of /v1/figures/totals, which needs the metric to total.",
+    metric=fields.String(required=True, validate=one_of(METRIC_IDS), metadata={
+        "description": "The metric to total (one; different metrics never add up).", "example": "civilians_killed"}))
+CoverageQuerySchema = filter_schema("CoverageQuerySchema", PageQuerySchema, doc="Filters of /v1/coverage.")
 
 
-class ClaimBoundSchema(Schema):
+class ClaimBoundSchema(ResponseSchema):
     """One end of a claim's range and the figure that sets it."""
 
     value = fields.Integer(metadata={"description": "The bound.", "example": 500000})
@@ -134,7 +96,7 @@ class ClaimBoundSchema(Schema):
                    "(value; no lower bound stated)"})
 
 
-class ClaimRangeSchema(Schema):
+class ClaimRangeSchema(ResponseSchema):
     """The range across a claim's figures: lowest low and highest high (a figure's value stands in for a
     bound it does not state)."""
 
@@ -142,7 +104,7 @@ class ClaimRangeSchema(Schema):
     high = fields.Nested(ClaimBoundSchema)
 
 
-class LatestStatementSchema(Schema):
+class LatestStatementSchema(ResponseSchema):
     """A source's most recent figure in a claim (by stated-on date, then id)."""
 
     source = fields.Nested(SourceRefSchema)
@@ -156,12 +118,12 @@ class LatestStatementSchema(Schema):
     status = fields.String(metadata={"enum": list(STATUSES), "example": "reported"})
 
 
-class ClaimSchema(Schema):
+class ClaimSchema(ResponseSchema):
     """Figures that state the same quantity: same metric, place, flow, population group and overlapping
     (chained) reference periods, side by side."""
 
     id = fields.Integer(metadata={"description": "The smallest figure id in the claim; cursor key.", "example": 5})
-    metric = fields.String(metadata={"enum": list(METRICS), "example": "children_under_siege"})
+    metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "children_under_siege"})
     location = fields.Nested(LocationRefSchema)
     origin = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from."})
     destination = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where they went."})
@@ -185,7 +147,7 @@ class ClaimPageSchema(PageSchema):
     data = fields.List(fields.Nested(ClaimSchema), required=True)
 
 
-class LeftOutSchema(Schema):
+class LeftOutSchema(ResponseSchema):
     """A figure a total did not add, and why."""
 
     figure_id = fields.Integer(metadata={"example": 9})
@@ -202,7 +164,7 @@ class LeftOutSchema(Schema):
                    "(2016-11-28) and stands."})
 
 
-class TotalSchema(Schema):
+class TotalSchema(ResponseSchema):
     """One source's total in one bucket."""
 
     source = fields.Nested(SourceRefSchema)
@@ -229,10 +191,10 @@ class TotalSchema(Schema):
     left_out = fields.List(fields.Nested(LeftOutSchema), metadata={"description": "Figures not added, by id."})
 
 
-class TotalsSchema(Schema):
+class TotalsSchema(ResponseSchema):
     """Per-source totals of one metric. Figures of different sources are never added together."""
 
-    metric = fields.String(metadata={"enum": list(METRICS), "example": "civilians_killed"})
+    metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"})
     group_by = fields.List(fields.String(metadata={"enum": list(GROUP_BY)}), metadata={"example": ["source"]})
     level = fields.String(allow_none=True, metadata={"enum": [*LEVELS, None], "example": None})
     include_disputed = fields.Boolean(metadata={"example": False})
@@ -241,7 +203,7 @@ class TotalsSchema(Schema):
         "description": "Sorted by period, location, source id and basis."})
 
 
-class StatusCountsSchema(Schema):
+class StatusCountsSchema(ResponseSchema):
     """Figures per status."""
 
     reported = fields.Integer(metadata={"example": 1})
@@ -250,7 +212,7 @@ class StatusCountsSchema(Schema):
     retracted = fields.Integer(metadata={"example": 0})
 
 
-class CountKindCountsSchema(Schema):
+class CountKindCountsSchema(ResponseSchema):
     """Figures per count kind."""
 
     event = fields.Integer(metadata={"example": 0})
@@ -258,10 +220,10 @@ class CountKindCountsSchema(Schema):
     stock = fields.Integer(metadata={"example": 0})
 
 
-class CoverageSchema(Schema):
+class CoverageSchema(ResponseSchema):
     """What exists for one metric, place (as stated) and source."""
 
-    metric = fields.String(metadata={"enum": list(METRICS), "example": "civilians_killed"})
+    metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"})
     location = fields.Nested(LocationRefSchema)
     source = fields.Nested(SourceRefSchema)
     figures = fields.Integer(metadata={"description": "Figures counted (at least 1: no row means no data).",

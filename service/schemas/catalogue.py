@@ -1,10 +1,11 @@
 """Sources, documents, locations and metrics."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from .common import PageQuerySchema, PageSchema, QuerySchema, csv_list
-from .figures import LOCATION_KINDS, SOURCE_KINDS, DocumentRefSchema, LocationRefSchema
+from ..vocabulary import LOCATION_KINDS, SOURCE_KINDS
+from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list
+from .refs import DocumentRefSchema, LocationRefSchema
 
 
 class SourceQuerySchema(PageQuerySchema):
@@ -13,7 +14,7 @@ class SourceQuerySchema(PageQuerySchema):
     kind = csv_list(SOURCE_KINDS, description="Source kinds, comma-separated.", example=["monitor", "un_agency"])
 
 
-class SourceSchema(Schema):
+class SourceSchema(ResponseSchema):
     """Who states figures."""
 
     id = fields.String(metadata={"description": "Stable slug.", "example": "sohr"})
@@ -59,7 +60,7 @@ class LocationQuerySchema(PageQuerySchema):
     parent = fields.String(metadata={"description": "Only direct children of this location id.", "example": "SY02"})
 
 
-class LocationSchema(Schema):
+class LocationSchema(ResponseSchema):
     """A place: an administrative unit with a p-code, or an area that is not one."""
 
     id = fields.String(metadata={"example": "SY02"})
@@ -90,7 +91,7 @@ class LocationPageSchema(PageSchema):
     data = fields.List(fields.Nested(LocationSchema), required=True)
 
 
-class MetricSchema(Schema):
+class MetricSchema(ResponseSchema):
     """What Tally counts."""
 
     id = fields.String(metadata={"example": "civilians_killed"})
@@ -103,7 +104,7 @@ class MetricSchema(Schema):
         "description": "Path of the metric's own collection, if it has one.", "example": "/v1/civilians-killed"})
 
 
-class MetricListSchema(Schema):
+class MetricListSchema(ResponseSchema):
     """The metric catalogue."""
 
     data = fields.List(fields.Nested(MetricSchema), required=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow.schema import SchemaMeta
 from webargs.fields import DelimitedList
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -68,7 +69,26 @@ class PageQuerySchema(QuerySchema):
     )
 
 
-class PageSchema(Schema):
+class _EveryFieldRequired(SchemaMeta):
+    """Marks every declared field of a schema required, inherited ones too."""
+
+    def __new__(mcs, name, bases, attrs):
+        schema = super().__new__(mcs, name, bases, attrs)
+        for declared in schema._declared_fields.values():
+            declared.required = True
+        return schema
+
+
+class ResponseSchema(Schema, metaclass=_EveryFieldRequired):
+    """A response body: every documented field is always present (null where it may be null), and no other.
+
+    Required only documents the shape (responses are never loaded); unknown
+    fields are refused by marshmallow's default, which apispec documents as
+    additionalProperties: false.
+    """
+
+
+class PageSchema(ResponseSchema):
     """One page of a collection."""
 
     next = fields.String(

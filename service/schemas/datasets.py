@@ -1,15 +1,16 @@
 """Datasets and their imports, and what a figure says about the dataset it came from."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..importers.registry import IMPORTERS
-from .common import QuerySchema, one_of
+from .common import QuerySchema, ResponseSchema, one_of
+from .refs import SourceRefSchema
 
 DATASET_KINDS = ("figures", "gazetteer")
 
 
-class ImportRefSchema(Schema):
+class ImportRefSchema(ResponseSchema):
     """An import of a dataset, in short."""
 
     id = fields.Integer(metadata={"example": 4})
@@ -17,7 +18,7 @@ class ImportRefSchema(Schema):
     imported_at = fields.AwareDateTime()
 
 
-class DatasetSchema(Schema):
+class DatasetSchema(ResponseSchema):
     """A dataset Tally imports, with the attribution its licence asks for."""
 
     id = fields.String(metadata={"example": "ucdp-ged"})
@@ -34,7 +35,7 @@ class DatasetSchema(Schema):
     latest_import = fields.Nested(ImportRefSchema, allow_none=True)
 
 
-class DatasetListSchema(Schema):
+class DatasetListSchema(ResponseSchema):
     """Every dataset Tally has imported."""
 
     data = fields.List(fields.Nested(DatasetSchema), required=True)
@@ -55,7 +56,7 @@ class DatasetDetailSchema(DatasetSchema):
     imports = fields.List(fields.Nested(ImportSummarySchema))
 
 
-class ImportCountsSchema(Schema):
+class ImportCountsSchema(ResponseSchema):
     """What an import did: figures (or places) inserted, updated, unchanged; rows rejected or skipped."""
 
     rows_read = fields.Integer(metadata={"example": 16566})
@@ -67,14 +68,14 @@ class ImportCountsSchema(Schema):
                                        "example": 0})
 
 
-class DatasetRefSchema(Schema):
+class DatasetRefSchema(ResponseSchema):
     """A dataset, as referenced."""
 
     id = fields.String(metadata={"example": "ucdp-ged"})
     name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
 
 
-class ImportSchema(Schema):
+class ImportSchema(ResponseSchema):
     """One import of one file: version, licence, checksum, who, when, what it did."""
 
     id = fields.Integer(metadata={"example": 4})
@@ -93,7 +94,7 @@ class ImportSchema(Schema):
         "example": 101})
 
 
-class CitedDocumentSchema(Schema):
+class CitedDocumentSchema(ResponseSchema):
     """A document a dataset cites."""
 
     id = fields.Integer(metadata={"example": 12})
@@ -101,14 +102,14 @@ class CitedDocumentSchema(Schema):
     published_on = fields.Date(allow_none=True, metadata={"example": "2016-01-01"})
 
 
-class CitationSchema(Schema):
+class CitationSchema(ResponseSchema):
     """A source and document the dataset cites for a figure."""
 
-    source = fields.Nested("SourceRefSchema")
+    source = fields.Nested(SourceRefSchema)
     document = fields.Nested(CitedDocumentSchema)
 
 
-class FigureDatasetSchema(Schema):
+class FigureDatasetSchema(ResponseSchema):
     """The dataset a figure was imported from."""
 
     id = fields.String(metadata={"example": "ucdp-ged"})
@@ -148,7 +149,7 @@ class ImportUploadQuerySchema(QuerySchema):
         "description": "Import the valid rows and report the others (by default one invalid row aborts)."})
 
 
-class ImportProblemSchema(Schema):
+class ImportProblemSchema(ResponseSchema):
     """One row-level finding."""
 
     file = fields.String(metadata={"example": "ucdp_ged_syria_2016-2019.csv"})
@@ -159,7 +160,7 @@ class ImportProblemSchema(Schema):
     outcome = fields.String(metadata={"enum": ["rejected", "skipped", "warning"], "example": "rejected"})
 
 
-class ImportResultSchema(Schema):
+class ImportResultSchema(ResponseSchema):
     """What an uploaded import did (or, on a dry run, would do)."""
 
     import_id = fields.Integer(allow_none=True, metadata={"description": "The import record, when one was written."})

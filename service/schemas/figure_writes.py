@@ -3,46 +3,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from .common import Text, count, one_of
-from .figures import COUNT_KINDS, METRICS, QUALIFIERS
-
-# Statuses a client may set directly; disputes and retraction have their own endpoints.
-SETTABLE_STATUSES = ("reported", "verified")
+from .. import figure
+from .common import ResponseSchema, Text
 
 
 def _ref(description: str, example, **kwargs) -> fields.Field:
     return Text(max_length=255, metadata={"description": description, "example": example}, **kwargs)
 
 
-class FigureFieldsSchema(Schema):
-    """The fields of a figure that clients write."""
-
-    metric = fields.String(validate=one_of(METRICS), metadata={"example": "civilians_killed"})
-    count_kind = fields.String(validate=one_of(COUNT_KINDS), metadata={
-        "description": "event, period_total or stock: decides what may be added up.", "example": "period_total"})
-    value = count(metadata={"description": "The number as stated (best value).", "example": 250})
-    low = count(allow_none=True, metadata={"description": "Lower bound, when stated or implied.", "example": None})
-    high = count(allow_none=True, metadata={"description": "Upper bound, when stated or implied.", "example": None})
-    qualifier = fields.String(validate=one_of(QUALIFIERS), metadata={"example": "more_than"})
-    stated_words = Text(max_length=500, allow_none=True, metadata={"example": "More than 250"})
-    population_group = Text(max_length=200, allow_none=True, metadata={"example": "civilians"})
-    location = _ref("Location id or p-code.", "eastern-aleppo")
-    origin = _ref("Displacement origin: location id or p-code; null if unknown.", None, allow_none=True)
-    destination = _ref("Displacement destination: location id or p-code; null if unknown.", None, allow_none=True)
-    period_start = fields.Date(metadata={"example": "2016-11-15"})
-    period_end = fields.Date(metadata={"example": "2016-11-27"})
-    stated_on = fields.Date(metadata={"description": "When the source stated it.", "example": "2016-11-27"})
-    source = _ref("Id of the source that stated the figure.", "sohr")
-    document = fields.Integer(strict=True, validate=lambda v: v > 0,
-                              metadata={"description": "Id of the document it was published in.", "example": 1})
-    quote = Text(allow_none=True, metadata={"description": "The verbatim sentence."})
-    status = fields.String(validate=one_of(SETTABLE_STATUSES), metadata={
-        "description": "reported or verified (disputes and retractions have their own endpoints).", "example": "reported"})
-    status_note = Text(max_length=2000, allow_none=True)
+class _ConsistentFigure(Schema):
+    """Bounds and periods in order, where the body gives both sides."""
 
     @validates_schema
     def _consistent(self, data: dict, **kwargs) -> None:
-        """Bounds and periods in order, where the body gives both sides."""
         value, low, high = data.get("value"), data.get("low"), data.get("high")
         if value is not None and low is not None and low > value:
             raise ValidationError("low must not be greater than value.", field_name="low")
@@ -53,12 +26,17 @@ class FigureFieldsSchema(Schema):
             raise ValidationError("period_end must not be before period_start.", field_name="period_end")
 
 
+# The fields of a figure that clients write (service/figure.py declares which and how).
+FigureFieldsSchema = type("FigureFieldsSchema", (_ConsistentFigure,), {
+    "__doc__": "The fields of a figure that clients write.",
+    **{declared.name: declared.body for declared in figure.BODY_FIELDS}})
+
+
 class FigureCreateSchema(FigureFieldsSchema):
     """A new figure. `reason` is kept in its history."""
 
     # Required here, optional in PATCH.
-    REQUIRED = ("metric", "count_kind", "value", "location", "period_start", "period_end",
-                "stated_on", "source", "document")
+    REQUIRED = figure.REQUIRED_ON_CREATE
 
     reason = Text(max_length=2000, metadata={"description": "Why it is entered (kept in its history).",
                                               "example": "Entered from the article of 27 November 2016"})
@@ -109,7 +87,7 @@ class DisputeCreateSchema(Schema):
         "description": "What is disputed and why.", "example": "Found no trace of chemical warfare."})
 
 
-class RevisionSchema(Schema):
+class RevisionSchema(ResponseSchema):
     """One version of a figure."""
 
     version = fields.Integer(metadata={"example": 1})
@@ -121,7 +99,7 @@ class RevisionSchema(Schema):
     state = fields.Dict(metadata={"description": "The figure's stored fields as of this version."})
 
 
-class RevisionListSchema(Schema):
+class RevisionListSchema(ResponseSchema):
     """Every version of a figure, oldest first."""
 
     data = fields.List(fields.Nested(RevisionSchema), required=True)

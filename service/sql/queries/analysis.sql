@@ -1,5 +1,6 @@
 -- Answers built from many figures: competing claims, the candidates of a
--- total, and coverage. A null parameter means "no filter".
+-- total, and coverage. {where} is the condition of the figure filters a
+-- request uses, built from the declaration in service/figure.py.
 
 -- name: list_claims
 -- Figures state the same quantity when metric, place (location, origin and
@@ -14,12 +15,7 @@ WITH candidate AS (
                 ELSE '' END AS population_key,
            f.period_start, f.period_end, f.source_id, f.status
     FROM figure f
-    WHERE (%(metric)s::text[] IS NULL OR f.metric_id = ANY(%(metric)s))
-      AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
-      AND (%(origin)s::text[] IS NULL OR f.origin_id = ANY(%(origin)s))
-      AND (%(destination)s::text[] IS NULL OR f.destination_id = ANY(%(destination)s))
-      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
-               ELSE f.status = ANY(%(status)s) END
+    WHERE {where}
 ),
 reach AS (
     -- How far the periods of every earlier figure of the same quantity reach.
@@ -46,23 +42,19 @@ claim AS (
            min(i.period_start) AS period_start, max(i.period_end) AS period_end
     FROM island i
     GROUP BY i.metric_id, i.location_id, i.origin_id, i.destination_id, i.population_key, i.island
-    HAVING (%(source)s::text[] IS NULL OR bool_or(i.source_id = ANY(%(source)s)))
-       AND count(DISTINCT i.source_id) >= %(min_sources)s
-       AND (%(from_)s::date IS NULL OR max(i.period_end) >= %(from_)s)
-       AND (%(to)s::date IS NULL OR min(i.period_start) <= %(to)s)
-       AND (%(after)s::bigint IS NULL OR min(i.id) > %(after)s)
+    HAVING count(DISTINCT i.source_id) >= %(min_sources)s {having}
     ORDER BY min(i.id)
     LIMIT %(limit)s
 ),
 page AS (
     -- The page's claims with their figures: within one quantity, claims are
     -- disjoint in time, so a claim holds exactly the figures of its quantity
-    -- that meet its span (the status condition repeats the candidates').
+    -- that meet its span (the filter repeats the candidates').
     SELECT c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end,
            array_agg(f.id ORDER BY f.id) AS figure_ids,
            array_agg(DISTINCT f.source_id ORDER BY f.source_id) AS sources,
            coalesce(array_agg(DISTINCT f.population_group ORDER BY f.population_group)
-                        FILTER (WHERE f.population_group IS NOT NULL), '{}') AS population_groups,
+                        FILTER (WHERE f.population_group IS NOT NULL), '{{}}') AS population_groups,
            bool_or(f.status = 'disputed') AS disputed
     FROM claim c
     JOIN figure f ON f.metric_id = c.metric_id AND f.location_id = c.location_id
@@ -70,8 +62,7 @@ page AS (
                  AND f.destination_id IS NOT DISTINCT FROM c.destination_id
                  AND f.period_start <= c.period_end AND f.period_end >= c.period_start
     WHERE (NOT %(match_population_group)s OR lower(btrim(coalesce(f.population_group, ''))) = c.population_key)
-      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
-               ELSE f.status = ANY(%(status)s) END
+      AND {where}
     GROUP BY c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end
 ),
 side AS (
@@ -155,18 +146,12 @@ ORDER BY p.id
 
 -- name: totals_candidates
 -- Every figure of one metric that a total may use or must name as left out.
--- Statuses are not filtered here: disputed and retracted figures are
--- reported as left out.
+-- Statuses are filtered only when asked for: disputed and retracted
+-- figures are reported as left out.
 SELECT f.id, f.source_id, f.count_kind, f.value, f.qualifier, f.status,
        f.period_start, f.period_end, f.stated_on, f.location_id, f.origin_id, f.destination_id, f.dataset_id
 FROM figure f
-WHERE f.metric_id = %(metric)s
-  AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
-  AND (%(origin)s::text[] IS NULL OR f.origin_id = ANY(%(origin)s))
-  AND (%(destination)s::text[] IS NULL OR f.destination_id = ANY(%(destination)s))
-  AND (%(source)s::text[] IS NULL OR f.source_id = ANY(%(source)s))
-  AND (%(from_)s::date IS NULL OR f.period_end >= %(from_)s)
-  AND (%(to)s::date IS NULL OR f.period_start <= %(to)s)
+WHERE f.metric_id = %(metric)s AND {where}
 ORDER BY f.id
 LIMIT %(limit)s
 
@@ -226,15 +211,29 @@ FROM (
            max(f.period_end) AS period_end,
            max(f.stated_on) AS latest_stated_on
     FROM figure f
-    WHERE (%(metric)s::text[] IS NULL OR f.metric_id = ANY(%(metric)s))
-      AND (%(location)s::text[] IS NULL OR f.location_id = ANY(%(location)s))
-      AND (%(source)s::text[] IS NULL OR f.source_id = ANY(%(source)s))
-      AND CASE WHEN %(status)s::text[] IS NULL THEN f.status <> 'retracted'
-               ELSE f.status = ANY(%(status)s) END
+    WHERE {where}
     GROUP BY f.metric_id, f.location_id, f.source_id
 ) c
 JOIN location l ON l.id = c.location_id
 JOIN source s ON s.id = c.source_id
-WHERE (%(after)s::text IS NULL OR c.key COLLATE "C" > %(after)s)
+WHERE {after}
 ORDER BY c.key COLLATE "C"
 LIMIT %(limit)s
+
+-- name: claim_source
+-- Conditions on a claim as a whole (list_claims {having}), each added when
+-- its parameter is given: a figure of the claim is by one of the sources,
+-- the claim's span meets the period, the claim comes after the cursor.
+bool_or(i.source_id = ANY(%(source)s))
+
+-- name: claim_from_
+max(i.period_end) >= %(from_)s
+
+-- name: claim_to
+min(i.period_start) <= %(to)s
+
+-- name: claim_after
+min(i.id) > %(after)s
+
+-- name: coverage_after
+c.key COLLATE "C" > %(after)s

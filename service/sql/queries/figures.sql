@@ -1,6 +1,7 @@
 -- Figures as the API serves them. figure_rows is completed with the figures
 -- to read ({figures}: the figure table, or figure_as_of(%(as_of)s) for the
--- past) and one where_<filter> block per filter the request uses ({where}).
+-- past), the conditions of the filters the request uses ({where}) and the
+-- JSON body ({body}), both built from the declaration in service/figure.py.
 
 -- name: figure_rows
 -- {order} is the requested sort with the id as tie-breaker; {sort_key} its column.
@@ -8,59 +9,7 @@
 -- what it refers to. Joining the six tables instead made PostgreSQL spend
 -- longer choosing a join order (~8 ms) than running the query (~2 ms).
 SELECT f.id, f.version, {sort_key} AS sort_key,
-       json_build_object(
-           'id', f.id,
-           'metric', f.metric_id,
-           'count_kind', f.count_kind,
-           'value', f.value,
-           'low', f.low,
-           'high', f.high,
-           'qualifier', f.qualifier,
-           'stated_words', f.stated_words,
-           'population_group', f.population_group,
-           'location', (SELECT location_ref(l) FROM location l WHERE l.id = f.location_id),
-           'origin', (SELECT location_ref(o) FROM location o WHERE o.id = f.origin_id),
-           'destination', (SELECT location_ref(t) FROM location t WHERE t.id = f.destination_id),
-           'period_start', f.period_start,
-           'period_end', f.period_end,
-           'stated_on', f.stated_on,
-           'source', (SELECT source_ref(s) FROM source s WHERE s.id = f.source_id),
-           'document', (
-               SELECT json_build_object(
-                          'id', d.id, 'title', d.title,
-                          'publisher', (SELECT source_ref(p) FROM source p WHERE p.id = d.publisher_id),
-                          'url', d.url, 'published_on', d.published_on)
-               FROM document d WHERE d.id = f.document_id),
-           'quote', f.quote,
-           'status', f.status,
-           'status_note', f.status_note,
-           'disputes', coalesce((
-               SELECT json_agg(json_build_object(
-                          'id', x.id, 'source', source_ref(xs), 'document_id', x.document_id,
-                          'stated_on', x.stated_on, 'quote', x.quote, 'note', x.note)
-                      ORDER BY x.id)
-               FROM figure_dispute x JOIN source xs ON xs.id = x.source_id
-               WHERE x.figure_id = f.id AND x.created_at <= f.updated_at), '[]'::json),
-           'version', f.version,
-           'created_at', f.created_at,
-           'updated_at', f.updated_at,
-           'dataset', (
-               SELECT json_build_object(
-                          'id', ds.id, 'name', ds.name, 'version', di.version, 'import_id', di.id,
-                          'external_id', f.external_id, 'attributes', f.dataset_attributes,
-                          'citations', coalesce((
-                              SELECT json_agg(json_build_object(
-                                         'source', (SELECT source_ref(cs) FROM source cs WHERE cs.id = c.source_id),
-                                         'document', (SELECT json_build_object('id', cd.id, 'title', cd.title,
-                                                                               'published_on', cd.published_on)
-                                                      FROM document cd WHERE cd.id = c.document_id))
-                                     ORDER BY c.position)
-                              FROM figure_citation c WHERE c.figure_id = f.id), '[]'::json))
-               FROM dataset_import di JOIN dataset ds ON ds.id = di.dataset_id
-               WHERE di.id = f.import_id),
-           'latitude', f.latitude,
-           'longitude', f.longitude
-       )::text AS body
+       {body}::text AS body
 FROM (SELECT f.* FROM {figures} f WHERE {where} ORDER BY {order} LIMIT %(limit)s) f
 ORDER BY {order}
 
@@ -69,62 +18,6 @@ figure
 
 -- name: figures_as_of
 figure_as_of(%(as_of)s)
-
--- name: where_id
-f.id = %(id)s
-
--- name: where_ids
-f.id = ANY(%(ids)s)
-
--- name: where_metric
-f.metric_id = ANY(%(metric)s)
-
--- name: where_location
-f.location_id = ANY(%(location)s)
-
--- name: where_origin
-f.origin_id = ANY(%(origin)s)
-
--- name: where_destination
-f.destination_id = ANY(%(destination)s)
-
--- name: where_source
-f.source_id = ANY(%(source)s)
-
--- name: where_dataset
-f.dataset_id = ANY(%(dataset)s)
-
--- name: where_status
-f.status = ANY(%(status)s)
-
--- name: where_not_retracted
-f.status <> 'retracted'
-
--- name: where_qualifier
-f.qualifier = ANY(%(qualifier)s)
-
--- name: where_from_
-f.period_end >= %(from_)s
-
--- name: where_to
-f.period_start <= %(to)s
-
--- name: where_stated_from
-f.stated_on >= %(stated_from)s
-
--- name: where_stated_to
-f.stated_on <= %(stated_to)s
-
--- name: insert_figure
-INSERT INTO figure (metric_id, count_kind, value, low, high, qualifier, stated_words,
-                    population_group, location_id, origin_id, destination_id,
-                    period_start, period_end, stated_on, source_id, document_id,
-                    quote, status, status_note)
-VALUES (%(metric)s, %(count_kind)s, %(value)s, %(low)s, %(high)s, %(qualifier)s,
-        %(stated_words)s, %(population_group)s, %(location)s, %(origin)s,
-        %(destination)s, %(period_start)s, %(period_end)s, %(stated_on)s, %(source)s,
-        %(document)s, %(quote)s, %(status)s, %(status_note)s)
-RETURNING id, version
 
 -- name: find_statement
 SELECT id FROM figure
@@ -170,15 +63,6 @@ WHERE r.seq > %(after)s
 ORDER BY r.seq
 LIMIT %(limit)s
 
--- name: where_min_value
-f.value >= %(min_value)s
-
--- name: where_max_value
-f.value <= %(max_value)s
-
--- name: where_updated_since
-f.updated_at >= %(updated_since)s
-
 -- name: where_q
 -- Case-insensitive search in the words of a figure and the names of its source and places.
 (f.quote ILIKE %(q)s OR f.stated_words ILIKE %(q)s OR f.population_group ILIKE %(q)s
@@ -187,3 +71,42 @@ f.updated_at >= %(updated_since)s
             WHERE ql.id IN (f.location_id, f.origin_id, f.destination_id)
               AND (ql.name ILIKE %(q)s OR ql.name_ar ILIKE %(q)s
                    OR EXISTS (SELECT 1 FROM unnest(ql.aliases) alias WHERE alias ILIKE %(q)s))))
+
+-- name: json_place
+-- The JSON of the figure fields that refer to other tables, used by
+-- service/figure.py to build the body ({prefix}: the field's name).
+(SELECT location_ref(l) FROM location l WHERE l.id = f.{prefix}_id)
+
+-- name: json_source
+(SELECT source_ref(s) FROM source s WHERE s.id = f.source_id)
+
+-- name: json_document
+(SELECT json_build_object(
+            'id', d.id, 'title', d.title,
+            'publisher', (SELECT source_ref(p) FROM source p WHERE p.id = d.publisher_id),
+            'url', d.url, 'published_on', d.published_on)
+ FROM document d WHERE d.id = f.document_id)
+
+-- name: json_disputes
+coalesce((
+    SELECT json_agg(json_build_object(
+               'id', x.id, 'source', source_ref(xs), 'document_id', x.document_id,
+               'stated_on', x.stated_on, 'quote', x.quote, 'note', x.note)
+           ORDER BY x.id)
+    FROM figure_dispute x JOIN source xs ON xs.id = x.source_id
+    WHERE x.figure_id = f.id AND x.created_at <= f.updated_at), '[]'::json)
+
+-- name: json_dataset
+(SELECT json_build_object(
+            'id', ds.id, 'name', ds.name, 'version', di.version, 'import_id', di.id,
+            'external_id', f.external_id, 'attributes', f.dataset_attributes,
+            'citations', coalesce((
+                SELECT json_agg(json_build_object(
+                           'source', (SELECT source_ref(cs) FROM source cs WHERE cs.id = c.source_id),
+                           'document', (SELECT json_build_object('id', cd.id, 'title', cd.title,
+                                                                 'published_on', cd.published_on)
+                                        FROM document cd WHERE cd.id = c.document_id))
+                       ORDER BY c.position)
+                FROM figure_citation c WHERE c.figure_id = f.id), '[]'::json))
+ FROM dataset_import di JOIN dataset ds ON ds.id = di.dataset_id
+ WHERE di.id = f.import_id)

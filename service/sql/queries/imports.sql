@@ -68,26 +68,9 @@ CREATE TEMPORARY TABLE staged_figure (
     line integer NOT NULL,
     external_id text PRIMARY KEY,
     citation_group text,
-    metric_id text NOT NULL,
-    count_kind text NOT NULL,
-    value bigint NOT NULL,
-    low bigint,
-    high bigint,
-    qualifier text NOT NULL,
-    stated_words text,
-    population_group text,
-    location_id text,
-    origin_id text,
-    destination_id text,
-    period_start date NOT NULL,
-    period_end date NOT NULL,
-    stated_on date NOT NULL,
-    source_id text NOT NULL,
+    -- The figure's imported columns (service/figure.py), its document by natural key.
+    {columns},
     document_key text NOT NULL,
-    quote text,
-    latitude double precision,
-    longitude double precision,
-    dataset_attributes jsonb,
     -- Placement: the unit the names matched, whether the point may refine it, and how it was placed.
     scope_id text,
     place_by_point boolean NOT NULL DEFAULT false,
@@ -197,29 +180,21 @@ SELECT set_config('work_mem', '64MB', true)
 -- name: classify_figures
 -- Each staged figure with its document, its citations and what to do: insert
 -- (new external id), unchanged (every field the dataset decides is equal) or
--- update. stated_on is left out: a new release restating a number is no change.
+-- update. The columns are the figure's imported ones (service/figure.py),
+-- the document resolved; those compared leave out stated_on: a new release
+-- restating a number is no change.
 CREATE TEMPORARY TABLE import_figure ON COMMIT DROP AS
 WITH cited AS (
     SELECT c.citation_group, array_agg(c.source_id || ' ' || d.document_id ORDER BY c.position) AS keys
     FROM staged_citation c JOIN staged_document d ON d.key = c.document_key
     GROUP BY c.citation_group
 )
-SELECT s.line, s.external_id, s.metric_id, s.count_kind, s.value, s.low, s.high, s.qualifier, s.stated_words,
-       s.population_group, s.location_id, s.origin_id, s.destination_id, s.period_start, s.period_end,
-       s.stated_on, s.source_id, d.document_id, s.quote, s.latitude, s.longitude, s.dataset_attributes,
-       s.citation_group, coalesce(k.keys, '{}') AS citations, f.id AS figure_id,
+SELECT s.line, s.external_id, {staged}, s.citation_group, coalesce(k.keys, '{{}}') AS citations,
+       f.id AS figure_id,
        CASE WHEN f.id IS NULL THEN 'insert'
-            WHEN (f.metric_id, f.count_kind, f.value, f.low, f.high, f.qualifier, f.stated_words,
-                  f.population_group, f.location_id, f.origin_id, f.destination_id, f.period_start,
-                  f.period_end, f.source_id, f.document_id, f.quote, f.latitude, f.longitude,
-                  f.dataset_attributes)
-                 IS NOT DISTINCT FROM
-                 (s.metric_id, s.count_kind, s.value, s.low, s.high, s.qualifier, s.stated_words,
-                  s.population_group, s.location_id, s.origin_id, s.destination_id, s.period_start,
-                  s.period_end, s.source_id, d.document_id, s.quote, s.latitude, s.longitude,
-                  s.dataset_attributes)
+            WHEN ({figure_compared}) IS NOT DISTINCT FROM ({staged_compared})
              AND ARRAY(SELECT c.source_id || ' ' || c.document_id FROM figure_citation c
-                       WHERE c.figure_id = f.id ORDER BY c.position) = coalesce(k.keys, '{}')
+                       WHERE c.figure_id = f.id ORDER BY c.position) = coalesce(k.keys, '{{}}')
             THEN 'unchanged'
             ELSE 'update' END AS action
 FROM staged_figure s
@@ -240,25 +215,10 @@ SELECT x.figure_id, x.external_id,
              ORDER BY e.key) AS changed_fields
 FROM (
     SELECT i.line, i.figure_id, i.external_id,
-           jsonb_build_object(
-               'metric_id', i.metric_id, 'count_kind', i.count_kind, 'value', i.value, 'low', i.low,
-               'high', i.high, 'qualifier', i.qualifier, 'stated_words', i.stated_words,
-               'population_group', i.population_group, 'location_id', i.location_id,
-               'origin_id', i.origin_id, 'destination_id', i.destination_id,
-               'period_start', i.period_start, 'period_end', i.period_end, 'source_id', i.source_id,
-               'document_id', i.document_id, 'quote', i.quote, 'latitude', i.latitude,
-               'longitude', i.longitude, 'dataset_attributes', i.dataset_attributes,
-               'citations', to_jsonb(i.citations)) AS new,
-           jsonb_build_object(
-               'metric_id', f.metric_id, 'count_kind', f.count_kind, 'value', f.value, 'low', f.low,
-               'high', f.high, 'qualifier', f.qualifier, 'stated_words', f.stated_words,
-               'population_group', f.population_group, 'location_id', f.location_id,
-               'origin_id', f.origin_id, 'destination_id', f.destination_id,
-               'period_start', f.period_start, 'period_end', f.period_end, 'source_id', f.source_id,
-               'document_id', f.document_id, 'quote', f.quote, 'latitude', f.latitude,
-               'longitude', f.longitude, 'dataset_attributes', f.dataset_attributes,
-               'citations', to_jsonb(ARRAY(SELECT c.source_id || ' ' || c.document_id FROM figure_citation c
-                                           WHERE c.figure_id = f.id ORDER BY c.position))) AS old
+           jsonb_build_object({new}, 'citations', to_jsonb(i.citations)) AS new,
+           jsonb_build_object({old}, 'citations', to_jsonb(ARRAY(
+               SELECT c.source_id || ' ' || c.document_id FROM figure_citation c
+               WHERE c.figure_id = f.id ORDER BY c.position))) AS old
     FROM import_figure i JOIN figure f ON f.id = i.figure_id
     WHERE i.action = 'update'
     ORDER BY i.line, i.external_id
@@ -267,30 +227,15 @@ FROM (
 ORDER BY x.line, x.external_id
 
 -- name: insert_figures
-INSERT INTO figure (metric_id, count_kind, value, low, high, qualifier, stated_words, population_group,
-                    location_id, origin_id, destination_id, period_start, period_end, stated_on,
-                    source_id, document_id, quote, dataset_id, external_id, import_id, latitude,
-                    longitude, dataset_attributes)
-SELECT metric_id, count_kind, value, low, high, qualifier, stated_words, population_group,
-       location_id, origin_id, destination_id, period_start, period_end, stated_on,
-       source_id, document_id, quote, %(dataset)s, external_id, %(import_id)s, latitude,
-       longitude, dataset_attributes
-FROM import_figure
-WHERE action = 'insert'
-ORDER BY line, external_id
+-- What figure.insert_statement inserts from: the imported columns (service/figure.py).
+import_figure WHERE action = 'insert' ORDER BY line, external_id
 
 -- name: update_figures
 -- A newer version changes the figure in place: version + 1, and the
 -- revision triggers (migration 0014) keep the new state with the import as
--- its reason.
+-- its reason. Every imported column (service/figure.py) is set from the staged row.
 UPDATE figure f
-SET metric_id = i.metric_id, count_kind = i.count_kind, value = i.value, low = i.low, high = i.high,
-    qualifier = i.qualifier, stated_words = i.stated_words, population_group = i.population_group,
-    location_id = i.location_id, origin_id = i.origin_id, destination_id = i.destination_id,
-    period_start = i.period_start, period_end = i.period_end, stated_on = i.stated_on,
-    source_id = i.source_id, document_id = i.document_id, quote = i.quote, import_id = %(import_id)s,
-    latitude = i.latitude, longitude = i.longitude, dataset_attributes = i.dataset_attributes,
-    version = f.version + 1, updated_at = now()
+SET {assignments}, import_id = %(import_id)s, version = f.version + 1, updated_at = now()
 FROM import_figure i
 WHERE i.figure_id = f.id AND i.action = 'update'
 
