@@ -13,6 +13,7 @@
 The last line is machine-readable:
     service_rps=<n> reference_rps=<n> ratio=<x> p99_ms=<x>
 """
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,14 @@ def main() -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     with ExitStack() as stack:
         service = stack.enter_context(serve_tally(env))
-        reference = stack.enter_context(serve("reference", [sys.executable, str(BENCH_DIR / "reference_app.py")],
-                                              env, application_name=REFERENCE_APPLICATION_NAME))
+        reference = stack.enter_context(
+            serve(
+                "reference",
+                [sys.executable, str(BENCH_DIR / "reference_app.py")],
+                env,
+                application_name=REFERENCE_APPLICATION_NAME,
+            )
+        )
         same_page(service.port, reference.port)
         describe(env)
         warn_if_busy()
@@ -77,8 +84,10 @@ def main() -> None:
 def require_wrk() -> None:
     """Exit with instructions when the load generator is missing."""
     if shutil.which("wrk") is None:
-        sys.exit("bench: wrk is not installed. Install it with `sudo apt-get install wrk` "
-                 "(Debian, Ubuntu) or `brew install wrk` (macOS), then run `make bench` again.")
+        sys.exit(
+            "bench: wrk is not installed. Install it with `sudo apt-get install wrk` "
+            "(Debian, Ubuntu) or `brew install wrk` (macOS), then run `make bench` again."
+        )
 
 
 def bench_database_url() -> str:
@@ -128,8 +137,10 @@ def load_database(url: str) -> str:
             log(f"bench: the benchmark database already holds {present:,} synthetic figures")
             return url
         if present:
-            sys.exit(f"bench: the benchmark database holds {present:,} synthetic figures, not "
-                     f"{dataset.FIGURES:,}; drop it ({DATABASE}) and run again.")
+            sys.exit(
+                f"bench: the benchmark database holds {present:,} synthetic figures, not "
+                f"{dataset.FIGURES:,}; drop it ({DATABASE}) and run again."
+            )
         log(f"bench: loading {dataset.FIGURES:,} synthetic figures (once; later runs reuse them)")
         dataset.load(conn, log=log)
     vacuum_analyze(url)
@@ -178,8 +189,9 @@ def serve(name: str, argv: list[str], env: dict[str, str], *, application_name: 
     port = free_port()
     with (RESULTS_DIR / f"{name}.log").open("wb") as output:
         # Its own process group, so that stopping it reaches every worker.
-        process = subprocess.Popen(argv, env=env | {"PORT": str(port)}, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            argv, env=env | {"PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             wait_ready(name, port, process)
             yield Server(name, port, CpuMeter(process.pid, env["DATABASE_URL"], application_name))
@@ -202,8 +214,7 @@ def wait_ready(name: str, port: int, process: subprocess.Popen, timeout: float =
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit(f"bench: {name} was not ready after {timeout:.0f} s ({answer}); "
-                     f"see {RESULTS_DIR / name}.log")
+    raise SystemExit(f"bench: {name} was not ready after {timeout:.0f} s ({answer}); see {RESULTS_DIR / name}.log")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -227,32 +238,39 @@ def same_page(service_port: int, reference_port: int) -> None:
     """Both servers must serve the same full page, or the comparison means nothing."""
     service, reference = get_page(service_port), get_page(reference_port)
     if len(service["data"]) != 50 or not service["next"]:
-        raise SystemExit(f"bench: {PAGE} should give a full page with a next link; "
-                         f"got {len(service['data'])} figures")
+        raise SystemExit(f"bench: {PAGE} should give a full page with a next link; got {len(service['data'])} figures")
     if service["data"] != reference["data"]:
-        raise SystemExit("bench: the reference app and Tally serve different figures for "
-                         f"{PAGE}; they no longer run the same SQL")
+        raise SystemExit(
+            f"bench: the reference app and Tally serve different figures for {PAGE}; they no longer run the same SQL"
+        )
 
 
 def describe(env: dict[str, str]) -> None:
     """Say what is measured, and with which gunicorn settings."""
     settings = Settings.from_env(env)
-    log(f"bench: GET {PAGE}  wrk -c{CONNECTIONS}, {WARMUP_SECONDS} s warm-up, then {DURATION_SECONDS} s "
-        f"per server in {SLICES} alternating slices")
-    log(f"bench: both servers: gunicorn {settings.worker_class}, {settings.workers} workers x "
-        f"{settings.threads} threads, on {os.cpu_count()} CPUs")
+    log(
+        f"bench: GET {PAGE}  wrk -c{CONNECTIONS}, {WARMUP_SECONDS} s warm-up, then {DURATION_SECONDS} s "
+        f"per server in {SLICES} alternating slices"
+    )
+    log(
+        f"bench: both servers: gunicorn {settings.worker_class}, {settings.workers} workers x "
+        f"{settings.threads} threads, on {os.cpu_count()} CPUs"
+    )
 
 
 def warn_if_busy(threshold: float = 0.2) -> None:
     """Say so when other processes keep the CPUs busy: the numbers will be lower."""
     busy = cpu_busy()
     if busy is not None and busy > threshold:
-        log(f"bench: warning: the CPUs were {busy:.0%} busy before the run (other processes); "
-            "the results will be lower than on an idle machine")
+        log(
+            f"bench: warning: the CPUs were {busy:.0%} busy before the run (other processes); "
+            "the results will be lower than on an idle machine"
+        )
 
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
     """Fraction of CPU time not idle over the next seconds (Linux); None elsewhere."""
+
     def sample() -> tuple[int, int]:
         with open("/proc/stat") as f:
             values = [int(v) for v in f.readline().split()[1:]]
@@ -294,6 +312,7 @@ def metered_wrk(server: Server, seconds: int) -> dict:
 
 def summary(name: str, results: list[dict]) -> dict:
     """Requests/s and CPU per request over every slice; latency percentiles as the median of the slices'."""
+
     def median_ms(key: str) -> float:
         return statistics.median(r[key] for r in results) / 1000
 
@@ -302,17 +321,33 @@ def summary(name: str, results: list[dict]) -> dict:
 
     keys = ("connect_errors", "read_errors", "write_errors", "timeouts", "non_2xx")
     requests = sum(r["requests"] for r in results)
-    return {"name": name, "rps": requests / (sum(r["duration_us"] for r in results) / 1e6),
-            "p50_ms": median_ms("p50_us"), "p90_ms": median_ms("p90_us"), "p99_ms": median_ms("p99_us"),
-            "max_ms": max(r["max_us"] for r in results) / 1000, "requests": requests,
-            "errors": sum(r[k] for r in results for k in keys),
-            "python_cpu_ms": per_request_ms("python_s"), "postgres_cpu_ms": per_request_ms("postgres_s")}
+    return {
+        "name": name,
+        "rps": requests / (sum(r["duration_us"] for r in results) / 1e6),
+        "p50_ms": median_ms("p50_us"),
+        "p90_ms": median_ms("p90_us"),
+        "p99_ms": median_ms("p99_us"),
+        "max_ms": max(r["max_us"] for r in results) / 1000,
+        "requests": requests,
+        "errors": sum(r[k] for r in results for k in keys),
+        "python_cpu_ms": per_request_ms("python_s"),
+        "postgres_cpu_ms": per_request_ms("postgres_s"),
+    }
 
 
 def wrk(port: int, seconds: int) -> dict[str, int]:
     """Run wrk (one thread, CONNECTIONS connections) and read report.lua's line."""
-    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s",
-            "-s", str(BENCH_DIR / "report.lua"), f"http://127.0.0.1:{port}{PAGE}"]
+    argv = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(BENCH_DIR / "report.lua"),
+        f"http://127.0.0.1:{port}{PAGE}",
+    ]
     output = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK "))
     return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
@@ -321,18 +356,25 @@ def wrk(port: int, seconds: int) -> dict[str, int]:
 def report(service: dict, reference: dict) -> None:
     """Print both results, the targets, and the machine-readable last line."""
     ratio = service["rps"] / reference["rps"]
-    (RESULTS_DIR / "latest.json").write_text(json.dumps(
-        {"page": PAGE, "service": service, "reference": reference, "ratio": ratio}, indent=2) + "\n")
-    print(f"{'':10} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}"
-          f"   CPU ms per request (server + PostgreSQL)")
+    (RESULTS_DIR / "latest.json").write_text(
+        json.dumps({"page": PAGE, "service": service, "reference": reference, "ratio": ratio}, indent=2) + "\n"
+    )
+    print(
+        f"{'':10} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}"
+        f"   CPU ms per request (server + PostgreSQL)"
+    )
     for r in (service, reference):
-        print(f"{r['name']:10} {r['rps']:8.0f} {r['p50_ms']:7.2f} {r['p90_ms']:7.2f} "
-              f"{r['p99_ms']:7.2f} {r['max_ms']:7.1f} {r['errors']:6d}"
-              f"   {r['python_cpu_ms']:.2f} + {r['postgres_cpu_ms']:.2f} = {r['python_cpu_ms'] + r['postgres_cpu_ms']:.2f}")
+        print(
+            f"{r['name']:10} {r['rps']:8.0f} {r['p50_ms']:7.2f} {r['p90_ms']:7.2f} "
+            f"{r['p99_ms']:7.2f} {r['max_ms']:7.1f} {r['errors']:6d}"
+            f"   {r['python_cpu_ms']:.2f} + {r['postgres_cpu_ms']:.2f} = {r['python_cpu_ms'] + r['postgres_cpu_ms']:.2f}"
+        )
     met = ratio >= TARGET_RATIO and service["p99_ms"] < TARGET_P99_MS
     print(f"targets (rps ratio >= {TARGET_RATIO:.2f}, p99 < {TARGET_P99_MS:.0f} ms): {'met' if met else 'MISSED'}")
-    print(f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
-          f"ratio={ratio:.2f} p99_ms={service['p99_ms']:.1f}")
+    print(
+        f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
+        f"ratio={ratio:.2f} p99_ms={service['p99_ms']:.1f}"
+    )
 
 
 def log(message: str) -> None:

@@ -5,6 +5,7 @@ each request costs does much less, so the benchmark reports both. Read from
 /proc (Linux); elsewhere, or for a database on another host, the parts that
 cannot be read count as zero.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,8 @@ class CpuMeter:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             rows = conn.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
-                (self.application_name,)).fetchall()
+                (self.application_name,),
+            ).fetchall()
         return [row[0] for row in rows]
 
 

@@ -10,6 +10,7 @@ their revisions).
     .venv/bin/python bench/csv_import_bench.py            # 1,000,000 rows
     BENCH_CSV_ROWS=200000 .venv/bin/python bench/csv_import_bench.py
 """
+
 from __future__ import annotations
 
 import os
@@ -23,12 +24,11 @@ import psycopg
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench  # noqa: E402  (bench/bench.py: the benchmark database)
-
-from service import db, formats  # noqa: E402
-from service.importers.core import Options  # noqa: E402
-from service.importers.tally_csv import import_tally_csv  # noqa: E402
-from service.repositories import figures  # noqa: E402
+import bench  # bench/bench.py: the benchmark database
+from service import db, formats
+from service.importers.core import Options
+from service.importers.tally_csv import import_tally_csv
+from service.repositories import figures
 
 ROWS = int(os.environ.get("BENCH_CSV_ROWS", "").strip() or 1_000_000)
 COPY = "tally_csv_import_bench"
@@ -37,8 +37,9 @@ COPY = "tally_csv_import_bench"
 def export(url: str, path: Path) -> None:
     """The first ROWS figures of the benchmark database, as `?format=csv` writes them."""
     with db.connect(url) as conn, path.open("wb") as out:
-        params = figures.filter_params(conn, filters={}, after=None) | {"status": ["reported", "verified",
-                                                                                   "disputed", "retracted"]}
+        params = figures.filter_params(conn, filters={}, after=None) | {
+            "status": ["reported", "verified", "disputed", "retracted"]
+        }
         params.pop("not_retracted")
         bodies = (body for n, body in zip(range(ROWS), figures.stream_figures(conn, params=params, as_of=None)))
         for chunk in formats.csv_lines(bodies, list(formats.COLUMNS), hxl_row=None):
@@ -77,7 +78,8 @@ CEILINGS = {
         "ALTER TABLE figure DISABLE TRIGGER ALL",
         "ALTER TABLE figure DROP CONSTRAINT figure_statement_unique",
         "DROP INDEX figure_metric_id, figure_location, figure_origin, figure_destination, figure_source, "
-        "figure_document, figure_updated, figure_dataset"),
+        "figure_document, figure_updated, figure_dataset",
+    ),
 }
 REINSERT = """INSERT INTO figure (metric_id, count_kind, value, low, high, qualifier, stated_words, population_group,
                     location_id, origin_id, destination_id, period_start, period_end, stated_on, source_id,

@@ -7,6 +7,7 @@ city) and under the other governorates and districts of Syria, with their
 OCHA p-codes (COD-AB, CC BY-IGO) read from ../shared/data as `tally import`
 reads them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -58,12 +59,17 @@ COUNT_KINDS = {
     "idps": ("stock",),
 }
 ANY_COUNT_KIND = ("event", "period_total", "stock")
-QUALIFIERS = ["exact"] * 8 + ["approximately"] * 5 + ["at_least"] * 3 + ["more_than"] * 2 + [
-    "at_most", "fewer_than"]
+QUALIFIERS = ["exact"] * 8 + ["approximately"] * 5 + ["at_least"] * 3 + ["more_than"] * 2 + ["at_most", "fewer_than"]
 STATUSES = ["reported"] * 80 + ["verified"] * 12 + ["disputed"] * 5 + ["retracted"] * 3
 POPULATION_GROUPS = ["civilians", "civilians", "people", "children", "women", None]
-WORDS = {"exact": "{:,}", "approximately": "around {:,}", "at_least": "at least {:,}",
-         "more_than": "more than {:,}", "at_most": "up to {:,}", "fewer_than": "fewer than {:,}"}
+WORDS = {
+    "exact": "{:,}",
+    "approximately": "around {:,}",
+    "at_least": "at least {:,}",
+    "more_than": "more than {:,}",
+    "at_most": "up to {:,}",
+    "fewer_than": "fewer than {:,}",
+}
 QUOTES = [
     "The organisation said {words} {group} had been affected in the area over the period.",
     "According to figures shared with reporters, {words} {group} were counted by local teams.",
@@ -78,9 +84,26 @@ WITH RECURSIVE tree AS (
 )
 SELECT id FROM tree ORDER BY id"""
 FIGURE_COLUMNS = (
-    "metric_id", "count_kind", "value", "low", "high", "qualifier", "stated_words",
-    "population_group", "location_id", "origin_id", "destination_id", "period_start",
-    "period_end", "stated_on", "source_id", "document_id", "quote", "status", "status_note")
+    "metric_id",
+    "count_kind",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "stated_words",
+    "population_group",
+    "location_id",
+    "origin_id",
+    "destination_id",
+    "period_start",
+    "period_end",
+    "stated_on",
+    "source_id",
+    "document_id",
+    "quote",
+    "status",
+    "status_note",
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +126,11 @@ class Catalogue:
 
 def synthetic_figure_count(conn: Connection) -> int:
     """Figures of the synthetic data set already in the database."""
-    return _column(conn, "SELECT count(*) FROM figure WHERE document_id IN "
-                         "(SELECT id FROM document WHERE title LIKE 'Synthetic situation report %')")[0]
+    return _column(
+        conn,
+        "SELECT count(*) FROM figure WHERE document_id IN "
+        "(SELECT id FROM document WHERE title LIKE 'Synthetic situation report %')",
+    )[0]
 
 
 def load(conn: Connection, *, figures: int = FIGURES, log=print) -> None:
@@ -112,12 +138,16 @@ def load(conn: Connection, *, figures: int = FIGURES, log=print) -> None:
     rng = random.Random(RANDOM_SEED)
     with conn.transaction():
         # Who and why, for the revisions the figure trigger writes.
-        conn.execute("SELECT set_config('tally.actor', %s, true), set_config('tally.reason', %s, true)",
-                     (ACTOR, "synthetic benchmark data set"))
+        conn.execute(
+            "SELECT set_config('tally.actor', %s, true), set_config('tally.reason', %s, true)",
+            (ACTOR, "synthetic benchmark data set"),
+        )
         catalogue = Catalogue(metrics=_metrics(conn), places=_load_places(conn), sources=_load_sources(conn))
         documents = _load_documents(conn, rng, catalogue.sources)
-        log(f"bench: {len(catalogue.metrics)} metrics, {len(set(catalogue.places))} places, "
-            f"{len(catalogue.sources)} sources, {len(documents)} documents")
+        log(
+            f"bench: {len(catalogue.metrics)} metrics, {len(set(catalogue.places))} places, "
+            f"{len(catalogue.sources)} sources, {len(documents)} documents"
+        )
         _load_figures(conn, rng, figures=figures, catalogue=catalogue, documents=documents, log=log)
         _add_disputes(conn)
 
@@ -134,18 +164,36 @@ def _syrian_units() -> list[Place]:
     with PCODES_CSV.open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["Location"] == "SYR"]
     kinds = {"1": "admin1", "2": "admin2"}
-    return [Place(r["P-Code"], r["P-Code"], r["Name"], kinds[r["Admin Level"]],
-                  "SY" if r["Parent P-Code"] == "SYR" else r["Parent P-Code"])
-            for r in sorted(rows, key=lambda r: r["Admin Level"])]
+    return [
+        Place(
+            r["P-Code"],
+            r["P-Code"],
+            r["Name"],
+            kinds[r["Admin Level"]],
+            "SY" if r["Parent P-Code"] == "SYR" else r["Parent P-Code"],
+        )
+        for r in sorted(rows, key=lambda r: r["Admin Level"])
+    ]
 
 
 def _synthetic_places(units: list[Place]) -> list[Place]:
     """Villages in every district and neighbourhoods of Aleppo city (no p-codes)."""
-    villages = [Place(f"{u.id.lower()}-village-{n:02d}", None, f"{u.name} village {n}", "village", u.id)
-                for u in units if u.kind == "admin2" for n in range(1, VILLAGES_PER_DISTRICT + 1)]
-    quarters = [Place(f"aleppo-quarter-{n:02d}", None, f"Aleppo quarter {n}", "neighbourhood",
-                      "eastern-aleppo" if n % 2 else "western-aleppo")
-                for n in range(1, ALEPPO_NEIGHBOURHOODS + 1)]
+    villages = [
+        Place(f"{u.id.lower()}-village-{n:02d}", None, f"{u.name} village {n}", "village", u.id)
+        for u in units
+        if u.kind == "admin2"
+        for n in range(1, VILLAGES_PER_DISTRICT + 1)
+    ]
+    quarters = [
+        Place(
+            f"aleppo-quarter-{n:02d}",
+            None,
+            f"Aleppo quarter {n}",
+            "neighbourhood",
+            "eastern-aleppo" if n % 2 else "western-aleppo",
+        )
+        for n in range(1, ALEPPO_NEIGHBOURHOODS + 1)
+    ]
     return villages + quarters
 
 
@@ -156,7 +204,8 @@ def _load_places(conn: Connection) -> list[str]:
         conn.execute(
             "INSERT INTO location (id, pcode, name, kind, parent_id) VALUES (%s, %s, %s, %s, %s) "
             "ON CONFLICT DO NOTHING",
-            (place.id, place.pcode, place.name, place.kind, place.parent))
+            (place.id, place.pcode, place.name, place.kind, place.parent),
+        )
     aleppo = _column(conn, ALEPPO_SUBTREE)
     # The seed is about Aleppo; figures about it are more frequent than elsewhere.
     return _column(conn, "SELECT id FROM location ORDER BY id") + aleppo * 2
@@ -165,9 +214,10 @@ def _load_places(conn: Connection) -> list[str]:
 def _load_sources(conn: Connection) -> list[str]:
     """The synthetic sources beside the seed's; return every source id."""
     for source_id, name, kind in SOURCES:
-        conn.execute("INSERT INTO source (id, name, kind, description) VALUES (%s, %s, %s, %s) "
-                     "ON CONFLICT DO NOTHING",
-                     (source_id, name, kind, "Invented for the benchmark data set."))
+        conn.execute(
+            "INSERT INTO source (id, name, kind, description) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (source_id, name, kind, "Invented for the benchmark data set."),
+        )
     return _column(conn, "SELECT id FROM source ORDER BY id")
 
 
@@ -179,14 +229,21 @@ def _load_documents(conn: Connection, rng: random.Random, sources: list[str]) ->
         conn.execute(
             "INSERT INTO document (title, publisher_id, url, published_on, retrieved_on, language) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (f"Synthetic situation report {n:04d}", rng.choice(sources),
-             f"https://reports.example.org/{n:04d}", published, published + dt.timedelta(days=3),
-             rng.choice(("en", "en", "ar", "fr"))))
+            (
+                f"Synthetic situation report {n:04d}",
+                rng.choice(sources),
+                f"https://reports.example.org/{n:04d}",
+                published,
+                published + dt.timedelta(days=3),
+                rng.choice(("en", "en", "ar", "fr")),
+            ),
+        )
     return _column(conn, "SELECT id FROM document WHERE title LIKE 'Synthetic situation report %' ORDER BY id")
 
 
-def _load_figures(conn: Connection, rng: random.Random, *, figures: int, catalogue: Catalogue,
-                  documents: list[int], log) -> None:
+def _load_figures(
+    conn: Connection, rng: random.Random, *, figures: int, catalogue: Catalogue, documents: list[int], log
+) -> None:
     """COPY the figures in; the revision trigger stays on and writes each one's history.
 
     Measured on 100,000 figures: 7.5 s with the trigger firing per row, 7.3 s
@@ -204,14 +261,18 @@ def _load_figures(conn: Connection, rng: random.Random, *, figures: int, catalog
 
 def _existing_statements(conn: Connection) -> set[int]:
     """Hashes of the statements already stored, so no synthetic one repeats them."""
-    rows = conn.cursor(row_factory=tuple_row).execute(
-        "SELECT source_id, metric_id, location_id, origin_id, destination_id, population_group, "
-        "period_start, period_end, value FROM figure").fetchall()
+    rows = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "SELECT source_id, metric_id, location_id, origin_id, destination_id, population_group, "
+            "period_start, period_end, value FROM figure"
+        )
+        .fetchall()
+    )
     return {hash(row) for row in rows}
 
 
-def _figure_rows(rng: random.Random, count: int, catalogue: Catalogue, documents: list[int],
-                 taken: set[int]):
+def _figure_rows(rng: random.Random, count: int, catalogue: Catalogue, documents: list[int], taken: set[int]):
     """count figures, each a statement no other figure makes (figure_statement_unique)."""
     days = [FIRST_DAY + dt.timedelta(days=n) for n in range((LAST_DAY - FIRST_DAY).days + 60)]
     last = (LAST_DAY - FIRST_DAY).days
@@ -226,8 +287,9 @@ def _figure_rows(rng: random.Random, count: int, catalogue: Catalogue, documents
         yield row
 
 
-def _figure_row(rng: random.Random, days: list[dt.date], last: int, catalogue: Catalogue,
-                documents: list[int]) -> tuple:
+def _figure_row(
+    rng: random.Random, days: list[dt.date], last: int, catalogue: Catalogue, documents: list[int]
+) -> tuple:
     """One random figure that satisfies every CHECK of the figure table."""
     metric, flow = rng.choice(catalogue.metrics)
     places = catalogue.places
@@ -241,15 +303,25 @@ def _figure_row(rng: random.Random, days: list[dt.date], last: int, catalogue: C
     end = min(last, start + rng.choice((0, 0, 1, 6, 13, 30, 90, 364)))
     status = rng.choice(STATUSES)
     return (
-        metric, rng.choice(COUNT_KINDS.get(metric, ANY_COUNT_KIND)), value,
-        value * 4 // 5 if bounded else None, value * 5 // 4 + 1 if bounded else None,
-        qualifier, words, group, rng.choice(places),
+        metric,
+        rng.choice(COUNT_KINDS.get(metric, ANY_COUNT_KIND)),
+        value,
+        value * 4 // 5 if bounded else None,
+        value * 5 // 4 + 1 if bounded else None,
+        qualifier,
+        words,
+        group,
+        rng.choice(places),
         rng.choice(places) if flow and rng.random() < 0.8 else None,
         rng.choice(places) if flow and rng.random() < 0.8 else None,
-        days[start], days[end], days[end + rng.randrange(30)],
-        rng.choice(catalogue.sources), rng.choice(documents),
+        days[start],
+        days[end],
+        days[end + rng.randrange(30)],
+        rng.choice(catalogue.sources),
+        rng.choice(documents),
         quote.format(words=words or f"{value:,}", group=group or "people") if quote else None,
-        status, "Withdrawn by the source (synthetic)." if status == "retracted" else None,
+        status,
+        "Withdrawn by the source (synthetic)." if status == "retracted" else None,
     )
 
 
@@ -260,7 +332,8 @@ def _add_disputes(conn: Connection) -> None:
         "SELECT f.id, 'synthetic-monitor', f.document_id, f.stated_on, NULL, "
         "'Contradicted by another count (synthetic).' "
         "FROM figure f WHERE f.status = 'disputed' AND f.source_id <> 'synthetic-monitor' "
-        "AND f.id % 4 = 0 ON CONFLICT DO NOTHING")
+        "AND f.id % 4 = 0 ON CONFLICT DO NOTHING"
+    )
 
 
 def _column(conn: Connection, query: str) -> list:

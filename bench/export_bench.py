@@ -7,6 +7,7 @@ before the export. The last line reads
 
     .venv/bin/python bench/export_bench.py
 """
+
 from __future__ import annotations
 
 import http.client
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench  # noqa: E402  (bench/bench.py: the database and server helpers)
+import bench  # bench/bench.py: the database and server helpers
 
 EXPORT = "/v1/figures?format=csv"
 CHUNK = 1 << 16
@@ -59,14 +60,17 @@ def main() -> None:
     url = bench.prepare_database()
     env = bench.server_env(url) | {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "1"}
     bench.RESULTS_DIR.mkdir(exist_ok=True)
-    with bench.serve("export", [str(bench.BIN / "tally"), "serve"], env,
-                     application_name=bench.TALLY_APPLICATION_NAME) as server:
+    with bench.serve(
+        "export", [str(bench.BIN / "tally"), "serve"], env, application_name=bench.TALLY_APPLICATION_NAME
+    ) as server:
         pid = worker_pid(server)
         before = memory_mb(pid, "VmRSS")
         rows, first_byte, seconds = export(server.port)
         peak = memory_mb(pid, "VmHWM")
-    print(f"export_rows={rows} ttfb_ms={first_byte * 1000:.0f} seconds={seconds:.1f} "
-          f"rows_per_s={rows / seconds:.0f} worker_rss_before_mb={before:.0f} worker_peak_rss_mb={peak:.0f}")
+    print(
+        f"export_rows={rows} ttfb_ms={first_byte * 1000:.0f} seconds={seconds:.1f} "
+        f"rows_per_s={rows / seconds:.0f} worker_rss_before_mb={before:.0f} worker_peak_rss_mb={peak:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ its own benchmark: bench/csv_import_bench.py.
 The last line is machine-readable:
     ucdp_s=<wall> ucdp_cpu_s=<cpu> unhcr_s=<wall> unhcr_cpu_s=<cpu> target_s=15
 """
+
 from __future__ import annotations
 
 import os
@@ -44,9 +45,11 @@ from service.seed import load_seed
 DATA = PROJECT_ROOT.parent / "shared" / "data"
 DATABASE = "tally_import_bench"
 TARGET_SECONDS = 15.0
-GAZETTEERS = {OCHA_PCODES.id: DATA / "ocha_global_pcodes_adm1_adm2.csv",
-              OPENSYRIA_SUBDISTRICTS.id: DATA / "opensyria_syria_subdistricts_adm3.json",
-              CSR_NEIGHBOURHOODS.id: DATA / "aleppo_neighbourhoods_csr.geojson"}
+GAZETTEERS = {
+    OCHA_PCODES.id: DATA / "ocha_global_pcodes_adm1_adm2.csv",
+    OPENSYRIA_SUBDISTRICTS.id: DATA / "opensyria_syria_subdistricts_adm3.json",
+    CSR_NEIGHBOURHOODS.id: DATA / "aleppo_neighbourhoods_csr.geojson",
+}
 OPTIONS = Options(actor="bench", skip_invalid=True)
 IMPORTS: list[tuple[str, Callable[[db.Connection], list[Result]]]] = [
     ("locations", lambda conn: import_locations(conn, GAZETTEERS, OPTIONS)),
@@ -118,8 +121,10 @@ def main() -> None:
         print(f"{name:<10} {figures:>8} {wall:>7.1f} {cpu:>6.1f} {again_wall:>13.1f} {again_cpu:>6.1f}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} during the run")
     by_name = {row[0]: row for row in rows}
-    print(f"ucdp_s={by_name['ucdp'][2]:.1f} ucdp_cpu_s={by_name['ucdp'][3]:.1f} "
-          f"unhcr_s={by_name['unhcr'][2]:.1f} unhcr_cpu_s={by_name['unhcr'][3]:.1f} target_s={TARGET_SECONDS:.0f}")
+    print(
+        f"ucdp_s={by_name['ucdp'][2]:.1f} ucdp_cpu_s={by_name['ucdp'][3]:.1f} "
+        f"unhcr_s={by_name['unhcr'][2]:.1f} unhcr_cpu_s={by_name['unhcr'][3]:.1f} target_s={TARGET_SECONDS:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ differ only in the application they run.
 
     DATABASE_URL=... PORT=8001 python bench/reference_app.py
 """
+
 from __future__ import annotations
 
 import base64
@@ -43,10 +44,16 @@ def list_sql() -> str:
     """Tally's figure list statement for these filters, in id order, as text."""
     named = queries("figures")
     key = sql.Identifier("f", "id")
-    return sql.SQL(named["figure_rows"]).format(
-        figures=sql.SQL(named["live_figures"]),
-        where=sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in WHERE),
-        order=sql.SQL("{} ASC, f.id ASC").format(key), sort_key=key).as_string()
+    return (
+        sql.SQL(named["figure_rows"])
+        .format(
+            figures=sql.SQL(named["live_figures"]),
+            where=sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in WHERE),
+            order=sql.SQL("{} ASC, f.id ASC").format(key),
+            sort_key=key,
+        )
+        .as_string()
+    )
 
 
 def first_day(text: str) -> dt.date:
@@ -60,8 +67,13 @@ def fetch_page(conn, args, metric: str, statement: str) -> list[tuple]:
     catalogue = queries("catalogue")
     location_id = conn.execute(catalogue["find_location"], {"code": args["location"]}).fetchone()[0]
     subtree = conn.execute(catalogue["location_subtree"], {"id": location_id}).fetchone()[0]
-    params = {"location": subtree, "from_": first_day(args["from"]), "metric": [metric],
-              "limit": int(args.get("limit", 50)) + 1, "as_of": None}
+    params = {
+        "location": subtree,
+        "from_": first_day(args["from"]),
+        "metric": [metric],
+        "limit": int(args.get("limit", 50)) + 1,
+        "as_of": None,
+    }
     return conn.execute(statement, params).fetchall()
 
 
@@ -82,9 +94,13 @@ def page(rows: list[tuple], limit: int) -> Response:
 def create_app(settings: Settings, database_url: str) -> Flask:
     """The reference app, with a closed pool (opened after the fork, as Tally's is)."""
     app = Flask(__name__)
-    pool = ConnectionPool(database_url, min_size=1, max_size=max(1, settings.threads),
-                          kwargs={**connect_kwargs(settings), "row_factory": tuple_row,
-                                  "application_name": "tally-reference"}, open=False)
+    pool = ConnectionPool(
+        database_url,
+        min_size=1,
+        max_size=max(1, settings.threads),
+        kwargs={**connect_kwargs(settings), "row_factory": tuple_row, "application_name": "tally-reference"},
+        open=False,
+    )
     app.extensions[POOL_KEY] = pool
     statement = list_sql()
 

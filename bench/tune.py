@@ -8,6 +8,7 @@ page with wrk and stops the server. Rounds go through every setting in turn,
 so that load from elsewhere on the machine spreads over all of them; the table
 gives the median of the rounds, best first.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,8 @@ import statistics
 import bench
 
 SETTINGS = [("sync", workers, 1) for workers in range(2, 6)] + [
-    ("gthread", workers, threads) for workers in range(2, 6) for threads in range(1, 5)]
+    ("gthread", workers, threads) for workers in range(2, 6) for threads in range(1, 5)
+]
 
 
 def main() -> None:
@@ -55,27 +57,35 @@ def settings_list(text: str) -> list[tuple[str, int, int]]:
 def measure(setting: tuple[str, int, int], env: dict[str, str], seconds: int) -> dict:
     """Serve Tally with one setting and load the benchmark page."""
     worker_class, workers, threads = setting
-    env = env | {"GUNICORN_WORKER_CLASS": worker_class, "WEB_CONCURRENCY": str(workers),
-                 "GUNICORN_THREADS": str(threads)}
+    env = env | {
+        "GUNICORN_WORKER_CLASS": worker_class,
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+    }
     with bench.serve_tally(env) as server:
         return bench.measure(server, seconds)
 
 
 def row(setting: tuple[str, int, int], results: list[dict]) -> str:
     """One line of the table: the setting and the medians of its results."""
+
     def median(key: str) -> float:
         return statistics.median(r[key] for r in results)
 
     worker_class, workers, threads = setting
-    return (f"{worker_class:8} {workers:7d} {threads:7d} {median('rps'):8.0f} {median('p50_ms'):7.1f} "
-            f"{median('p99_ms'):7.1f} {sum(r['errors'] for r in results):6d} "
-            f"{median('python_cpu_ms'):24.2f} {median('postgres_cpu_ms'):8.2f}")
+    return (
+        f"{worker_class:8} {workers:7d} {threads:7d} {median('rps'):8.0f} {median('p50_ms'):7.1f} "
+        f"{median('p99_ms'):7.1f} {sum(r['errors'] for r in results):6d} "
+        f"{median('python_cpu_ms'):24.2f} {median('postgres_cpu_ms'):8.2f}"
+    )
 
 
 def print_table(results: dict[tuple, list[dict]]) -> None:
     """Every setting, highest median requests/s first."""
-    print(f"{'class':8} {'workers':>7} {'threads':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-          f"{'cpu ms/request: gunicorn':>24} {'postgres':>8}")
+    print(
+        f"{'class':8} {'workers':>7} {'threads':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'cpu ms/request: gunicorn':>24} {'postgres':>8}"
+    )
     ranked = sorted(results, key=lambda s: -statistics.median(r["rps"] for r in results[s]))
     for setting in ranked:
         print(row(setting, results[setting]))

@@ -1,4 +1,5 @@
 """The Flask application factory."""
+
 from __future__ import annotations
 
 import http
@@ -81,8 +82,7 @@ def check_request() -> None:
         current_key("read")
 
 
-def create_app(settings: Settings | None = None, *, database_url: str | None = None,
-               open_pool: bool = True) -> Flask:
+def create_app(settings: Settings | None = None, *, database_url: str | None = None, open_pool: bool = True) -> Flask:
     """Build the app. Under gunicorn the pool is opened after the fork (see gunicorn_conf)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -103,9 +103,14 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     api = Api(app)
     app.extensions[API_KEY] = api
     api.register_field(PartialDate, "string", None)
-    api.spec.components.security_scheme("bearerAuth", {
-        "type": "http", "scheme": "bearer",
-        "description": "An API key from `tally keys create NAME --scope read|write|admin`."})
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key from `tally keys create NAME --scope read|write|admin`.",
+        },
+    )
     for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)

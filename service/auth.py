@@ -1,4 +1,5 @@
 """API keys: scopes, issuing tokens and what the database stores of them (no HTTP here: see api/auth.py)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The `tally` command: database set-up, seed data, OpenAPI document and the server."""
+
 from __future__ import annotations
 
 import json
@@ -81,13 +82,16 @@ def keys_create(settings: Settings, name: str, scope: str) -> None:
     with db.connect(database_url(settings)) as conn:
         try:
             with db.savepoint(conn):
-                key = api_keys.create_key(conn, name=name, scope=scope, token_hash=token_hash(token),
-                                          token_prefix=token[:10])
+                key = api_keys.create_key(
+                    conn, name=name, scope=scope, token_hash=token_hash(token), token_prefix=token[:10]
+                )
         except db.ConstraintViolation:
-            raise click.BadParameter("use letters, digits, spaces and . _ @ - (at most 63 characters)",
-                                     param_hint="NAME") from None
-    click.echo(f"created key {key['id']} {key['name']!r} with scope {key['scope']}; keep it, it is not shown again:",
-               err=True)
+            raise click.BadParameter(
+                "use letters, digits, spaces and . _ @ - (at most 63 characters)", param_hint="NAME"
+            ) from None
+    click.echo(
+        f"created key {key['id']} {key['name']!r} with scope {key['scope']}; keep it, it is not shown again:", err=True
+    )
     click.echo(token)
 
 
@@ -100,8 +104,10 @@ def keys_list(settings: Settings) -> None:
     with db.connect(database_url(settings)) as conn:
         for key in api_keys.list_keys(conn):
             revoked = key["revoked_at"].isoformat(timespec="seconds") if key["revoked_at"] else "-"
-            click.echo(f"{key['id']}\t{key['name']}\t{key['scope']}\t{key['token_prefix']}…\t"
-                       f"{key['created_at'].isoformat(timespec='seconds')}\t{revoked}")
+            click.echo(
+                f"{key['id']}\t{key['name']}\t{key['scope']}\t{key['token_prefix']}…\t"
+                f"{key['created_at'].isoformat(timespec='seconds')}\t{revoked}"
+            )
 
 
 @keys.command("revoke")

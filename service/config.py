@@ -1,4 +1,5 @@
 """Settings, read from the environment once at start-up."""
+
 from __future__ import annotations
 
 import os
@@ -69,7 +70,7 @@ class Settings:
     idempotency_ttl_hours: int = 24
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Build settings from environment variables (os.environ by default)."""
         env = dict(os.environ if env is None else env)
         defaults = cls()

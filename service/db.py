@@ -1,4 +1,5 @@
 """The only module that talks to psycopg: pools, transactions and named queries."""
+
 from __future__ import annotations
 
 import re

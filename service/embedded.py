@@ -1,4 +1,5 @@
 """An embedded PostgreSQL for machines without one (the pgserver wheel)."""
+
 from __future__ import annotations
 
 import warnings

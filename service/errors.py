@@ -1,4 +1,5 @@
 """Domain errors, and the one mapping of every error to application/problem+json (RFC 9457)."""
+
 from __future__ import annotations
 
 import logging
@@ -114,11 +115,17 @@ class UnknownParameters(TallyError):
     title = "Unknown query parameter"
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None,
-            headers: dict | None = None, extra: dict | None = None) -> Response:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+    extra: dict | None = None,
+) -> Response:
     """The one error response shape of Tally."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": request.path}
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path}
     if errors:
         body["errors"] = errors
     body.update(extra or {})
@@ -155,8 +162,9 @@ def http_problem(error: HTTPException) -> Response:
         return problem(400, UnknownParameters.title, detail, errors=errors)
     detail = error.description or error.name
     if errors:
-        detail = "; ".join(f"{e['field']}: {' '.join(e['messages'])}" if e["field"] else " ".join(e["messages"])
-                           for e in errors)
+        detail = "; ".join(
+            f"{e['field']}: {' '.join(e['messages'])}" if e["field"] else " ".join(e["messages"]) for e in errors
+        )
     return problem(error.code or 500, error.name, detail, errors=errors or None, headers=headers)
 
 
@@ -175,7 +183,9 @@ CONSTRAINT_MESSAGES = {
     "figure_dispute_source_id_fkey": ("source", "Unknown source (see /v1/sources)."),
     "figure_dispute_document_id_fkey": ("document", "Unknown document (see /v1/documents)."),
     "figure_dispute_figure_id_source_id_stated_on_key": (
-        "source", "This source already has a dispute of this figure on that date."),
+        "source",
+        "This source already has a dispute of this figure on that date.",
+    ),
     "source_pkey": ("id", "A source with this id exists already."),
     "location_pkey": ("id", "A location with this id exists already."),
     "location_pcode_key": ("pcode", "Another location has this p-code."),
@@ -199,16 +209,21 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(TallyError)
     def _tally_error(error: TallyError) -> Response:
-        return problem(error.status, error.title, error.detail, errors=error.errors,
-                       headers=error.headers, extra=error.extra)
+        return problem(
+            error.status, error.title, error.detail, errors=error.errors, headers=error.headers, extra=error.extra
+        )
 
     app.register_error_handler(ConstraintViolation, constraint_problem)
 
     @app.errorhandler(DatabaseUnavailable)
     def _unavailable(error: DatabaseUnavailable) -> Response:
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
-        return problem(503, "Service unavailable", "The database is busy or unreachable; try again shortly.",
-                       headers={"Retry-After": "5"})
+        return problem(
+            503,
+            "Service unavailable",
+            "The database is busy or unreachable; try again shortly.",
+            headers={"Retry-After": "5"},
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -13,10 +13,11 @@ Everything else about a figure is derived from FIELDS:
 Adding a stored field is a migration (its column) and one entry here; adding a
 filter is one `filters=` entry (and, for a search, one SQL fragment).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from marshmallow import fields
 from psycopg import sql
@@ -66,11 +67,13 @@ def _csv(name: str, hxl: str, read: bool = True) -> tuple[Column, ...]:
 
 def _place_columns(prefix: str, hxl_attribute: str) -> tuple[Column, ...]:
     extra = f"+{hxl_attribute}" if hxl_attribute else ""
-    return (Column(f"{prefix}_id", (prefix, "id"), f"#loc{extra}+id", True),
-            Column(f"{prefix}_pcode", (prefix, "pcode"), f"#loc{extra}+code", True),
-            Column(f"{prefix}_name", (prefix, "name"), f"#loc{extra}+name"),
-            Column(f"{prefix}_name_ar", (prefix, "name_ar"), f"#loc{extra}+name+i_ar"),
-            Column(f"{prefix}_kind", (prefix, "kind"), f"#loc{extra}+type"))
+    return (
+        Column(f"{prefix}_id", (prefix, "id"), f"#loc{extra}+id", True),
+        Column(f"{prefix}_pcode", (prefix, "pcode"), f"#loc{extra}+code", True),
+        Column(f"{prefix}_name", (prefix, "name"), f"#loc{extra}+name"),
+        Column(f"{prefix}_name_ar", (prefix, "name_ar"), f"#loc{extra}+name+i_ar"),
+        Column(f"{prefix}_kind", (prefix, "kind"), f"#loc{extra}+type"),
+    )
 
 
 def _ref(description: str, example: object, **kwargs) -> fields.Field:
@@ -78,182 +81,450 @@ def _ref(description: str, example: object, **kwargs) -> fields.Field:
     return Text(max_length=255, metadata={"description": description, "example": example}, **kwargs)
 
 
-def _place(name: str, hxl_attribute: str, *, description: str, example: str, write: str, served: str | None = None,
-           required: bool = False) -> FigureField:
+def _place(
+    name: str,
+    hxl_attribute: str,
+    *,
+    description: str,
+    example: str,
+    write: str,
+    served: str | None = None,
+    required: bool = False,
+) -> FigureField:
     """A place field: a location reference, filtered with every place inside it."""
     return FigureField(
-        name, fields.Nested(LocationRefSchema, allow_none=not required,
-                            metadata={"description": served} if served else {}),
-        column=f"{name}_id", sql_type="text", json="json_place", csv=_place_columns(name, hxl_attribute),
-        filters=(kinds.Place(f"{name}_id", param=name, example=[example],
-                             description=f"{description} (id or p-code), including every place inside it."),),
+        name,
+        fields.Nested(LocationRefSchema, allow_none=not required, metadata={"description": served} if served else {}),
+        column=f"{name}_id",
+        sql_type="text",
+        json="json_place",
+        csv=_place_columns(name, hxl_attribute),
+        filters=(
+            kinds.Place(
+                f"{name}_id",
+                param=name,
+                example=[example],
+                description=f"{description} (id or p-code), including every place inside it.",
+            ),
+        ),
         body=_ref(write, None if not required else "eastern-aleppo", allow_none=not required),
-        default=REQUIRED if required else None, imported=True)
+        default=REQUIRED if required else None,
+        imported=True,
+    )
 
 
 # Placeholder hashtags of the value columns; see formats.value_hashtags().
 VALUE, LOW, HIGH = "{value}", "{value}+min", "{value}+max"
 
 FIELDS: tuple[FigureField, ...] = (
-    FigureField("id", fields.Integer(metadata={"example": 4}), column="id", csv=_csv("id", "#meta+id"),
-                filters=(kinds.AnyOf("id", param="ids", public=False),)),
-    FigureField("metric", fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"}),
-                column="metric_id", sql_type="text", csv=_csv("metric", "#indicator+code"),
-                filters=(kinds.AnyOf("metric_id", param="metric", choices=METRIC_IDS,
-                                     description="Metric ids, comma-separated.",
-                                     example=["civilians_killed"]),),
-                body=fields.String(validate=one_of(METRIC_IDS), metadata={"example": "civilians_killed"}),
-                default=REQUIRED, imported=True),
-    FigureField("count_kind", fields.String(metadata={
-        "enum": list(COUNT_KINDS), "example": "period_total",
-        "description": "event: one incident; period_total: a total over the reference period; "
-                       "stock: a count as of the period's end. Decides what may be added up."}),
-                column="count_kind", sql_type="text", csv=_csv("count_kind", "#meta+count_kind"),
-                filters=(kinds.AnyOf("count_kind", param="count_kind", choices=COUNT_KINDS,
-                                     description="Count kinds, comma-separated.", example=["event"]),),
-                body=fields.String(validate=one_of(COUNT_KINDS), metadata={
-                    "description": "event, period_total or stock: decides what may be added up.",
-                    "example": "period_total"}),
-                default=REQUIRED, imported=True),
-    FigureField("value", fields.Integer(metadata={"description": "The number as stated (best value).",
-                                                  "example": 250}),
-                column="value", sql_type="bigint", csv=_csv("value", VALUE),
-                filters=(kinds.Between("value", low="min_value", high="max_value",
-                                       make_field=lambda: count(strict=False),
-                                       descriptions=("Only figures whose value is at least this.",
-                                                     "Only figures whose value is at most this."),
-                                       examples=(100, 10000)),),
-                body=count(metadata={"description": "The number as stated (best value).", "example": 250}),
-                default=REQUIRED, imported=True),
-    FigureField("low", fields.Integer(allow_none=True, metadata={
-        "description": "Lower bound, when stated or implied.", "example": None}),
-                column="low", sql_type="bigint", csv=_csv("low", LOW),
-                body=count(allow_none=True, metadata={"description": "Lower bound, when stated or implied.",
-                                                      "example": None}), imported=True),
-    FigureField("high", fields.Integer(allow_none=True, metadata={
-        "description": "Upper bound, when stated or implied.", "example": None}),
-                column="high", sql_type="bigint", csv=_csv("high", HIGH),
-                body=count(allow_none=True, metadata={"description": "Upper bound, when stated or implied.",
-                                                      "example": None}), imported=True),
-    FigureField("qualifier", fields.String(metadata={"enum": list(QUALIFIERS), "example": "more_than",
-                                                     "description": "How to read value: exact, approximately, "
-                                                                    "at_least, ..."}),
-                column="qualifier", sql_type="text", csv=_csv("qualifier", "#meta+qualifier"),
-                filters=(kinds.AnyOf("qualifier", param="qualifier", choices=QUALIFIERS,
-                                     description="Qualifiers, comma-separated.",
-                                     example=["exact", "approximately"]),),
-                body=fields.String(validate=one_of(QUALIFIERS), metadata={"example": "more_than"}),
-                default="exact", imported=True),
-    FigureField("stated_words", fields.String(allow_none=True, metadata={
-        "description": "The figure in the source's words.", "example": "More than 250"}),
-                column="stated_words", sql_type="text", csv=_csv("stated_words", "#meta+stated"),
-                body=Text(max_length=500, allow_none=True, metadata={"example": "More than 250"}), imported=True),
-    FigureField("population_group", fields.String(allow_none=True, metadata={"example": "civilians"}),
-                column="population_group", sql_type="text",
-                csv=_csv("population_group", "#meta+population_group"),
-                filters=(kinds.AnyOf("population_group", param="population_group",
-                                     description="Population groups as the figures state them, comma-separated "
-                                                 "(exact match).", example=["children"]),),
-                body=Text(max_length=200, allow_none=True, metadata={"example": "civilians"}), imported=True),
+    FigureField(
+        "id",
+        fields.Integer(metadata={"example": 4}),
+        column="id",
+        csv=_csv("id", "#meta+id"),
+        filters=(kinds.AnyOf("id", param="ids", public=False),),
+    ),
+    FigureField(
+        "metric",
+        fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"}),
+        column="metric_id",
+        sql_type="text",
+        csv=_csv("metric", "#indicator+code"),
+        filters=(
+            kinds.AnyOf(
+                "metric_id",
+                param="metric",
+                choices=METRIC_IDS,
+                description="Metric ids, comma-separated.",
+                example=["civilians_killed"],
+            ),
+        ),
+        body=fields.String(validate=one_of(METRIC_IDS), metadata={"example": "civilians_killed"}),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "count_kind",
+        fields.String(
+            metadata={
+                "enum": list(COUNT_KINDS),
+                "example": "period_total",
+                "description": "event: one incident; period_total: a total over the reference period; "
+                "stock: a count as of the period's end. Decides what may be added up.",
+            }
+        ),
+        column="count_kind",
+        sql_type="text",
+        csv=_csv("count_kind", "#meta+count_kind"),
+        filters=(
+            kinds.AnyOf(
+                "count_kind",
+                param="count_kind",
+                choices=COUNT_KINDS,
+                description="Count kinds, comma-separated.",
+                example=["event"],
+            ),
+        ),
+        body=fields.String(
+            validate=one_of(COUNT_KINDS),
+            metadata={
+                "description": "event, period_total or stock: decides what may be added up.",
+                "example": "period_total",
+            },
+        ),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "value",
+        fields.Integer(metadata={"description": "The number as stated (best value).", "example": 250}),
+        column="value",
+        sql_type="bigint",
+        csv=_csv("value", VALUE),
+        filters=(
+            kinds.Between(
+                "value",
+                low="min_value",
+                high="max_value",
+                make_field=lambda: count(strict=False),
+                descriptions=(
+                    "Only figures whose value is at least this.",
+                    "Only figures whose value is at most this.",
+                ),
+                examples=(100, 10000),
+            ),
+        ),
+        body=count(metadata={"description": "The number as stated (best value).", "example": 250}),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "low",
+        fields.Integer(
+            allow_none=True, metadata={"description": "Lower bound, when stated or implied.", "example": None}
+        ),
+        column="low",
+        sql_type="bigint",
+        csv=_csv("low", LOW),
+        body=count(allow_none=True, metadata={"description": "Lower bound, when stated or implied.", "example": None}),
+        imported=True,
+    ),
+    FigureField(
+        "high",
+        fields.Integer(
+            allow_none=True, metadata={"description": "Upper bound, when stated or implied.", "example": None}
+        ),
+        column="high",
+        sql_type="bigint",
+        csv=_csv("high", HIGH),
+        body=count(allow_none=True, metadata={"description": "Upper bound, when stated or implied.", "example": None}),
+        imported=True,
+    ),
+    FigureField(
+        "qualifier",
+        fields.String(
+            metadata={
+                "enum": list(QUALIFIERS),
+                "example": "more_than",
+                "description": "How to read value: exact, approximately, at_least, ...",
+            }
+        ),
+        column="qualifier",
+        sql_type="text",
+        csv=_csv("qualifier", "#meta+qualifier"),
+        filters=(
+            kinds.AnyOf(
+                "qualifier",
+                param="qualifier",
+                choices=QUALIFIERS,
+                description="Qualifiers, comma-separated.",
+                example=["exact", "approximately"],
+            ),
+        ),
+        body=fields.String(validate=one_of(QUALIFIERS), metadata={"example": "more_than"}),
+        default="exact",
+        imported=True,
+    ),
+    FigureField(
+        "stated_words",
+        fields.String(
+            allow_none=True, metadata={"description": "The figure in the source's words.", "example": "More than 250"}
+        ),
+        column="stated_words",
+        sql_type="text",
+        csv=_csv("stated_words", "#meta+stated"),
+        body=Text(max_length=500, allow_none=True, metadata={"example": "More than 250"}),
+        imported=True,
+    ),
+    FigureField(
+        "population_group",
+        fields.String(allow_none=True, metadata={"example": "civilians"}),
+        column="population_group",
+        sql_type="text",
+        csv=_csv("population_group", "#meta+population_group"),
+        filters=(
+            kinds.AnyOf(
+                "population_group",
+                param="population_group",
+                description="Population groups as the figures state them, comma-separated (exact match).",
+                example=["children"],
+            ),
+        ),
+        body=Text(max_length=200, allow_none=True, metadata={"example": "civilians"}),
+        imported=True,
+    ),
     _place("location", "", description="Location", example="SY02", write="Location id or p-code.", required=True),
-    _place("origin", "origin", description="Displacement origin", example="eastern-aleppo",
-           write="Displacement origin: location id or p-code; null if unknown.",
-           served="Displacement: where people came from."),
-    _place("destination", "destination", description="Displacement destination", example="sheikh-maqsoud",
-           write="Displacement destination: location id or p-code; null if unknown.",
-           served="Displacement: where people went."),
-    FigureField("period_start", fields.Date(metadata={"description": "First day of the reference period.",
-                                                      "example": "2016-11-15"}),
-                column="period_start", sql_type="date", csv=_csv("period_start", "#date+start"),
-                filters=(kinds.Overlaps("period_start", end_column="period_end", low="from_", high="to",
-                                        make_field=kinds.partial_date, partial_dates=True,
-                                        descriptions=("Reference period overlaps or ends after this date (YYYY, "
-                                                      "YYYY-MM or YYYY-MM-DD).",
-                                                      "Reference period overlaps or starts before the end of "
-                                                      "this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
-                                        examples=("2016-11", "2016")),),
-                body=fields.Date(metadata={"example": "2016-11-15"}), default=REQUIRED, imported=True),
-    FigureField("period_end", fields.Date(metadata={"description": "Last day of the reference period.",
-                                                    "example": "2016-11-27"}),
-                column="period_end", sql_type="date", csv=_csv("period_end", "#date+end"),
-                body=fields.Date(metadata={"example": "2016-11-27"}), default=REQUIRED, imported=True),
-    FigureField("stated_on", fields.Date(metadata={"description": "When the source stated it.",
-                                                   "example": "2016-11-27"}),
-                column="stated_on", sql_type="date", csv=_csv("stated_on", "#date+reported"),
-                filters=(kinds.Between("stated_on", low="stated_from", high="stated_to",
-                                       make_field=kinds.partial_date, partial_dates=True,
-                                       descriptions=("Stated by the source on or after this date.",
-                                                     "Stated by the source on or before the end of this date."),
-                                       examples=("2016-11-27", "2016-11-30")),),
-                body=fields.Date(metadata={"description": "When the source stated it.", "example": "2016-11-27"}),
-                default=REQUIRED, imported=True, compared=False),
-    FigureField("source", fields.Nested(SourceRefSchema), column="source_id", sql_type="text",
-                json="json_source",
-                csv=(Column("source_id", ("source", "id"), "#meta+source+code", True),
-                     Column("source_name", ("source", "name"), "#meta+source", True),
-                     Column("source_kind", ("source", "kind"), "#meta+source+type", True)),
-                filters=(kinds.AnyOf("source_id", param="source", description="Source ids, comma-separated.",
-                                     example=["sohr", "unicef"]),),
-                body=_ref("Id of the source that stated the figure.", "sohr"), default=REQUIRED, imported=True),
-    FigureField("document", fields.Nested(DocumentRefSchema), column="document_id", sql_type="bigint",
-                json="json_document",
-                csv=(Column("document_id", ("document", "id"), "#meta+document+code"),
-                     Column("document_title", ("document", "title"), "#meta+document", True),
-                     Column("document_publisher_id", ("document", "publisher", "id"), "#meta+publisher+code", True),
-                     Column("document_publisher_name", ("document", "publisher", "name"), "#meta+publisher"),
-                     Column("document_url", ("document", "url"), "#meta+url", True),
-                     Column("document_published_on", ("document", "published_on"), "#date+published", True)),
-                body=fields.Integer(strict=True, validate=lambda v: v > 0, metadata={
-                    "description": "Id of the document it was published in.", "example": 1}),
-                default=REQUIRED, imported=True),
-    FigureField("quote", fields.String(allow_none=True, metadata={
-        "description": "The verbatim sentence the figure comes from."}),
-                column="quote", sql_type="text", csv=_csv("quote", "#description+quote"),
-                filters=(kinds.Search("quote", param="q", example="Anjara", description=(
+    _place(
+        "origin",
+        "origin",
+        description="Displacement origin",
+        example="eastern-aleppo",
+        write="Displacement origin: location id or p-code; null if unknown.",
+        served="Displacement: where people came from.",
+    ),
+    _place(
+        "destination",
+        "destination",
+        description="Displacement destination",
+        example="sheikh-maqsoud",
+        write="Displacement destination: location id or p-code; null if unknown.",
+        served="Displacement: where people went.",
+    ),
+    FigureField(
+        "period_start",
+        fields.Date(metadata={"description": "First day of the reference period.", "example": "2016-11-15"}),
+        column="period_start",
+        sql_type="date",
+        csv=_csv("period_start", "#date+start"),
+        filters=(
+            kinds.Overlaps(
+                "period_start",
+                end_column="period_end",
+                low="from_",
+                high="to",
+                make_field=kinds.partial_date,
+                partial_dates=True,
+                descriptions=(
+                    "Reference period overlaps or ends after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+                    "Reference period overlaps or starts before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+                ),
+                examples=("2016-11", "2016"),
+            ),
+        ),
+        body=fields.Date(metadata={"example": "2016-11-15"}),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "period_end",
+        fields.Date(metadata={"description": "Last day of the reference period.", "example": "2016-11-27"}),
+        column="period_end",
+        sql_type="date",
+        csv=_csv("period_end", "#date+end"),
+        body=fields.Date(metadata={"example": "2016-11-27"}),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "stated_on",
+        fields.Date(metadata={"description": "When the source stated it.", "example": "2016-11-27"}),
+        column="stated_on",
+        sql_type="date",
+        csv=_csv("stated_on", "#date+reported"),
+        filters=(
+            kinds.Between(
+                "stated_on",
+                low="stated_from",
+                high="stated_to",
+                make_field=kinds.partial_date,
+                partial_dates=True,
+                descriptions=(
+                    "Stated by the source on or after this date.",
+                    "Stated by the source on or before the end of this date.",
+                ),
+                examples=("2016-11-27", "2016-11-30"),
+            ),
+        ),
+        body=fields.Date(metadata={"description": "When the source stated it.", "example": "2016-11-27"}),
+        default=REQUIRED,
+        imported=True,
+        compared=False,
+    ),
+    FigureField(
+        "source",
+        fields.Nested(SourceRefSchema),
+        column="source_id",
+        sql_type="text",
+        json="json_source",
+        csv=(
+            Column("source_id", ("source", "id"), "#meta+source+code", True),
+            Column("source_name", ("source", "name"), "#meta+source", True),
+            Column("source_kind", ("source", "kind"), "#meta+source+type", True),
+        ),
+        filters=(
+            kinds.AnyOf(
+                "source_id", param="source", description="Source ids, comma-separated.", example=["sohr", "unicef"]
+            ),
+        ),
+        body=_ref("Id of the source that stated the figure.", "sohr"),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "document",
+        fields.Nested(DocumentRefSchema),
+        column="document_id",
+        sql_type="bigint",
+        json="json_document",
+        csv=(
+            Column("document_id", ("document", "id"), "#meta+document+code"),
+            Column("document_title", ("document", "title"), "#meta+document", True),
+            Column("document_publisher_id", ("document", "publisher", "id"), "#meta+publisher+code", True),
+            Column("document_publisher_name", ("document", "publisher", "name"), "#meta+publisher"),
+            Column("document_url", ("document", "url"), "#meta+url", True),
+            Column("document_published_on", ("document", "published_on"), "#date+published", True),
+        ),
+        body=fields.Integer(
+            strict=True,
+            validate=lambda v: v > 0,
+            metadata={"description": "Id of the document it was published in.", "example": 1},
+        ),
+        default=REQUIRED,
+        imported=True,
+    ),
+    FigureField(
+        "quote",
+        fields.String(allow_none=True, metadata={"description": "The verbatim sentence the figure comes from."}),
+        column="quote",
+        sql_type="text",
+        csv=_csv("quote", "#description+quote"),
+        filters=(
+            kinds.Search(
+                "quote",
+                param="q",
+                example="Anjara",
+                description=(
                     "Case-insensitive search in the quote, the stated words, the population group, and the "
-                    "names (and aliases) of the source and places.")),),
-                body=Text(allow_none=True, metadata={"description": "The verbatim sentence."}), imported=True),
-    FigureField("status", fields.String(metadata={"enum": list(STATUSES), "example": "reported"}),
-                column="status", csv=_csv("status", "#status", read=False),
-                filters=(kinds.AnyOf("status", param="status", choices=STATUSES,
-                                     description="Statuses, comma-separated. Without it, every status but "
-                                                 "`retracted`.", example=["reported", "disputed"],
-                                     default="f.status <> 'retracted'"),),
-                body=fields.String(validate=one_of(SETTABLE_STATUSES), metadata={
-                    "description": "reported or verified (disputes and retractions have their own endpoints).",
-                    "example": "reported"}),
-                default="reported"),
-    FigureField("status_note", fields.String(allow_none=True), column="status_note",
-                csv=_csv("status_note", "#status+note", read=False),
-                body=Text(max_length=2000, allow_none=True)),
-    FigureField("disputes", fields.List(fields.Nested(DisputeSchema), metadata={
-        "description": "Statements that contradict this figure."}), json="json_disputes",
-                csv=(Column("disputed_by", ("disputes",), "#meta+disputed_by"),)),
-    FigureField("version", fields.Integer(metadata={"example": 1}), column="version",
-                csv=_csv("version", "#meta+version", read=False)),
-    FigureField("created_at", fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
-                column="created_at", csv=_csv("created_at", "#date+created", read=False)),
-    FigureField("updated_at", fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
-                column="updated_at", csv=_csv("updated_at", "#date+updated", read=False),
-                filters=(kinds.Between("updated_at", low="updated_since", make_field=fields.AwareDateTime,
-                                       descriptions=("Only figures created or changed at or after this moment "
-                                                     "(ISO 8601 with a time zone).", ""),
-                                       examples=("2026-11-26T00:00:00Z", None)),)),
-    FigureField("dataset", fields.Nested(FigureDatasetSchema, allow_none=True, metadata={
-        "description": "The dataset the figure was imported from; null for figures entered by hand."}),
-                column="dataset_id", json="json_dataset",
-                csv=(Column("dataset_id", ("dataset", "id"), "#meta+dataset+code"),
-                     Column("dataset_version", ("dataset", "version"), "#meta+dataset+version"),
-                     Column("dataset_import_id", ("dataset", "import_id"), "#meta+dataset+import"),
-                     Column("dataset_external_id", ("dataset", "external_id"), "#meta+dataset+id")),
-                filters=(kinds.AnyOf("dataset_id", param="dataset", example=["ucdp-ged"], description=(
-                    "Dataset ids, comma-separated: only figures imported from them (see /v1/datasets).")),)),
-    FigureField("latitude", fields.Float(allow_none=True, metadata={
-        "description": "The point the figure is about, when the dataset gives one (UCDP: the event's).",
-        "example": None}), column="latitude", sql_type="double precision", csv=_csv("latitude", "#geo+lat"),
-                imported=True),
-    FigureField("longitude", fields.Float(allow_none=True, metadata={"example": None}), column="longitude",
-                sql_type="double precision", csv=_csv("longitude", "#geo+lon"), imported=True),
+                    "names (and aliases) of the source and places."
+                ),
+            ),
+        ),
+        body=Text(allow_none=True, metadata={"description": "The verbatim sentence."}),
+        imported=True,
+    ),
+    FigureField(
+        "status",
+        fields.String(metadata={"enum": list(STATUSES), "example": "reported"}),
+        column="status",
+        csv=_csv("status", "#status", read=False),
+        filters=(
+            kinds.AnyOf(
+                "status",
+                param="status",
+                choices=STATUSES,
+                description="Statuses, comma-separated. Without it, every status but `retracted`.",
+                example=["reported", "disputed"],
+                default="f.status <> 'retracted'",
+            ),
+        ),
+        body=fields.String(
+            validate=one_of(SETTABLE_STATUSES),
+            metadata={
+                "description": "reported or verified (disputes and retractions have their own endpoints).",
+                "example": "reported",
+            },
+        ),
+        default="reported",
+    ),
+    FigureField(
+        "status_note",
+        fields.String(allow_none=True),
+        column="status_note",
+        csv=_csv("status_note", "#status+note", read=False),
+        body=Text(max_length=2000, allow_none=True),
+    ),
+    FigureField(
+        "disputes",
+        fields.List(fields.Nested(DisputeSchema), metadata={"description": "Statements that contradict this figure."}),
+        json="json_disputes",
+        csv=(Column("disputed_by", ("disputes",), "#meta+disputed_by"),),
+    ),
+    FigureField(
+        "version",
+        fields.Integer(metadata={"example": 1}),
+        column="version",
+        csv=_csv("version", "#meta+version", read=False),
+    ),
+    FigureField(
+        "created_at",
+        fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
+        column="created_at",
+        csv=_csv("created_at", "#date+created", read=False),
+    ),
+    FigureField(
+        "updated_at",
+        fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
+        column="updated_at",
+        csv=_csv("updated_at", "#date+updated", read=False),
+        filters=(
+            kinds.Between(
+                "updated_at",
+                low="updated_since",
+                make_field=fields.AwareDateTime,
+                descriptions=(
+                    "Only figures created or changed at or after this moment (ISO 8601 with a time zone).",
+                    "",
+                ),
+                examples=("2026-11-26T00:00:00Z", None),
+            ),
+        ),
+    ),
+    FigureField(
+        "dataset",
+        fields.Nested(
+            FigureDatasetSchema,
+            allow_none=True,
+            metadata={"description": "The dataset the figure was imported from; null for figures entered by hand."},
+        ),
+        column="dataset_id",
+        json="json_dataset",
+        csv=(
+            Column("dataset_id", ("dataset", "id"), "#meta+dataset+code"),
+            Column("dataset_version", ("dataset", "version"), "#meta+dataset+version"),
+            Column("dataset_import_id", ("dataset", "import_id"), "#meta+dataset+import"),
+            Column("dataset_external_id", ("dataset", "external_id"), "#meta+dataset+id"),
+        ),
+        filters=(
+            kinds.AnyOf(
+                "dataset_id",
+                param="dataset",
+                example=["ucdp-ged"],
+                description=("Dataset ids, comma-separated: only figures imported from them (see /v1/datasets)."),
+            ),
+        ),
+    ),
+    FigureField(
+        "latitude",
+        fields.Float(
+            allow_none=True,
+            metadata={
+                "description": "The point the figure is about, when the dataset gives one (UCDP: the event's).",
+                "example": None,
+            },
+        ),
+        column="latitude",
+        sql_type="double precision",
+        csv=_csv("latitude", "#geo+lat"),
+        imported=True,
+    ),
+    FigureField(
+        "longitude",
+        fields.Float(allow_none=True, metadata={"example": None}),
+        column="longitude",
+        sql_type="double precision",
+        csv=_csv("longitude", "#geo+lon"),
+        imported=True,
+    ),
     # Stored, and served inside `dataset`: the dataset's own codes for the figure.
     FigureField("dataset_attributes", None, column="dataset_attributes", sql_type="jsonb", imported=True),
 )
@@ -318,11 +589,13 @@ def figure_body_sql() -> sql.Composable:
     return sql.SQL("json_build_object({})").format(sql.SQL(", ").join(pairs))
 
 
-def insert_statement(source: sql.Composable, columns: tuple[str, ...], values: Iterable[sql.Composable],
-                     *, returning: bool = True) -> sql.Composed:
+def insert_statement(
+    source: sql.Composable, columns: tuple[str, ...], values: Iterable[sql.Composable], *, returning: bool = True
+) -> sql.Composed:
     """INSERT INTO figure (columns) SELECT values FROM source: the one way figures are inserted."""
     statement = sql.SQL("INSERT INTO figure ({}) SELECT {} FROM {}").format(
-        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(", ").join(values), source)
+        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(", ").join(values), source
+    )
     return statement + sql.SQL(" RETURNING id, version") if returning else statement
 
 

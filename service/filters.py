@@ -5,6 +5,7 @@ declarations come the query arguments of every figure read and the one WHERE
 builder every query over `figure f` uses: a filter adds its condition only when
 its parameter is given, so no query carries `%(x)s IS NULL OR ...`.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,8 +111,7 @@ class Between(Filter):
         made = []
         for name, operator in ((self.low, ">="), (self.high, "<=")):
             if name and name in params:
-                made.append(sql.SQL("{} {} {}").format(_column(self.column), sql.SQL(operator),
-                                                       sql.Placeholder(name)))
+                made.append(sql.SQL("{} {} {}").format(_column(self.column), sql.SQL(operator), sql.Placeholder(name)))
         return made
 
     def check(self, data: dict) -> None:
@@ -122,8 +122,10 @@ class Between(Filter):
             low, high = low[0], high[1]
         if low > high:
             shown = self.low.rstrip("_")
-            raise ValidationError(f"{shown} must not be {'later' if self.partial_dates else 'greater'} than "
-                                  f"{self.high}.", field_name=shown)
+            raise ValidationError(
+                f"{shown} must not be {'later' if self.partial_dates else 'greater'} than {self.high}.",
+                field_name=shown,
+            )
 
     def prepare(self, data: dict) -> None:
         if self.partial_dates:
@@ -156,8 +158,12 @@ class Search(Filter):
     example: str = ""
 
     def query_fields(self) -> dict[str, fields.Field]:
-        return {self.param: fields.String(validate=validate.Length(min=2, max=200), metadata={
-            "description": self.description, "example": self.example})}
+        return {
+            self.param: fields.String(
+                validate=validate.Length(min=2, max=200),
+                metadata={"description": self.description, "example": self.example},
+            )
+        }
 
     def conditions(self, params: dict) -> list[sql.Composable]:
         if self.param not in params:

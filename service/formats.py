@@ -8,6 +8,7 @@ standard HXL where HXL has one (#affected, #loc, #date+start, #meta+source,
 (#affected+killed+civilians) when an export holds one metric, else the
 generic #affected with #indicator+code naming the metric on each row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,6 @@ import orjson
 
 from . import figure
 from .figure import HIGH, LOW, VALUE, Column
-
 
 # The columns, in order, as service/figure.py declares them.
 COLUMNS = figure.COLUMNS
@@ -91,5 +91,4 @@ JSON = "application/json"
 CSV = "text/csv"
 # Every format a figure collection is served in: name -> (media type, writer). JSON pages are the
 # database's JSON bodies as they are (pagination.page_response), so JSON has no writer here.
-FORMATS: dict[str, tuple[str, Writer | None]] = {"json": (JSON, None), "csv": (CSV, write_csv),
-                                                  "hxl": (CSV, write_hxl)}
+FORMATS: dict[str, tuple[str, Writer | None]] = {"json": (JSON, None), "csv": (CSV, write_csv), "hxl": (CSV, write_hxl)}

@@ -1,4 +1,5 @@
 """A small migration runner: numbered SQL files, each applied once, in order."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Keyset pagination: opaque cursors, page bodies and the Link header."""
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Loads the seed data set (the figures of the article Tally started from)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,14 @@ SEED_FILE = "aleppo-2016-11-27.json"
 SEED_ACTOR = "seed"
 
 _SOURCE_FIELDS = {"url": None, "description": None}
-_LOCATION_FIELDS = {"pcode": None, "name_ar": None, "aliases": [], "latitude": None,
-                    "longitude": None, "description": None}
+_LOCATION_FIELDS = {
+    "pcode": None,
+    "name_ar": None,
+    "aliases": [],
+    "latitude": None,
+    "longitude": None,
+    "description": None,
+}
 
 
 def seed_data() -> dict:
@@ -31,8 +38,7 @@ def load_seed(conn: Connection) -> int:
         for location in data["locations"]:
             conn.execute(sql["insert_location"], _LOCATION_FIELDS | location)
         document_ids = {
-            doc["key"]: conn.execute(sql["insert_document"], doc).fetchone()["id"]
-            for doc in data["documents"]
+            doc["key"]: conn.execute(sql["insert_document"], doc).fetchone()["id"] for doc in data["documents"]
         }
         before = conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"]
         for figure in data["figures"]:

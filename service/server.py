@@ -4,6 +4,7 @@ Workers load the app themselves (no preload), and each opens its own pool in
 post_worker_init: a pool opened before the fork would be shared by every
 worker and break under load.
 """
+
 from __future__ import annotations
 
 import os

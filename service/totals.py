@@ -28,6 +28,7 @@ Places are compared by their paths from the root of the location hierarchy. A fl
 two flows are the same or nested only when all three are; an unknown origin or
 destination may be anywhere, so it is treated as containing every place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -204,8 +205,10 @@ class _KeptIndex:
         """The earliest-standing figure c may not be added beside, with the reason; None if none."""
         found = []
         for month in _months(c):
-            near = [*self._within.get((c.location_path[-1], month), ()),
-                    *(k for place in c.location_path[:-1] for k in self._at.get((place, month), ()))]
+            near = [
+                *self._within.get((c.location_path[-1], month), ()),
+                *(k for place in c.location_path[:-1] for k in self._at.get((place, month), ())),
+            ]
             found += [(k, reason) for k in near if (reason := conflict(c, k))]
         return min(found, key=lambda pair: self._order[pair[0].id], default=None)
 
@@ -221,14 +224,15 @@ def _months(c: Candidate) -> range:
 def explain(candidate: Candidate, kept: Candidate, reason: str) -> str:
     """One sentence on why candidate was left out in favour of kept."""
     if reason == "stock":
-        return (f"Stocks do not add up over time: figure {kept.id} for the same place, "
-                f"as of {kept.period_end}, stands.")
+        return f"Stocks do not add up over time: figure {kept.id} for the same place, as of {kept.period_end}, stands."
     if candidate.count_kind == "event":
         where = "the same place" if reason == "overlap" else "a place containing or inside this one"
         return f"Period total {kept.id} for {where} and an overlapping period already counts this incident."
     if reason == "containing_place":
-        return (f"One place contains the other{'' if candidate.basis == 'stock' else ' and the periods overlap'}; "
-                f"figure {kept.id} {_why_kept(candidate, kept)}.")
+        return (
+            f"One place contains the other{'' if candidate.basis == 'stock' else ' and the periods overlap'}; "
+            f"figure {kept.id} {_why_kept(candidate, kept)}."
+        )
     return f"Its period overlaps that of figure {kept.id} for the same place; figure {kept.id} {_why_kept(candidate, kept)}."
 
 
@@ -275,9 +279,15 @@ def location_bucket(c: Candidate, level: int | None) -> str | None:
     return units[-1] if units else c.location_path[-1]
 
 
-def compute_totals(candidates: Iterable[Candidate], *, by: str | None = None, level: int | None = None,
-                   by_dataset: bool = False, include_disputed: bool = False,
-                   include_retracted: bool = False) -> list[Total]:
+def compute_totals(
+    candidates: Iterable[Candidate],
+    *,
+    by: str | None = None,
+    level: int | None = None,
+    by_dataset: bool = False,
+    include_disputed: bool = False,
+    include_retracted: bool = False,
+) -> list[Total]:
     """Every source's totals per bucket (and per dataset, if asked), by the rules of this module."""
     totals: dict[tuple, Total] = {}
     pending: dict[tuple, list[Candidate]] = {}
@@ -290,9 +300,17 @@ def compute_totals(candidates: Iterable[Candidate], *, by: str | None = None, le
         if reason:
             total.left_out.append(LeftOut(c.id, reason, None, _status_detail(reason)))
         elif spans:
-            total.left_out.append(LeftOut(c.id, "spans_buckets", None, (
-                f"Its period {c.period_start}..{c.period_end} crosses a {by} boundary; "
-                f"it cannot be split between {by}s.")))
+            total.left_out.append(
+                LeftOut(
+                    c.id,
+                    "spans_buckets",
+                    None,
+                    (
+                        f"Its period {c.period_start}..{c.period_end} crosses a {by} boundary; "
+                        f"it cannot be split between {by}s."
+                    ),
+                )
+            )
         else:
             pending.setdefault(key, []).append(c)
     for key, group in pending.items():

@@ -3,6 +3,7 @@
 The database holds the same lists as rows or CHECK constraints (migrations
 0001, 0002, 0011); tests/db hold the two to each other.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,5 +39,14 @@ SETTABLE_STATUSES = ("reported", "verified")
 QUALIFIERS = ("exact", "approximately", "at_least", "more_than", "at_most", "fewer_than")
 COUNT_KINDS = ("event", "period_total", "stock")
 LOCATION_KINDS = ("country", "admin1", "admin2", "admin3", "admin4", "city", "neighbourhood", "village", "area")
-SOURCE_KINDS = ("un_agency", "ngo", "monitor", "government", "military", "armed_group", "media",
-                "individual", "dataset")
+SOURCE_KINDS = (
+    "un_agency",
+    "ngo",
+    "monitor",
+    "government",
+    "military",
+    "armed_group",
+    "media",
+    "individual",
+    "dataset",
+)

@@ -1,4 +1,5 @@
 """HTTP resources: one Blueprint per resource, thin MethodViews."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Answers, not just rows: competing claims side by side, honest totals and coverage."""
+
 from __future__ import annotations
 
 import orjson
@@ -8,10 +9,17 @@ from flask.views import MethodView
 from .. import totals as rules
 from ..pagination import decode_cursor, page_response
 from ..repositories import analysis
-from ..schemas.analysis import (ClaimPageSchema, ClaimsQuerySchema, CoveragePageSchema, CoverageQuerySchema,
-                                FigureTotalsQuerySchema, TotalsQuerySchema, TotalsSchema)
-from . import Blueprint, connection, json_response
+from ..schemas.analysis import (
+    ClaimPageSchema,
+    ClaimsQuerySchema,
+    CoveragePageSchema,
+    CoverageQuerySchema,
+    FigureTotalsQuerySchema,
+    TotalsQuerySchema,
+    TotalsSchema,
+)
 from ..vocabulary import METRIC_COLLECTIONS
+from . import Blueprint, connection, json_response
 
 TOTALS_DESCRIPTION = f"""
 Figures of different sources are never added together: every source has its own total, side
@@ -24,9 +32,15 @@ out, with the reason and the figure that stands instead. A request reads at most
 {analysis.MAX_TOTALS_FIGURES:,} figures (422 beyond: narrow it with location, source, from or to).
 """
 
-blp = Blueprint("analysis", __name__, url_prefix="/v1", description=(
-    "Answers built from many figures: the claims several sources make about one quantity, side by side "
-    "with their range; per-source totals that never count anyone twice; and what data exists where."))
+blp = Blueprint(
+    "analysis",
+    __name__,
+    url_prefix="/v1",
+    description=(
+        "Answers built from many figures: the claims several sources make about one quantity, side by side "
+        "with their range; per-source totals that never count anyone twice; and what data exists where."
+    ),
+)
 
 
 @blp.route("/claims")
@@ -72,15 +86,25 @@ class Coverage(MethodView):
 
 def totals_response(metric: str, args: dict) -> Response:
     """The per-source totals of metric that args ask for."""
-    options = {"by": args["by"], "level": rules.LEVELS.get(args["level"]), "by_dataset": args["by_dataset"],
-               "include_disputed": args["include_disputed"], "include_retracted": args["include_retracted"]}
+    options = {
+        "by": args["by"],
+        "level": rules.LEVELS.get(args["level"]),
+        "by_dataset": args["by_dataset"],
+        "include_disputed": args["include_disputed"],
+        "include_retracted": args["include_retracted"],
+    }
     with connection() as conn:
         candidates = analysis.totals_candidates(conn, metric=metric, filters=args)
         totals = [t.as_dict() for t in rules.compute_totals(candidates, **options)]
         analysis.attach_refs(conn, totals)
-    body = {"metric": metric, "group_by": args["group_by"], "level": args["level"],
-            "include_disputed": args["include_disputed"], "include_retracted": args["include_retracted"],
-            "totals": totals}
+    body = {
+        "metric": metric,
+        "group_by": args["group_by"],
+        "level": args["level"],
+        "include_disputed": args["include_disputed"],
+        "include_retracted": args["include_retracted"],
+        "totals": totals,
+    }
     return json_response(orjson.dumps(body))
 
 
@@ -107,8 +131,9 @@ def _collection_totals(path: str, metric: str) -> None:
         def get(self, args):
             return totals_response(metric, args)
 
-    MetricTotals.get.__doc__ = (f"Total {metric.replace('_', ' ')} per source, without counting anyone twice\n"
-                                + TOTALS_DESCRIPTION)
+    MetricTotals.get.__doc__ = (
+        f"Total {metric.replace('_', ' ')} per source, without counting anyone twice\n" + TOTALS_DESCRIPTION
+    )
     blp.route(f"/{path}/totals", endpoint=f"{path}-totals")(MetricTotals)
 
 

@@ -1,4 +1,5 @@
 """API keys on requests: the Authorization header checked, and views that need a scope."""
+
 from __future__ import annotations
 
 import functools

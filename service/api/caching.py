@@ -5,6 +5,7 @@ write moves on (migration 0005), so answering If-None-Match costs a single
 primary-key lookup, never a rebuilt body. A figure's own ETag is its version
 (the one If-Match uses), set by its view.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,12 @@ SELF_VALIDATED = {"figures.FigureById"}
 
 
 def _cacheable() -> bool:
-    return (request.method in ("GET", "HEAD") and request.path.startswith("/v1/")
-            and request.endpoint is not None and request.endpoint not in SELF_VALIDATED)
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith("/v1/")
+        and request.endpoint is not None
+        and request.endpoint not in SELF_VALIDATED
+    )
 
 
 def _cache_control() -> str:
@@ -67,7 +72,7 @@ def add_validators(response: Response) -> Response:
     validators = g.get("validators")
     if validators and response.status_code in (200, 304):
         response.headers["ETag"] = validators[0]
-        response.headers["Last-Modified"] = format_datetime(validators[1].astimezone(dt.timezone.utc), usegmt=True)
+        response.headers["Last-Modified"] = format_datetime(validators[1].astimezone(dt.UTC), usegmt=True)
         response.headers["Cache-Control"] = _cache_control()
         response.headers["Vary"] = "Accept, Authorization"
     return response

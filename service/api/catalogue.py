@@ -1,4 +1,5 @@
 """Sources, documents, locations and metrics."""
+
 from __future__ import annotations
 
 import orjson
@@ -7,18 +8,40 @@ from flask.views import MethodView
 from ..errors import InvalidParameter, NotFound
 from ..pagination import decode_cursor, page_response
 from ..repositories import catalogue, catalogue_writes, locations
-from ..schemas.catalogue import (DocumentPageSchema, DocumentQuerySchema, DocumentSchema, LocationDetailSchema,
-                                 LocationPageSchema, LocationQuerySchema, MetricListSchema, NoQuerySchema,
-                                 SourcePageSchema, SourceQuerySchema, SourceSchema)
-from ..schemas.catalogue_writes import (DocumentCreateSchema, DocumentWriteSchema, LocationCreateSchema,
-                                        LocationWriteSchema, SourceCreateSchema, SourceWriteSchema)
+from ..schemas.catalogue import (
+    DocumentPageSchema,
+    DocumentQuerySchema,
+    DocumentSchema,
+    LocationDetailSchema,
+    LocationPageSchema,
+    LocationQuerySchema,
+    MetricListSchema,
+    NoQuerySchema,
+    SourcePageSchema,
+    SourceQuerySchema,
+    SourceSchema,
+)
+from ..schemas.catalogue_writes import (
+    DocumentCreateSchema,
+    DocumentWriteSchema,
+    LocationCreateSchema,
+    LocationWriteSchema,
+    SourceCreateSchema,
+    SourceWriteSchema,
+)
+from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, json_response
 from .auth import requires
-from ..vocabulary import METRIC_COLLECTIONS
 
-blp = Blueprint("catalogue", __name__, url_prefix="/v1", description=(
-    "Who states figures (sources), where they were published (documents), the places they are "
-    "about (locations) and what is counted (metrics)."))
+blp = Blueprint(
+    "catalogue",
+    __name__,
+    url_prefix="/v1",
+    description=(
+        "Who states figures (sources), where they were published (documents), the places they are "
+        "about (locations) and what is counted (metrics)."
+    ),
+)
 
 
 @blp.route("/sources")
@@ -29,8 +52,9 @@ class Sources(MethodView):
     def get(self, args):
         """List sources"""
         with connection() as conn:
-            rows = catalogue.list_sources(conn, kind=args.get("kind"), after=decode_cursor(args.get("cursor"), str),
-                                          limit=args["limit"])
+            rows = catalogue.list_sources(
+                conn, kind=args.get("kind"), after=decode_cursor(args.get("cursor"), str), limit=args["limit"]
+            )
         return page_response(rows, args["limit"])
 
     @requires("write")
@@ -75,8 +99,9 @@ class Documents(MethodView):
     def get(self, args):
         """List documents"""
         with connection() as conn:
-            rows = catalogue.list_documents(conn, publisher=args.get("publisher"),
-                                            after=decode_cursor(args.get("cursor")), limit=args["limit"])
+            rows = catalogue.list_documents(
+                conn, publisher=args.get("publisher"), after=decode_cursor(args.get("cursor")), limit=args["limit"]
+            )
         return page_response(rows, args["limit"])
 
     @requires("write")
@@ -122,8 +147,13 @@ class Locations(MethodView):
     def get(self, args):
         """List locations"""
         with connection() as conn:
-            rows = locations.list_locations(conn, kind=args.get("kind"), parent=args.get("parent"),
-                                            after=decode_cursor(args.get("cursor"), str), limit=args["limit"])
+            rows = locations.list_locations(
+                conn,
+                kind=args.get("kind"),
+                parent=args.get("parent"),
+                after=decode_cursor(args.get("cursor"), str),
+                limit=args["limit"],
+            )
         return page_response(rows, args["limit"])
 
     @requires("write")
@@ -188,5 +218,4 @@ class Metrics(MethodView):
         """List the metric catalogue"""
         with connection() as conn:
             metrics = catalogue.list_metrics(conn)
-        return json_response(orjson.dumps({"data": [m | {"collection": _COLLECTION_OF.get(m["id"])}
-                                                    for m in metrics]}))
+        return json_response(orjson.dumps({"data": [m | {"collection": _COLLECTION_OF.get(m["id"])} for m in metrics]}))

@@ -1,4 +1,5 @@
 """Datasets Tally imports, and the record of every import."""
+
 from __future__ import annotations
 
 import io
@@ -10,25 +11,43 @@ from flask import Response, request
 from flask.views import MethodView
 
 from ..errors import InvalidParameter, NotFound, TallyError
-from ..importers.core import (REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts,
-                              write_report_csv)
+from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts, write_report_csv
 from ..importers.registry import IMPORTERS
 from ..repositories import datasets
 from ..schemas.catalogue import NoQuerySchema
-from ..schemas.datasets import (DatasetDetailSchema, DatasetListSchema, ImportResultSchema, ImportSchema,
-                                ImportUploadQuerySchema)
+from ..schemas.datasets import (
+    DatasetDetailSchema,
+    DatasetListSchema,
+    ImportResultSchema,
+    ImportSchema,
+    ImportUploadQuerySchema,
+)
 from . import Blueprint, connection, json_response
 from .auth import requires
 from .writing import actor
 
 # Row findings sent back in a response; the import record keeps its own summary.
 MAX_PROBLEMS = 1000
-_CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {
-    "schema": {"type": "string", "format": "binary", "description": "The dataset file, as published."}}}}}
+_CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string", "format": "binary", "description": "The dataset file, as published."}
+            }
+        },
+    }
+}
 
-blp = Blueprint("datasets", __name__, url_prefix="/v1", description=(
-    "The datasets figures and places were imported from (UCDP GED, UNHCR, IDMC, the gazetteers), with "
-    "licence and citation, and every import: version, file checksum, when, by whom and what it changed."))
+blp = Blueprint(
+    "datasets",
+    __name__,
+    url_prefix="/v1",
+    description=(
+        "The datasets figures and places were imported from (UCDP GED, UNHCR, IDMC, the gazetteers), with "
+        "licence and citation, and every import: version, file checksum, when, by whom and what it changed."
+    ),
+)
 
 
 @blp.route("/datasets")
@@ -68,11 +87,24 @@ class ImportById(MethodView):
         return json_response(body)
 
 
-_REPORT_RESPONSE = {"responses": {"200": {"content": {"text/csv": {
-    "schema": {"type": "string", "description": "RFC 4180 CSV, UTF-8, with the columns " + ", ".join(REPORT_COLUMNS)
-                                                + ": every row finding, by file, line and field."},
-    "example": "file,line,field,value,reason,outcome\r\n"
-               "idmc.csv,963,iso3,AB9,not an ISO 3166 alpha-3 country code,rejected\r\n"}}}}}
+_REPORT_RESPONSE = {
+    "responses": {
+        "200": {
+            "content": {
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "description": "RFC 4180 CSV, UTF-8, with the columns "
+                        + ", ".join(REPORT_COLUMNS)
+                        + ": every row finding, by file, line and field.",
+                    },
+                    "example": "file,line,field,value,reason,outcome\r\n"
+                    "idmc.csv,963,iso3,AB9,not an ISO 3166 alpha-3 country code,rejected\r\n",
+                }
+            }
+        }
+    }
+}
 
 
 @blp.route("/imports/<int:import_id>/problems")
@@ -88,8 +120,11 @@ class ImportProblems(MethodView):
             raise NotFound(f"No import with id {import_id}.")
         out = io.StringIO()
         write_report_csv(out, rows)
-        return Response(out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'inline; filename="import-{import_id}-report.csv"'})
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'inline; filename="import-{import_id}-report.csv"'},
+        )
 
 
 class ImportRejected(TallyError):
@@ -102,16 +137,30 @@ class ImportRejected(TallyError):
 def result_body(result: Result, *, dry_run: bool) -> dict:
     """An import's result as the API reports it."""
     problems = report_dicts(result, MAX_PROBLEMS)  # in the order of the report GET .../problems serves
-    return {"import_id": result.import_id, "dataset": result.dataset.id, "version": result.version,
-            "file_name": result.file_name, "sha256": result.sha256, "dry_run": dry_run,
-            "committed": result.committed, "counts": result.counts(), "problems": problems,
-            "problem_count": len(result.problems), "notes": result.notes}
+    return {
+        "import_id": result.import_id,
+        "dataset": result.dataset.id,
+        "version": result.version,
+        "file_name": result.file_name,
+        "sha256": result.sha256,
+        "dry_run": dry_run,
+        "committed": result.committed,
+        "counts": result.counts(),
+        "problems": problems,
+        "problem_count": len(result.problems),
+        "notes": result.notes,
+    }
 
 
 def run_upload(args: dict, data: bytes) -> Result:
     """Run one importer on an uploaded file, kept in a temporary folder for the length of the import."""
-    options = Options(actor=actor(), version=args.get("version"), released=args.get("released"),
-                      dry_run=args["dry_run"], skip_invalid=args["skip_invalid"])
+    options = Options(
+        actor=actor(),
+        version=args.get("version"),
+        released=args.get("released"),
+        dry_run=args["dry_run"],
+        skip_invalid=args["skip_invalid"],
+    )
     with tempfile.TemporaryDirectory(prefix="tally-import-") as folder:
         path = Path(folder) / Path(args.get("file_name") or f"{args['dataset']}.csv").name
         path.write_bytes(data)
@@ -138,8 +187,7 @@ class Imports(MethodView):
         """Import a dataset file sent as text/csv, with the same report as `tally import`"""
         data = request.get_data()
         if not data:
-            raise InvalidParameter("_body", "Send the file as the request body (Content-Type: text/csv).",
-                                   where="body")
+            raise InvalidParameter("_body", "Send the file as the request body (Content-Type: text/csv).", where="body")
         result = run_upload(args, data)
         status = 201 if result.committed else 200
         return json_response(orjson.dumps(result_body(result, dry_run=args["dry_run"])), status=status)

@@ -1,4 +1,5 @@
 """Figures as CSV or HXL-tagged CSV, streamed: an export of any size starts at once and holds one batch."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,16 @@ def _metric_hashtag(conn, metrics: list[str] | None) -> str | None:
     return next((m["hxl_hashtag"] for m in catalogue.list_metrics(conn) if m["id"] == metrics[0]), None)
 
 
-def csv_response(*, filters: dict, after: tuple | None, limit: int | None, as_of: dt.datetime | None,
-                 fields: list[str] | None, fmt: str, sort: str) -> Response:
+def csv_response(
+    *,
+    filters: dict,
+    after: tuple | None,
+    limit: int | None,
+    as_of: dt.datetime | None,
+    fields: list[str] | None,
+    fmt: str,
+    sort: str,
+) -> Response:
     """The figures a query selects in a CSV format: one page when limit is given, else all of them, streamed."""
     columns = formats.columns_for(fields)
     _, write = formats.FORMATS[fmt]
@@ -39,8 +48,11 @@ def csv_response(*, filters: dict, after: tuple | None, limit: int | None, as_of
         params = figures.filter_params(conn, filters=filters, after=after)
         hashtag = _metric_hashtag(conn, filters.get("metric"))
         if limit is not None:
-            rows, next_url = split_page(figures.list_figures(conn, filters=filters, after=after, limit=limit,
-                                                             as_of=as_of, sort=sort), limit, sort)
+            rows, next_url = split_page(
+                figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort),
+                limit,
+                sort,
+            )
             body = b"".join(write([row["body"] for row in rows], columns, hashtag))
             return _csv(body, link_header(next_url))
     return _csv(stream_with_context(_stream(params, as_of, sort, lambda rows: write(rows, columns, hashtag))), {})

@@ -1,48 +1,86 @@
 """Figures: every metric at /v1/figures, one collection per headline metric, history and disputes."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 import orjson
-
 from flask import request
 from flask.views import MethodView
 
 from ..errors import NotFound
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, page_response
 from ..repositories import figure_writes, figures
-from ..schemas.figure_writes import (DisputeCreateSchema, FigureCreateSchema, FigurePatchSchema,
-                                     MetricFigureCreateSchema, RetractSchema, RevisionListSchema)
-from ..schemas.figures import (DEFAULT_PAGE_SIZE, AllFiguresQuerySchema, AsOfQuerySchema, ChangePageSchema, ChangesQuerySchema,
-                               FigurePageSchema, FigureQuerySchema, FigureSchema)
+from ..schemas.figure_writes import (
+    DisputeCreateSchema,
+    FigureCreateSchema,
+    FigurePatchSchema,
+    MetricFigureCreateSchema,
+    RetractSchema,
+    RevisionListSchema,
+)
+from ..schemas.figures import (
+    DEFAULT_PAGE_SIZE,
+    AllFiguresQuerySchema,
+    AsOfQuerySchema,
+    ChangePageSchema,
+    ChangesQuerySchema,
+    FigurePageSchema,
+    FigureQuerySchema,
+    FigureSchema,
+)
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, exports, json_response
 from .auth import requires
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
 
-blp = Blueprint("figures", __name__, url_prefix="/v1", description=(
-    "Figures with their provenance inline: who stated each number, where it was published, "
-    "when, for which place and period, how precise it is and whether it is disputed. "
-    "Writes need an API key with scope `write`; every change is kept as a revision."))
+blp = Blueprint(
+    "figures",
+    __name__,
+    url_prefix="/v1",
+    description=(
+        "Figures with their provenance inline: who stated each number, where it was published, "
+        "when, for which place and period, how precise it is and whether it is disputed. "
+        "Writes need an API key with scope `write`; every change is kept as a revision."
+    ),
+)
 
 _ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
 _CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
 # The same rows as CSV (format=csv, or Accept: text/csv) and HXL-tagged CSV (format=hxl).
-_CSV_RESPONSE = {"responses": {"200": {"content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/FigurePage"}},
-    "text/csv": {
-        "schema": {"type": "string", "description": "RFC 4180 CSV, UTF-8: the JSON rows flattened, one column "
-                                                    "per field; with format=hxl the second row holds HXL hashtags."},
-        "example": "id,metric,count_kind,value,...\r\n#meta+id,#indicator+code,#meta+count_kind,"
-                   "#affected+killed+civilians,...\r\n4,civilians_killed,period_total,250,...\r\n"}}}}}
+_CSV_RESPONSE = {
+    "responses": {
+        "200": {
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/FigurePage"}},
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "description": "RFC 4180 CSV, UTF-8: the JSON rows flattened, one column "
+                        "per field; with format=hxl the second row holds HXL hashtags.",
+                    },
+                    "example": "id,metric,count_kind,value,...\r\n#meta+id,#indicator+code,#meta+count_kind,"
+                    "#affected+killed+civilians,...\r\n4,civilians_killed,period_total,250,...\r\n",
+                },
+            }
+        }
+    }
+}
 _IDEMPOTENCY_PARAMETER = {
-    "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 255},
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
     "description": "Makes a retry safe: the same key with the same body returns the first response and creates "
-                   "nothing; with another body it is a 422. Keys are kept for 24 hours (IDEMPOTENCY_TTL_HOURS)."}
+    "nothing; with another body it is a 422. Keys are kept for 24 hours (IDEMPOTENCY_TTL_HOURS).",
+}
 _IF_MATCH_PARAMETER = {
-    "in": "header", "name": "If-Match", "schema": {"type": "string", "example": '"v1"'},
-    "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale)."}
+    "in": "header",
+    "name": "If-Match",
+    "schema": {"type": "string", "example": '"v1"'},
+    "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale).",
+}
 
 
 def figure_page(args: dict):
@@ -55,8 +93,9 @@ def figure_page(args: dict):
     as_of = args.pop("as_of", None)
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":
-        return exports.csv_response(filters=filters, after=after, limit=limit, as_of=as_of, fields=fields,
-                                    fmt=fmt, sort=sort)
+        return exports.csv_response(
+            filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, fmt=fmt, sort=sort
+        )
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
         rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort)
@@ -133,8 +172,9 @@ class FigureById(MethodView):
         versions = if_match_versions(required=True)
         reason = body.pop("reason")
         with connection() as conn:
-            row = figure_writes.update_figure(conn, figure_id=figure_id, changes=body, versions=versions,
-                                              actor=actor(), reason=reason)
+            row = figure_writes.update_figure(
+                conn, figure_id=figure_id, changes=body, versions=versions, actor=actor(), reason=reason
+            )
             return current_figure(conn, figure_id, row["version"])
 
     @requires("write")
@@ -148,8 +188,9 @@ class FigureById(MethodView):
         """Retract a figure (it stays readable, with its history)"""
         versions = if_match_versions(required=False)
         with connection() as conn:
-            row = figure_writes.retract_figure(conn, figure_id=figure_id, versions=versions, actor=actor(),
-                                               reason=body["reason"])
+            row = figure_writes.retract_figure(
+                conn, figure_id=figure_id, versions=versions, actor=actor(), reason=body["reason"]
+            )
             return current_figure(conn, figure_id, row["version"])
 
 
@@ -193,7 +234,7 @@ class Changes(MethodView):
         """Follow every create, update, dispute and retraction of figures, in commit order"""
         after = decode_cursor(args.get("since")) or 0
         with connection() as conn:
-            changes = figure_writes.list_changes(conn, after=after, limit=args["limit"])[:args["limit"]]
+            changes = figure_writes.list_changes(conn, after=after, limit=args["limit"])[: args["limit"]]
         cursor = encode_cursor(changes[-1]["seq"] if changes else after)
         next_url = f"{request.base_url}?{urlencode({'since': cursor, 'limit': args['limit']})}"
         data = [change | {"figure": f"/v1/figures/{change['figure_id']}"} for change in changes]

@@ -1,4 +1,5 @@
 """What every write endpoint shares: who is writing, ETags and If-Match, safe retries."""
+
 from __future__ import annotations
 
 import functools
@@ -41,7 +42,7 @@ def if_match_versions(*, required: bool) -> list[int] | None:
         return None
     versions = [int(m.group(1)) for m in map(_ETAG.match, tags) if m]
     if not versions:
-        raise PreconditionFailed(f"If-Match {header!r} names no version of this resource (ETags look like \"v3\").")
+        raise PreconditionFailed(f'If-Match {header!r} names no version of this resource (ETags look like "v3").')
     return versions
 
 
@@ -87,12 +88,22 @@ def idempotent(view: Callable) -> Callable:
             if stored is not None:
                 if bytes(stored["request_hash"]) != fingerprint:
                     raise IdempotencyKeyReused()
-                return Response(bytes(stored["response_body"]), status=stored["response_status"],
-                                headers=stored["response_headers"] | {"Idempotent-Replayed": "true"})
+                return Response(
+                    bytes(stored["response_body"]),
+                    status=stored["response_status"],
+                    headers=stored["response_headers"] | {"Idempotent-Replayed": "true"},
+                )
             response = view(*args, **kwargs)
             headers = {name: response.headers[name] for name in _REPLAYED_HEADERS if name in response.headers}
-            idempotency.remember(conn, api_key_id=g.api_key["id"], key=key, request_hash=fingerprint,
-                                 status=response.status_code, body=response.get_data(), headers=headers)
+            idempotency.remember(
+                conn,
+                api_key_id=g.api_key["id"],
+                key=key,
+                request_hash=fingerprint,
+                status=response.status_code,
+                body=response.get_data(),
+                headers=headers,
+            )
         return response
 
     return wrapper

@@ -1,4 +1,5 @@
 """`tally import ...`: the importers on the command line."""
+
 from __future__ import annotations
 
 import functools
@@ -41,12 +42,23 @@ def common_options(command: Callable) -> Callable:
     """--dry-run, --skip-invalid, --report and --actor, shared by every import."""
     options = [
         click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing."),
-        click.option("--skip-invalid", is_flag=True,
-                     help="Import the valid rows and report the others (by default one invalid row aborts)."),
-        click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the row-level report (file, line, field, value, reason, outcome) as CSV here."),
-        click.option("--actor", default=_current_user, show_default="the current user",
-                     help="Who imports, as kept with the import and in figure history."),
+        click.option(
+            "--skip-invalid",
+            is_flag=True,
+            help="Import the valid rows and report the others (by default one invalid row aborts).",
+        ),
+        click.option(
+            "--report",
+            "report_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the row-level report (file, line, field, value, reason, outcome) as CSV here.",
+        ),
+        click.option(
+            "--actor",
+            default=_current_user,
+            show_default="the current user",
+            help="Who imports, as kept with the import and in figure history.",
+        ),
     ]
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
@@ -92,13 +104,21 @@ def _report(results: list[Result], path: Path | None) -> None:
 def summary(result: Result, *, dry_run: bool) -> list[str]:
     """A few lines saying what an import did (or would do)."""
     notes = result.notes
-    counts = (f"{result.inserted} to insert, {result.updated} to update" if dry_run
-              else f"{result.inserted} inserted, {result.updated} updated")
-    lines = [f"{result.dataset.id} {result.version}: {result.file_name} (sha256 {result.sha256[:12]}), "
-             f"{result.rows_read} rows read, {result.rejected} rejected, {result.skipped} skipped",
-             f"  {counts}, {result.unchanged} unchanged"]
-    extras = {k: notes[k] for k in ("sources_created", "documents_created", "countries_created_or_named", "absent")
-              if notes.get(k)}
+    counts = (
+        f"{result.inserted} to insert, {result.updated} to update"
+        if dry_run
+        else f"{result.inserted} inserted, {result.updated} updated"
+    )
+    lines = [
+        f"{result.dataset.id} {result.version}: {result.file_name} (sha256 {result.sha256[:12]}), "
+        f"{result.rows_read} rows read, {result.rejected} rejected, {result.skipped} skipped",
+        f"  {counts}, {result.unchanged} unchanged",
+    ]
+    extras = {
+        k: notes[k]
+        for k in ("sources_created", "documents_created", "countries_created_or_named", "absent")
+        if notes.get(k)
+    }
     if extras:
         lines.append("  " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in extras.items()))
     if notes.get("placement"):
@@ -118,12 +138,27 @@ def summary(result: Result, *, dry_run: bool) -> list[str]:
 
 
 @import_group.command("locations")
-@click.option("--ocha", type=_FILE, default=DATA_DIR / "ocha_global_pcodes_adm1_adm2.csv", show_default=True,
-              help="OCHA global p-codes (admin 1 and 2) CSV.")
-@click.option("--opensyria", type=_FILE, default=DATA_DIR / "opensyria_syria_subdistricts_adm3.json",
-              show_default=True, help="OpenSyria sub-districts (admin 3) JSON.")
-@click.option("--neighbourhoods", type=_FILE, default=DATA_DIR / "aleppo_neighbourhoods_csr.geojson",
-              show_default=True, help="Aleppo neighbourhoods GeoJSON (Columbia Center for Spatial Research).")
+@click.option(
+    "--ocha",
+    type=_FILE,
+    default=DATA_DIR / "ocha_global_pcodes_adm1_adm2.csv",
+    show_default=True,
+    help="OCHA global p-codes (admin 1 and 2) CSV.",
+)
+@click.option(
+    "--opensyria",
+    type=_FILE,
+    default=DATA_DIR / "opensyria_syria_subdistricts_adm3.json",
+    show_default=True,
+    help="OpenSyria sub-districts (admin 3) JSON.",
+)
+@click.option(
+    "--neighbourhoods",
+    type=_FILE,
+    default=DATA_DIR / "aleppo_neighbourhoods_csr.geojson",
+    show_default=True,
+    help="Aleppo neighbourhoods GeoJSON (Columbia Center for Spatial Research).",
+)
 @common_options
 @click.pass_obj
 def import_locations(settings: Settings, ocha: Path, opensyria: Path, neighbourhoods: Path, **kwargs) -> None:
@@ -138,13 +173,21 @@ def import_locations(settings: Settings, ocha: Path, opensyria: Path, neighbourh
 # The options an importer's command may take beyond FILE and the common ones, by
 # the Options field each sets (the registry lists which an importer takes).
 _IMPORTER_OPTIONS = {
-    "version": click.option("--version", help="The dataset version the file is (default: the version of the copy "
-                                              "in shared/data)."),
-    "released": click.option("--released", type=click.DateTime(formats=["%Y-%m-%d"]),
-                             help="Publication date of that version (YYYY-MM-DD); figures are stated on it."),
-    "max_distance_km": click.option("--max-distance-km", type=click.FloatRange(min=0), default=25.0,
-                                    show_default=True,
-                                    help="How far an event may lie from the admin3 centroid it is placed in."),
+    "version": click.option(
+        "--version", help="The dataset version the file is (default: the version of the copy in shared/data)."
+    ),
+    "released": click.option(
+        "--released",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Publication date of that version (YYYY-MM-DD); figures are stated on it.",
+    ),
+    "max_distance_km": click.option(
+        "--max-distance-km",
+        type=click.FloatRange(min=0),
+        default=25.0,
+        show_default=True,
+        help="How far an event may lie from the admin3 centroid it is placed in.",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """What every import shares: the file and its checksum, the row-level report, and the result."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,16 @@ class Dataset:
 
     def row(self) -> dict:
         """The dataset as a row of the dataset table."""
-        return {"id": self.id, "name": self.name, "kind": self.kind, "publisher": self.publisher, "url": self.url,
-                "licence": self.licence, "citation": self.citation, "description": self.description}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "publisher": self.publisher,
+            "url": self.url,
+            "licence": self.licence,
+            "citation": self.citation,
+            "description": self.description,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,11 @@ class ImportFailed(Exception):
 class InvalidRows(ImportFailed):
     """Some rows are invalid, so nothing was imported; --skip-invalid imports the valid ones."""
 
-    def __init__(self, results: list["Result"]):
+    def __init__(self, results: list[Result]):
         where = ", ".join(f"{r.rejected} in {r.file_name}" for r in results if r.rejected)
-        super().__init__(f"invalid rows ({where}); nothing was imported "
-                         "(fix them, or import the valid rows with --skip-invalid)")
+        super().__init__(
+            f"invalid rows ({where}); nothing was imported (fix them, or import the valid rows with --skip-invalid)"
+        )
         self.results = results
 
 
@@ -142,7 +152,7 @@ def _record(header: list[str], row: list[str]) -> dict:
     if len(row) == len(header):
         return dict(zip(header, row))
     record = dict(zip(header, row + [None] * (len(header) - len(row))))
-    return record | {None: row[len(header):]} if len(row) > len(header) else record
+    return record | {None: row[len(header) :]} if len(row) > len(header) else record
 
 
 def csv_records(data: DataFile, required: tuple[str, ...]) -> list[tuple[int, dict]]:
@@ -197,8 +207,14 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         """The counts kept with the import record."""
-        return {"rows_read": self.rows_read, "inserted": self.inserted, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected, "skipped": self.skipped}
+        return {
+            "rows_read": self.rows_read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+        }
 
     @property
     def changed(self) -> bool:
@@ -211,15 +227,18 @@ def count_problem_rows(problems: list[Problem], outcome: str) -> int:
     return len({(p.file, p.line) for p in problems if p.outcome == outcome})
 
 
-def report_rows(results: list["Result"]) -> list[tuple]:
+def report_rows(results: list[Result]) -> list[tuple]:
     """The row-level report of one or more imports (REPORT_COLUMNS), by file, line and field."""
-    rows = [(p.file or result.file_name, p.line, p.field, p.value, p.reason, p.outcome)
-            for result in results for p in result.problems]
+    rows = [
+        (p.file or result.file_name, p.line, p.field, p.value, p.reason, p.outcome)
+        for result in results
+        for p in result.problems
+    ]
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     return rows
 
 
-def report_dicts(result: "Result", limit: int) -> list[dict]:
+def report_dicts(result: Result, limit: int) -> list[dict]:
     """The first rows of an import's row-level report, as dicts of REPORT_COLUMNS."""
     return [dict(zip(REPORT_COLUMNS, row)) for row in report_rows([result])[:limit]]
 
@@ -231,7 +250,7 @@ def write_report_csv(out: TextIO, rows: list[tuple]) -> None:
     writer.writerows(rows)
 
 
-def write_report(path: Path, results: list["Result"]) -> int:
+def write_report(path: Path, results: list[Result]) -> int:
     """The row-level report of one or more imports as a CSV file; returns its row count."""
     rows = report_rows(results)
     with path.open("w", newline="", encoding="utf-8") as out:

@@ -3,6 +3,7 @@
 Versions and dates are those of the copies in shared/data (see its README);
 --version and --released override them for newer copies.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,9 @@ OCHA_PCODES = Dataset(
     url="https://github.com/OCHA-DAP/hdx-python-country",
     licence="CC BY-IGO (as OCHA publishes CODs on HDX; not confirmed for this table)",
     citation="UN OCHA, Common Operational Datasets - Administrative Boundaries (COD-AB), global p-code table, "
-             "via HDX; snapshot in OCHA-DAP/hdx-python-country tests/fixtures.",
+    "via HDX; snapshot in OCHA-DAP/hdx-python-country tests/fixtures.",
     description="Admin 1 and 2 p-codes and names of 156 countries; each row carries the date its COD version is "
-                "valid from, which Tally keeps as the location's gazetteer version.",
+    "valid from, which Tally keeps as the location's gazetteer version.",
     version="hdx-python-country@b40de354 (2026-02-11)",
 )
 
@@ -31,7 +32,7 @@ OPENSYRIA_SUBDISTRICTS = Dataset(
     url="https://github.com/Open-Syria/data-geography",
     licence="CC BY 4.0",
     citation="Open Syria, data-geography: subdistricts.json (built from OCHA COD-AB via HDX/geoBoundaries, "
-             "GeoNames, Wikidata and USCB population).",
+    "GeoNames, Wikidata and USCB population).",
     description="272 Syrian sub-districts with OCHA p-codes, English and Arabic names, aliases and centroids.",
     version="data-geography@bebd183c (2026-07-02)",
 )
@@ -43,8 +44,8 @@ CSR_NEIGHBOURHOODS = Dataset(
     publisher="Columbia Center for Spatial Research",
     url="https://github.com/CenterForSpatialResearch/aleppo_test",
     licence="MIT (c) 2019 Columbia Center for Spatial Research",
-    citation="Center for Spatial Research, Columbia University, \"Conflict Urbanism: Aleppo\", neighbourhood layer "
-             "(based on a UN-Habitat 2013 list, checked against Wikimapia, Google Maps and UNOSAT).",
+    citation='Center for Spatial Research, Columbia University, "Conflict Urbanism: Aleppo", neighbourhood layer '
+    "(based on a UN-Habitat 2013 list, checked against Wikimapia, Google Maps and UNOSAT).",
     description="Neighbourhood outlines of Aleppo city with English and Arabic names; no p-codes.",
     version="aleppo_test@3f750b94 (2021-03-17)",
 )
@@ -57,9 +58,9 @@ UCDP_GED = Dataset(
     url="https://ucdp.uu.se/downloads/",
     licence="CC BY-IGO (as published on HDX); free to use with citation",
     citation="Sundberg, Ralph and Erik Melander (2013) Introducing the UCDP Georeferenced Event Dataset. "
-             "Journal of Peace Research 50(4). Data: UCDP GED Syria 652.1601.1911, codebook version 19.1.",
+    "Journal of Peace Research 50(4). Data: UCDP GED Syria 652.1601.1911, codebook version 19.1.",
     description="Events of organised violence in Syria 2016-01-01..2019-11-30, each with the sources UCDP coded "
-                "it from, its place and its deaths (civilians; total as low, best and high estimates).",
+    "it from, its place and its deaths (civilians; total as low, best and high estimates).",
     version="19.1 (GED Syria 652.1601.1911)",
 )
 
@@ -71,9 +72,9 @@ UNHCR_POPULATION = Dataset(
     url="https://www.unhcr.org/refugee-statistics/",
     licence="CC BY 4.0",
     citation="UNHCR Refugee Population Statistics Database, population table (refugees R package "
-             "2025.12.1, PopulationStatistics/refugees). (c) UNHCR.",
+    "2025.12.1, PopulationStatistics/refugees). (c) UNHCR.",
     description="Forcibly displaced and stateless people by year, country of origin and country of asylum, "
-                "1951-2025; end-of-year stocks.",
+    "1951-2025; end-of-year stocks.",
     version="2025.12.1",
     # The R package's version names its release month; no exact day is published with the file.
     released=dt.date(2025, 12, 1),
@@ -87,9 +88,9 @@ IDMC_GIDD = Dataset(
     url="https://www.internal-displacement.org/database/",
     licence="CC BY-IGO",
     citation="Internal Displacement Monitoring Centre (IDMC), Global Internal Displacement Database, "
-             "conflict and violence displacement (GIDD API, last updated 2025-05-13).",
+    "conflict and violence displacement (GIDD API, last updated 2025-05-13).",
     description="New displacements during each year and total internally displaced people at its end, by country, "
-                "2009-2024; exact and rounded values.",
+    "2009-2024; exact and rounded values.",
     version="2025-05-13",
     released=dt.date(2025, 5, 13),
 )
@@ -104,6 +105,6 @@ TALLY_CSV = Dataset(
     licence="As each figure's source and document state",
     citation="Figures exported from a Tally instance, with their sources and documents as columns.",
     description="Figures imported from Tally's own CSV or HXL export (or an HXL file tagged the same way); "
-                "each keeps the id it had where it was exported.",
+    "each keeps the id it had where it was exported.",
     version="1",
 )

@@ -1,4 +1,5 @@
 """Reading the three gazetteers: OCHA p-codes, OpenSyria sub-districts, the Aleppo neighbourhoods."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,8 +104,20 @@ def read_ocha(data: DataFile, found: Gazetteers) -> None:
             admin1.add(pcode)
             countries[record["Location"]].append((line, record["Valid from date"], pcode))
         parent = ("iso3", record["Location"]) if level == "1" else ("pcode", record["Parent P-Code"])
-        found.entries.append(Entry(OCHA_PCODES, line, pcode, record["Valid from date"], f"admin{level}", pcode,
-                                   record["Name"].strip(), parent, pcode=pcode, file=data.name))
+        found.entries.append(
+            Entry(
+                OCHA_PCODES,
+                line,
+                pcode,
+                record["Valid from date"],
+                f"admin{level}",
+                pcode,
+                record["Name"].strip(),
+                parent,
+                pcode=pcode,
+                file=data.name,
+            )
+        )
     found.entries[:0] = [_ocha_country(iso3, rows, data.name) for iso3, rows in sorted(countries.items())]
 
 
@@ -125,14 +138,27 @@ def admin0_pcode(iso3: str, admin1_pcodes: list[str]) -> str | None:
 def _ocha_country(iso3: str, rows: list[tuple[int, str, str]], file: str) -> Entry:
     """A country as OCHA's table implies it: a code, its admin0 p-code, no name."""
     version = max(valid_from for _, valid_from, _ in rows)
-    return Entry(OCHA_PCODES, min(line for line, _, _ in rows), iso3, version, "country", iso3, None,
-                 pcode=admin0_pcode(iso3, [pcode for _, _, pcode in rows]), iso3=iso3, aliases=(iso3,), file=file)
+    return Entry(
+        OCHA_PCODES,
+        min(line for line, _, _ in rows),
+        iso3,
+        version,
+        "country",
+        iso3,
+        None,
+        pcode=admin0_pcode(iso3, [pcode for _, _, pcode in rows]),
+        iso3=iso3,
+        aliases=(iso3,),
+        file=file,
+    )
 
 
 def _deslug(slug: str) -> str:
     """An OpenSyria id part as a name: mount-simeon -> Mount Simeon, al-nabk -> al Nabk."""
-    return " ".join(word if word in ("al", "as", "ar", "ash", "ad", "az", "at", "an") else word.capitalize()
-                    for word in slug.split("-"))
+    return " ".join(
+        word if word in ("al", "as", "ar", "ash", "ad", "az", "at", "an") else word.capitalize()
+        for word in slug.split("-")
+    )
 
 
 def _opensyria_entry(index: int, item: dict, version: str, file: str) -> Entry:
@@ -145,15 +171,33 @@ def _opensyria_entry(index: int, item: dict, version: str, file: str) -> Entry:
     if not str(names.get("en") or "").strip():
         raise RowError("name.en", "", "is empty")
     lat, lon = centre.get("latitude"), centre.get("longitude")
-    if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and -90 <= lat <= 90
-            and -180 <= lon <= 180):
+    if not (
+        isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and -90 <= lat <= 90 and -180 <= lon <= 180
+    ):
         raise RowError("centroid", f"{lat},{lon}", "must be latitude and longitude in degrees")
     name, name_ar = names["en"].strip(), (names.get("ar") or "").strip() or None
-    aliases = tuple(dict.fromkeys(
-        a["value"].strip() for a in item.get("aliases") or [] if isinstance(a, dict) and str(a.get("value") or "").strip()
-        and a["value"].strip() not in (name, name_ar)))
-    return Entry(OPENSYRIA_SUBDISTRICTS, index, str(item.get("id") or pcode), version, "admin3", pcode, name,
-                 ("pcode", pcode[:6]), name_ar=name_ar, aliases=aliases, pcode=pcode, point=(lat, lon), file=file)
+    aliases = tuple(
+        dict.fromkeys(
+            a["value"].strip()
+            for a in item.get("aliases") or []
+            if isinstance(a, dict) and str(a.get("value") or "").strip() and a["value"].strip() not in (name, name_ar)
+        )
+    )
+    return Entry(
+        OPENSYRIA_SUBDISTRICTS,
+        index,
+        str(item.get("id") or pcode),
+        version,
+        "admin3",
+        pcode,
+        name,
+        ("pcode", pcode[:6]),
+        name_ar=name_ar,
+        aliases=aliases,
+        pcode=pcode,
+        point=(lat, lon),
+        file=file,
+    )
 
 
 def read_opensyria(data: DataFile, found: Gazetteers, version: str) -> None:
@@ -224,8 +268,9 @@ def _polygons(feature: dict) -> list:
     return []
 
 
-def _neighbourhood(found: Gazetteers, data: DataFile, version: str, source_id, name: str,
-                   parts: list[tuple[int, dict]]) -> None:
+def _neighbourhood(
+    found: Gazetteers, data: DataFile, version: str, source_id, name: str, parts: list[tuple[int, dict]]
+) -> None:
     """One neighbourhood from its features: the centroid of all their polygons together."""
     line = parts[0][0]
     try:
@@ -235,17 +280,38 @@ def _neighbourhood(found: Gazetteers, data: DataFile, version: str, source_id, n
     if point is None:
         _reject(found, data, line, "geometry", name, "no polygon with an area")
         return
-    name_ar = next((str(f["properties"].get("NAME_A") or "").strip() for _, f in parts
-                    if str(f["properties"].get("NAME_A") or "").strip()), None)
-    found.entries.append(Entry(CSR_NEIGHBOURHOODS, line, f"{source_id}:{name}", version, "neighbourhood",
-                               slug(name), name, ("id", ALEPPO_CITY), name_ar=name_ar,
-                               point=(round(point[1], 6), round(point[0], 6)), file=data.name))
+    name_ar = next(
+        (
+            str(f["properties"].get("NAME_A") or "").strip()
+            for _, f in parts
+            if str(f["properties"].get("NAME_A") or "").strip()
+        ),
+        None,
+    )
+    found.entries.append(
+        Entry(
+            CSR_NEIGHBOURHOODS,
+            line,
+            f"{source_id}:{name}",
+            version,
+            "neighbourhood",
+            slug(name),
+            name,
+            ("id", ALEPPO_CITY),
+            name_ar=name_ar,
+            point=(round(point[1], 6), round(point[0], 6)),
+            file=data.name,
+        )
+    )
 
 
 def _report_duplicates(found: Gazetteers, data: DataFile, groups: dict[tuple, list]) -> None:
     """Features merged into one place, and ids the source gives to several places."""
-    merged = [{"id": key[0], "name": key[1], "features": [line for line, _ in parts]}
-              for key, parts in groups.items() if len(parts) > 1]
+    merged = [
+        {"id": key[0], "name": key[1], "features": [line for line, _ in parts]}
+        for key, parts in groups.items()
+        if len(parts) > 1
+    ]
     names_by_id: dict = defaultdict(list)
     for source_id, name in groups:
         names_by_id[source_id].append(name)
@@ -253,13 +319,27 @@ def _report_duplicates(found: Gazetteers, data: DataFile, groups: dict[tuple, li
     found.notes["neighbourhoods"] = {"merged_features": merged, "ids_shared_by_several_names": shared}
     for item in merged:
         for line in item["features"][1:]:
-            found.problems.append(Problem(line, "Id", f"{item['id']}:{item['name']}", "same Id and NAME as feature "
-                                          f"{item['features'][0]}: merged into one neighbourhood", "warning",
-                                          data.name))
+            found.problems.append(
+                Problem(
+                    line,
+                    "Id",
+                    f"{item['id']}:{item['name']}",
+                    f"same Id and NAME as feature {item['features'][0]}: merged into one neighbourhood",
+                    "warning",
+                    data.name,
+                )
+            )
     for item in shared:
-        found.problems.append(Problem(groups[(item["id"], item["names"][0])][0][0], "Id", str(item["id"]),
-                                      f"one Id for several names ({', '.join(item['names'])}): "
-                                      "kept as separate neighbourhoods", "warning", data.name))
+        found.problems.append(
+            Problem(
+                groups[(item["id"], item["names"][0])][0][0],
+                "Id",
+                str(item["id"]),
+                f"one Id for several names ({', '.join(item['names'])}): kept as separate neighbourhoods",
+                "warning",
+                data.name,
+            )
+        )
 
 
 def _json(data: DataFile):

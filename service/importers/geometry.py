@@ -1,4 +1,5 @@
 """Centroids of GeoJSON polygons."""
+
 from __future__ import annotations
 
 Ring = list[list[float]]

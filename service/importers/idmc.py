@@ -5,6 +5,7 @@ the exact value when there is one (qualifier exact), else the rounded one
 (approximately); the rounded value is kept in dataset_attributes. Empty
 fields are gaps, never zeros.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +17,23 @@ from .core import DataFile, ImportFailed, Options, Problem, Result, RowError, cs
 from .datasets import IDMC_GIDD
 from .figures import Countries, Parsed, StagedFigure, document_key, import_figures
 
-COLUMNS = ("iso3", "country_name", "year", "new_displacement", "new_displacement_rounded", "total_displacement",
-           "total_displacement_rounded")
+COLUMNS = (
+    "iso3",
+    "country_name",
+    "year",
+    "new_displacement",
+    "new_displacement_rounded",
+    "total_displacement",
+    "total_displacement_rounded",
+)
 # measure -> (metric, count kind): new displacements are a flow over the year,
 # total displacement a stock at its end.
 MEASURES = {"new_displacement": ("displaced", "period_total"), "total_displacement": ("idps", "stock")}
-SOURCE = {"name": "Internal Displacement Monitoring Centre (IDMC)", "kind": "ngo",
-          "description": "Monitor of internal displacement worldwide, part of the Norwegian Refugee Council."}
+SOURCE = {
+    "name": "Internal Displacement Monitoring Centre (IDMC)",
+    "kind": "ngo",
+    "description": "Monitor of internal displacement worldwide, part of the Norwegian Refugee Council.",
+}
 DOCUMENT_TITLE = "Global Internal Displacement Database (GIDD): conflict and violence"
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -40,8 +51,12 @@ def _count(record: dict, name: str) -> int | None:
 def _key(record: dict) -> tuple[str, int]:
     iso3, year = (record.get("iso3") or "").strip(), (record.get("year") or "").strip()
     if not ISO3.match(iso3):
-        raise RowError("iso3", iso3, "not an ISO 3166 alpha-3 country code (IDMC's own code for an area "
-                                     "that has none): no country to place the figure in")
+        raise RowError(
+            "iso3",
+            iso3,
+            "not an ISO 3166 alpha-3 country code (IDMC's own code for an area "
+            "that has none): no country to place the figure in",
+        )
     if not year.isdigit() or not 1900 <= int(year) <= 2100:
         raise RowError("year", year, "must be a year between 1900 and 2100")
     return iso3, int(year)
@@ -54,8 +69,12 @@ class Rows:
         self.countries, self.parsed, self.released = Countries(conn), parsed, released
         self.document = document_key(DOCUMENT_TITLE, "idmc", None)
         parsed.sources["idmc"] = SOURCE
-        parsed.documents[self.document] = {"title": DOCUMENT_TITLE, "publisher_id": "idmc", "url": IDMC_GIDD.url,
-                                           "published_on": None}
+        parsed.documents[self.document] = {
+            "title": DOCUMENT_TITLE,
+            "publisher_id": "idmc",
+            "url": IDMC_GIDD.url,
+            "published_on": None,
+        }
         self.seen: set[tuple[str, int]] = set()
 
     def figures(self, line: int, record: dict) -> list[StagedFigure]:
@@ -67,19 +86,31 @@ class Rows:
         self.seen.add((iso3, year))
         gaps = [m for m, (exact, rounded) in values.items() if exact is None and rounded is None]
         self.parsed.notes["gaps"] = self.parsed.notes.get("gaps", 0) + len(gaps)
-        return [self._figure(line, record, iso3, year, measure, exact, rounded)
-                for measure, (exact, rounded) in values.items() if measure not in gaps]
+        return [
+            self._figure(line, record, iso3, year, measure, exact, rounded)
+            for measure, (exact, rounded) in values.items()
+            if measure not in gaps
+        ]
 
-    def _figure(self, line: int, record: dict, iso3: str, year: int, measure: str, exact: int | None,
-                rounded: int | None) -> StagedFigure:
+    def _figure(
+        self, line: int, record: dict, iso3: str, year: int, measure: str, exact: int | None, rounded: int | None
+    ) -> StagedFigure:
         metric, count_kind = MEASURES[measure]
         return StagedFigure(
-            line=line, external_id=f"{iso3}:{year}:{measure}", metric_id=metric, count_kind=count_kind,
-            value=exact if exact is not None else rounded, qualifier="exact" if exact is not None else "approximately",
-            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31), stated_on=self.released,
-            source_id="idmc", document_key=self.document,
+            line=line,
+            external_id=f"{iso3}:{year}:{measure}",
+            metric_id=metric,
+            count_kind=count_kind,
+            value=exact if exact is not None else rounded,
+            qualifier="exact" if exact is not None else "approximately",
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            stated_on=self.released,
+            source_id="idmc",
+            document_key=self.document,
             location_id=self.countries.location(self.parsed, iso3, record["country_name"]),
-            dataset_attributes={"rounded": rounded} if rounded is not None else {})
+            dataset_attributes={"rounded": rounded} if rounded is not None else {},
+        )
 
 
 def parse(conn: Connection, data: DataFile, options: Options, version: str) -> Parsed:
@@ -100,8 +131,15 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
             continue
         if not figures:
             parsed.skipped_rows += 1
-            parsed.problems.append(Problem(line, "new_displacement", "", "no value for any measure (empty fields "
-                                           "are gaps): nothing to import", "skipped"))
+            parsed.problems.append(
+                Problem(
+                    line,
+                    "new_displacement",
+                    "",
+                    "no value for any measure (empty fields are gaps): nothing to import",
+                    "skipped",
+                )
+            )
         parsed.figures.extend(figures)
     return parsed
 

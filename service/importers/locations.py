@@ -5,6 +5,7 @@ its p-code, its ISO3 code (countries), or its name among the places of its kind
 (the seed's neighbourhoods). Found places keep their id; a gazetteer's name
 replaces theirs, and the old name stays as an alias.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,20 @@ from .figures import copy_rows, finish_import
 from .gazetteers import ALEPPO_CITY, Entry, Gazetteers, read_neighbourhoods, read_ocha, read_opensyria
 from .places import Gazetteer
 
-FIELDS = ("pcode", "name", "name_ar", "aliases", "kind", "parent_id", "latitude", "longitude", "iso3",
-          "gazetteer_id", "gazetteer_version", "gazetteer_key")
+FIELDS = (
+    "pcode",
+    "name",
+    "name_ar",
+    "aliases",
+    "kind",
+    "parent_id",
+    "latitude",
+    "longitude",
+    "iso3",
+    "gazetteer_id",
+    "gazetteer_version",
+    "gazetteer_key",
+)
 GAZETTEERS = (OCHA_PCODES, OPENSYRIA_SUBDISTRICTS, CSR_NEIGHBOURHOODS)
 
 
@@ -39,7 +52,9 @@ class Merger:
     matched: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.by_key = {(r["gazetteer_id"], r["gazetteer_key"]): i for i, r in self.existing.items() if r["gazetteer_id"]}
+        self.by_key = {
+            (r["gazetteer_id"], r["gazetteer_key"]): i for i, r in self.existing.items() if r["gazetteer_id"]
+        }
         self.pcode_ids = {r["pcode"]: i for i, r in self.existing.items() if r["pcode"]}
 
     def find(self, entry: Entry) -> tuple[str | None, str | None]:
@@ -63,11 +78,17 @@ class Merger:
         if entry.parent is None:
             return None
         how, code = entry.parent
-        parent = {"pcode": self.pcode_ids.get(code), "iso3": self.country_codes.get(code),
-                  "id": code if code in self.existing or code in self.desired else None}[how]
+        parent = {
+            "pcode": self.pcode_ids.get(code),
+            "iso3": self.country_codes.get(code),
+            "id": code if code in self.existing or code in self.desired else None,
+        }[how]
         if parent is None:
-            raise RowError("parent", code, f"no location with this {'id' if how == 'id' else how} "
-                                           "(load the seed or the parent gazetteer first)")
+            raise RowError(
+                "parent",
+                code,
+                f"no location with this {'id' if how == 'id' else how} (load the seed or the parent gazetteer first)",
+            )
         return parent
 
     def merge(self, entry: Entry) -> None:
@@ -105,8 +126,18 @@ def _merged(entry: Entry, old: dict | None, place_id: str, parent: str | None, g
     own name and the gazetteer's spelling becomes an alias.
     """
     keep_name = old is not None and entry.pcode is None
-    old = old or {"id": place_id, "name": None, "name_ar": None, "aliases": [], "pcode": None, "iso3": None,
-                  "parent_id": None, "latitude": None, "longitude": None, "gazetteer_id": None}
+    old = old or {
+        "id": place_id,
+        "name": None,
+        "name_ar": None,
+        "aliases": [],
+        "pcode": None,
+        "iso3": None,
+        "parent_id": None,
+        "latitude": None,
+        "longitude": None,
+        "gazetteer_id": None,
+    }
     name = (old["name"] if keep_name else None) or entry.name or old["name"] or entry.iso3 or entry.key
     name_ar = (old["name_ar"] if keep_name else None) or entry.name_ar or old["name_ar"]
     aliases: list[str] = []
@@ -115,13 +146,25 @@ def _merged(entry: Entry, old: dict | None, place_id: str, parent: str | None, g
             aliases.append(alias)
     # A place the seed put somewhere more precise (Bustan al-Basha inside eastern
     # Aleppo) stays there when the gazetteer only knows the city.
-    if old["parent_id"] and parent and old["parent_id"] in gazetteer.places and parent in gazetteer.ancestors(old["parent_id"]):
+    if (
+        old["parent_id"]
+        and parent
+        and old["parent_id"] in gazetteer.places
+        and parent in gazetteer.ancestors(old["parent_id"])
+    ):
         parent = old["parent_id"]
     latitude, longitude = entry.point if entry.point else (old["latitude"], old["longitude"])
     owns = old["gazetteer_id"] in (None, entry.gazetteer.id)
     return {
-        "id": place_id, "pcode": old["pcode"] or entry.pcode, "name": name, "name_ar": name_ar, "aliases": aliases,
-        "kind": entry.kind, "parent_id": parent, "latitude": latitude, "longitude": longitude,
+        "id": place_id,
+        "pcode": old["pcode"] or entry.pcode,
+        "name": name,
+        "name_ar": name_ar,
+        "aliases": aliases,
+        "kind": entry.kind,
+        "parent_id": parent,
+        "latitude": latitude,
+        "longitude": longitude,
         "iso3": entry.iso3 or old["iso3"],
         "gazetteer_id": entry.gazetteer.id if owns else old["gazetteer_id"],
         "gazetteer_version": entry.version if owns else old["gazetteer_version"],
@@ -132,9 +175,11 @@ def _merged(entry: Entry, old: dict | None, place_id: str, parent: str | None, g
 def _read(paths: dict[str, Path]) -> tuple[Gazetteers, dict[str, tuple[str, str]]]:
     """Read the three files; (entries, gazetteer id -> (file name, sha256))."""
     found, files = Gazetteers(), {}
-    readers = {OCHA_PCODES.id: lambda data: read_ocha(data, found),
-               OPENSYRIA_SUBDISTRICTS.id: lambda data: read_opensyria(data, found, OPENSYRIA_SUBDISTRICTS.version),
-               CSR_NEIGHBOURHOODS.id: lambda data: read_neighbourhoods(data, found, CSR_NEIGHBOURHOODS.version)}
+    readers = {
+        OCHA_PCODES.id: lambda data: read_ocha(data, found),
+        OPENSYRIA_SUBDISTRICTS.id: lambda data: read_opensyria(data, found, OPENSYRIA_SUBDISTRICTS.version),
+        CSR_NEIGHBOURHOODS.id: lambda data: read_neighbourhoods(data, found, CSR_NEIGHBOURHOODS.version),
+    }
     for dataset in GAZETTEERS:
         data = read_file(paths[dataset.id])
         files[dataset.id] = (data.name, data.sha256)
@@ -181,10 +226,18 @@ def _results(found: Gazetteers, merger: Merger, decided: list, files: dict) -> d
         file_name, sha256 = files[dataset.id]
         own = [p for p in problems if p.file == file_name]
         counts = Counter(action for action, _, entry in decided if entry.gazetteer is dataset)
-        results[dataset.id] = Result(dataset, dataset.version, file_name, sha256,
-                                     rows_read=found.rows_read[dataset.id], inserted=counts["insert"],
-                                     updated=counts["update"], unchanged=counts["unchanged"],
-                                     rejected=count_problem_rows(own, "rejected"), problems=own)
+        results[dataset.id] = Result(
+            dataset,
+            dataset.version,
+            file_name,
+            sha256,
+            rows_read=found.rows_read[dataset.id],
+            inserted=counts["insert"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            rejected=count_problem_rows(own, "rejected"),
+            problems=own,
+        )
     results[CSR_NEIGHBOURHOODS.id].notes = found.notes.get("neighbourhoods", {}) | {"matched_existing": merger.matched}
     return results
 
@@ -197,9 +250,16 @@ def _write(conn: Connection, decided: list, results: dict[str, Result], options:
         conn.execute(named["upsert_dataset"], result.dataset.row())
     conn.execute(named["create_location_staging"])
     with conn.cursor() as cur:
-        copy_rows(cur, "staged_location", ("line", "action", "id") + FIELDS,
-                  ((entry.line, action, state["id"], *(state[f] for f in FIELDS))
-                   for action, state, entry in decided if action != "unchanged"))
+        copy_rows(
+            cur,
+            "staged_location",
+            ("line", "action", "id") + FIELDS,
+            (
+                (entry.line, action, state["id"], *(state[f] for f in FIELDS))
+                for action, state, entry in decided
+                if action != "unchanged"
+            ),
+        )
     conn.execute(named["insert_locations"])
     conn.execute(named["update_locations"])
     for result in results.values():
@@ -209,9 +269,16 @@ def _write(conn: Connection, decided: list, results: dict[str, Result], options:
 
 def _record(conn: Connection, named: dict[str, str], result: Result, actor: str) -> None:
     """The import record of one gazetteer."""
-    result.import_id = conn.execute(named["start_import"], {
-        "dataset": result.dataset.id, "version": result.version, "file_name": result.file_name,
-        "sha256": result.sha256, "imported_by": actor}).fetchone()["id"]
+    result.import_id = conn.execute(
+        named["start_import"],
+        {
+            "dataset": result.dataset.id,
+            "version": result.version,
+            "file_name": result.file_name,
+            "sha256": result.sha256,
+            "imported_by": actor,
+        },
+    ).fetchone()["id"]
     finish_import(conn, result)
 
 

@@ -1,4 +1,5 @@
 """Place-name normalisation: the keys importers compare names and aliases by."""
+
 from __future__ import annotations
 
 import re
@@ -6,28 +7,77 @@ import unicodedata
 
 # Words that say what kind of place a name is, not which place: "Aleppo
 # Governorate", "Jabal Saman district", "Teir Maaleh village".
-GENERIC_WORDS = frozenset({
-    "governorate", "province", "muhafazat", "muhafazah", "district", "subdistrict", "sub",
-    "nahiyat", "nahiya", "nahiyah", "mintaqat", "markaz", "town", "village", "city",
-})
+GENERIC_WORDS = frozenset(
+    {
+        "governorate",
+        "province",
+        "muhafazat",
+        "muhafazah",
+        "district",
+        "subdistrict",
+        "sub",
+        "nahiyat",
+        "nahiya",
+        "nahiyah",
+        "mintaqat",
+        "markaz",
+        "town",
+        "village",
+        "city",
+    }
+)
 
 # Arabic articles as transliterations write them, assimilated or not
 # (al-Bab, ar-Raqqa, as-Sweida, ash-Shaykh, ad-Dana, az-Zabadani, ...).
-ARTICLES = frozenset({
-    "al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an", "aj", "ed", "ez", "es", "et",
-    "en", "er", "ul",
-})
+ARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ar",
+        "as",
+        "ash",
+        "ad",
+        "adh",
+        "az",
+        "at",
+        "ath",
+        "an",
+        "aj",
+        "ed",
+        "ez",
+        "es",
+        "et",
+        "en",
+        "er",
+        "ul",
+    }
+)
 
 # One spelling for words every transliteration writes its own way.
 VARIANTS = {
-    "jebel": "jabal", "jbel": "jabal", "jabel": "jabal",
-    "tell": "tall", "tel": "tall", "tal": "tall",
-    "dayr": "deir", "dair": "deir", "der": "deir",
-    "ain": "ayn", "ein": "ayn", "ayn": "ayn",
-    "sheikh": "shaykh", "shaikh": "shaykh", "shekh": "shaykh", "sheik": "shaykh", "sheykh": "shaykh",
-    "albu": "abu", "abou": "abu",
-    "kfar": "kafr", "kafar": "kafr",
-    "beit": "bayt", "bait": "bayt",
+    "jebel": "jabal",
+    "jbel": "jabal",
+    "jabel": "jabal",
+    "tell": "tall",
+    "tel": "tall",
+    "tal": "tall",
+    "dayr": "deir",
+    "dair": "deir",
+    "der": "deir",
+    "ain": "ayn",
+    "ein": "ayn",
+    "ayn": "ayn",
+    "sheikh": "shaykh",
+    "shaikh": "shaykh",
+    "shekh": "shaykh",
+    "sheik": "shaykh",
+    "sheykh": "shaykh",
+    "albu": "abu",
+    "abou": "abu",
+    "kfar": "kafr",
+    "kafar": "kafr",
+    "beit": "bayt",
+    "bait": "bayt",
 }
 
 _APOSTROPHES = re.compile(r"['’‘`´ʿʾ]")

@@ -3,6 +3,7 @@
 Coordinates are the last resort; that step is set-based SQL (imports.sql,
 place_by_point) because it runs once per row, not once per distinct name.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -61,11 +62,23 @@ class Gazetteer:
                 self.by_pcode[place.pcode] = place.id
 
     @classmethod
-    def load(cls, conn: Connection) -> "Gazetteer":
+    def load(cls, conn: Connection) -> Gazetteer:
         """Every location, read once."""
         rows = conn.execute(queries("imports")["gazetteer_places"]).fetchall()
-        return cls({row["id"]: Place(row["id"], row["pcode"], row["name"], row["name_ar"], tuple(row["aliases"]),
-                                     row["kind"], row["parent_id"]) for row in rows})
+        return cls(
+            {
+                row["id"]: Place(
+                    row["id"],
+                    row["pcode"],
+                    row["name"],
+                    row["name_ar"],
+                    tuple(row["aliases"]),
+                    row["kind"],
+                    row["parent_id"],
+                )
+                for row in rows
+            }
+        )
 
     def descendants(self, root: str | None, kind: str) -> list[str]:
         """Ids of the places of one kind inside root (everywhere when root is None)."""

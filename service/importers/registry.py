@@ -5,6 +5,7 @@ Adding an importer is a module service/importers/<module>.py with a function
 `import_<module>(conn, path, options) -> Result`, and a line here. (The
 gazetteers are three files imported together: `tally import locations`.)
 """
+
 from __future__ import annotations
 
 import importlib
@@ -37,19 +38,29 @@ class Importer:
 
 # In the order the API lists them.
 IMPORTERS: dict[str, Importer] = {
-    "ucdp": Importer("ucdp", "UCDP GED events",
-                     "Import UCDP GED events: civilians killed and people killed (low/best/high) per event.",
-                     (*VERSIONED, "max_distance_km")),
-    "unhcr": Importer("unhcr", "UNHCR population statistics",
-                      "Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks).",
-                      VERSIONED),
-    "idmc": Importer("idmc", "IDMC GIDD conflict displacement",
-                     "Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, per country.",
-                     VERSIONED),
+    "ucdp": Importer(
+        "ucdp",
+        "UCDP GED events",
+        "Import UCDP GED events: civilians killed and people killed (low/best/high) per event.",
+        (*VERSIONED, "max_distance_km"),
+    ),
+    "unhcr": Importer(
+        "unhcr",
+        "UNHCR population statistics",
+        "Import UNHCR population statistics: refugees and IDPs per year (end-of-year stocks).",
+        VERSIONED,
+    ),
+    "idmc": Importer(
+        "idmc",
+        "IDMC GIDD conflict displacement",
+        "Import IDMC GIDD conflict displacement: new displacements and IDPs at year end, per country.",
+        VERSIONED,
+    ),
     # csv and hxl are one importer: it tells an HXL file by its hashtag row.
-    "csv": Importer("tally_csv", "a Tally CSV export",
-                    "Import Tally's own CSV export (GET /v1/figures?format=csv)."),
-    "hxl": Importer("tally_csv", "a Tally HXL export, or any HXL file whose hashtags map to Tally's columns and "
-                                 "metrics",
-                    "Import an HXL-tagged CSV whose hashtags map to Tally's (e.g. its ?format=hxl export)."),
+    "csv": Importer("tally_csv", "a Tally CSV export", "Import Tally's own CSV export (GET /v1/figures?format=csv)."),
+    "hxl": Importer(
+        "tally_csv",
+        "a Tally HXL export, or any HXL file whose hashtags map to Tally's columns and metrics",
+        "Import an HXL-tagged CSV whose hashtags map to Tally's (e.g. its ?format=hxl export).",
+    ),
 }

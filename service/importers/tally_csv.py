@@ -12,6 +12,7 @@ Rows never pass through Python one by one: the file is COPYed as it is into a
 table with a column per file column, then checked, typed and staged in SQL
 (queries/tally_csv.sql). Python reads the header and words the faults.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -34,10 +35,36 @@ from .figures import Parsed, import_figures
 
 REQUIRED = ("id", "count_kind", "value", "period_start", "period_end", "stated_on", "source_id", "document_title")
 # The columns the import reads; any other column of the file is carried along and ignored.
-READ = ("id", "metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",
-        "location_id", "location_pcode", "origin_id", "origin_pcode", "destination_id", "destination_pcode",
-        "period_start", "period_end", "stated_on", "source_id", "source_name", "source_kind", "document_title",
-        "document_publisher_id", "document_url", "document_published_on", "quote", "latitude", "longitude")
+READ = (
+    "id",
+    "metric",
+    "count_kind",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "stated_words",
+    "population_group",
+    "location_id",
+    "location_pcode",
+    "origin_id",
+    "origin_pcode",
+    "destination_id",
+    "destination_pcode",
+    "period_start",
+    "period_end",
+    "stated_on",
+    "source_id",
+    "source_name",
+    "source_kind",
+    "document_title",
+    "document_publisher_id",
+    "document_url",
+    "document_published_on",
+    "quote",
+    "latitude",
+    "longitude",
+)
 # The first lines of a file, enough to hold its header and HXL hashtag row.
 HEAD_BYTES = 1 << 20
 COPY_CHUNK_BYTES = 1 << 20
@@ -65,17 +92,22 @@ FAULTS = {
     "location_missing": ("location_id", "location_key", "is required (a place id, or location_pcode)"),
     "location_unknown": ("location_id", "location_key", "not a place Tally knows: import the gazetteers first"),
     "origin_unknown": ("origin_id", "origin_key", "not a place Tally knows: import the gazetteers first"),
-    "destination_unknown": ("destination_id", "destination_key",
-                            "not a place Tally knows: import the gazetteers first"),
+    "destination_unknown": (
+        "destination_id",
+        "destination_key",
+        "not a place Tally knows: import the gazetteers first",
+    ),
     "source_missing": ("source_id", "source_id", "is required"),
     "source_unnamed": ("source_name", "source_id", "this source is new to Tally and needs a source_name"),
-    "source_id_invalid": ("source_id", "source_id",
-                          "a new source's id must be lower-case letters, digits and hyphens (at most 63)"),
+    "source_id_invalid": (
+        "source_id",
+        "source_id",
+        "a new source's id must be lower-case letters, digits and hyphens (at most 63)",
+    ),
     "source_kind_invalid": ("source_kind", "source_kind", f"must be one of {', '.join(SOURCE_KINDS)}"),
     "document_title_missing": ("document_title", "document_title", "is required"),
     "document_url_invalid": ("document_url", "document_url", "must start with http:// or https://"),
-    "document_published_on_invalid": ("document_published_on", "document_published_on",
-                                      "must be a date (YYYY-MM-DD)"),
+    "document_published_on_invalid": ("document_published_on", "document_published_on", "must be a date (YYYY-MM-DD)"),
     "latitude_invalid": ("latitude", "latitude", "must be a number from -90 to 90"),
     "longitude_invalid": ("longitude", "longitude", "must be a number from -180 to 180"),
     "point_incomplete": ("latitude", "latitude", "latitude and longitude come together, or neither"),
@@ -130,7 +162,7 @@ def _head(data: DataFile) -> list[HeadRecord]:
     with data.path.open("rb") as file:
         raw = file.read(HEAD_BYTES)
         if file.read(1):
-            raw = raw[:raw.rfind(b"\n") + 1]  # whole lines only: no character cut in two
+            raw = raw[: raw.rfind(b"\n") + 1]  # whole lines only: no character cut in two
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
         text = raw[bom:].decode("utf-8")
@@ -142,7 +174,7 @@ def _head(data: DataFile) -> list[HeadRecord]:
     reader, records, start = csv.reader(lines), [], bom
     for fields in reader:
         records.append(HeadRecord(fields, start, reader.line_num))
-        start = bom + len("".join(lines[:reader.line_num]).encode("utf-8"))
+        start = bom + len("".join(lines[: reader.line_num]).encode("utf-8"))
         if len(records) == 2:
             break
     return records
@@ -179,16 +211,19 @@ def _layout(data: DataFile, metric_tags: dict[str, str]) -> Layout:
 def _create_staging(conn: Connection, layout: Layout) -> None:
     """tally_csv_row: a text column per file column, and every column the checks read."""
     names = list(layout.columns) + [name for name in READ if name not in layout.columns]
-    conn.execute(sql.SQL("CREATE TEMPORARY TABLE tally_csv_row (record bigint GENERATED ALWAYS AS IDENTITY, {}) "
-                         "ON COMMIT DROP").format(sql.SQL(", ").join(
-                             sql.SQL("{} text").format(sql.Identifier(name)) for name in names)))
+    conn.execute(
+        sql.SQL(
+            "CREATE TEMPORARY TABLE tally_csv_row (record bigint GENERATED ALWAYS AS IDENTITY, {}) ON COMMIT DROP"
+        ).format(sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(name)) for name in names))
+    )
 
 
 def _copy(conn: Connection, data: DataFile, layout: Layout) -> int:
     """Stream the rows after the header into tally_csv_row; return how many there are. A file COPY cannot
     read fails whole, naming its line, and so does one COPY reads differently from a CSV reader."""
     statement = sql.SQL("COPY tally_csv_row ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(
-        sql.SQL(", ").join(map(sql.Identifier, layout.columns)))
+        sql.SQL(", ").join(map(sql.Identifier, layout.columns))
+    )
     try:
         with conn.cursor() as cur:
             with cur.copy(statement) as copy:
@@ -203,9 +238,11 @@ def _copy(conn: Connection, data: DataFile, layout: Layout) -> int:
         # line holding only \. ; a CSV reader (and the person who wrote the
         # file) reads such lines differently, so the rows would not be the
         # file's rows.
-        raise ImportFailed(f"{data.name}: {expected} rows in the file, but {copied} as PostgreSQL reads it: a field "
-                           'holds a stray double quote (quote the field and double the quote: "5"" shell") '
-                           "or a line holds only \\.")
+        raise ImportFailed(
+            f"{data.name}: {expected} rows in the file, but {copied} as PostgreSQL reads it: a field "
+            'holds a stray double quote (quote the field and double the quote: "5"" shell") '
+            "or a line holds only \\."
+        )
     return copied
 
 
@@ -225,7 +262,7 @@ def _data_chunks(path: Path, offset: int) -> Iterator[bytes]:
 def _without_blank_lines_at_end(chunk: bytes) -> bytes:
     """The chunk up to its last line ending, kept as the file writes it (COPY refuses mixed endings)."""
     body = chunk.rstrip(b"\r\n")
-    tail = chunk[len(body):]
+    tail = chunk[len(body) :]
     return body + (b"\r\n" if tail.startswith(b"\r\n") else tail[:1]) if body else b""
 
 
@@ -255,8 +292,15 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     layout = _layout(data, metric_tags)
     _create_staging(conn, layout)
     rows_read = _copy(conn, data, layout)
-    conn.execute(named["check_rows"], {"implied_metric": layout.implied_metric, "count_kinds": list(COUNT_KINDS),
-                                       "qualifiers": list(QUALIFIERS), "source_kinds": list(SOURCE_KINDS)})
+    conn.execute(
+        named["check_rows"],
+        {
+            "implied_metric": layout.implied_metric,
+            "count_kinds": list(COUNT_KINDS),
+            "qualifiers": list(QUALIFIERS),
+            "source_kinds": list(SOURCE_KINDS),
+        },
+    )
     conn.execute(named["repeated_ids"])
     faulty = conn.execute(named["faulty_rows"]).fetchall()
     parsed = Parsed(rows_read=rows_read, problems=_problems(data, layout, faulty))

@@ -4,6 +4,7 @@ Each figure is attributed to the source UCDP coded the event from (source_office
 e.g. SOHR) and the article it published (source_headline, source_date); every
 further source UCDP lists is kept as a citation. UCDP itself is the dataset.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,25 +21,70 @@ from .datasets import UCDP_GED
 from .figures import Parsed, StagedFigure, document_key, import_figures
 from .places import Gazetteer, Match
 
-COLUMNS = ("id", "country", "adm_1", "adm_2", "where_prec", "where_coordinates", "latitude", "longitude",
-           "date_prec", "date_start", "date_end", "deaths_civilians", "low", "best", "high", "source_office",
-           "source_date", "source_headline", "source_article", "number_of_sources", "source_original")
+COLUMNS = (
+    "id",
+    "country",
+    "adm_1",
+    "adm_2",
+    "where_prec",
+    "where_coordinates",
+    "latitude",
+    "longitude",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_civilians",
+    "low",
+    "best",
+    "high",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_article",
+    "number_of_sources",
+    "source_original",
+)
 # Codes kept as given on each figure (dataset_attributes), beside the columns Tally maps.
-KEPT = ("where_coordinates", "adm_1", "adm_2", "type_of_violence", "conflict_name", "dyad_name", "side_a",
-        "side_b", "event_clarity", "number_of_sources", "source_original", "deaths_a", "deaths_b",
-        "deaths_unknown")
-INTEGER_KEPT = frozenset({"type_of_violence", "event_clarity", "number_of_sources", "deaths_a", "deaths_b",
-                          "deaths_unknown"})
+KEPT = (
+    "where_coordinates",
+    "adm_1",
+    "adm_2",
+    "type_of_violence",
+    "conflict_name",
+    "dyad_name",
+    "side_a",
+    "side_b",
+    "event_clarity",
+    "number_of_sources",
+    "source_original",
+    "deaths_a",
+    "deaths_b",
+    "deaths_unknown",
+)
+INTEGER_KEPT = frozenset(
+    {"type_of_violence", "event_clarity", "number_of_sources", "deaths_a", "deaths_b", "deaths_unknown"}
+)
 # UCDP where_prec 1: the exact place; 2: within 25 km of it. Coarser events stay at the unit named.
 POINT_PRECISIONS = frozenset({1, 2})
 
 # Offices UCDP cites whose kind is known; UCDP's source_office names the outlet
 # that published the report, so any other is recorded as media.
 SOURCE_KINDS = {
-    "sohr": "monitor", "airwars": "monitor", "air-wars": "monitor", "vdc": "monitor", "snhr": "monitor",
-    "sn4hr": "monitor", "hrw": "ngo", "human-rights-watch": "ngo", "amnesty-international": "ngo",
-    "amnesty": "ngo", "icg": "ngo", "heyva-sor-a-kurd-kurdish-red-crescent": "ngo",
-    "sdf-press-office": "armed_group", "sdf-media-center": "armed_group", "sdf-press-center": "armed_group",
+    "sohr": "monitor",
+    "airwars": "monitor",
+    "air-wars": "monitor",
+    "vdc": "monitor",
+    "snhr": "monitor",
+    "sn4hr": "monitor",
+    "hrw": "ngo",
+    "human-rights-watch": "ngo",
+    "amnesty-international": "ngo",
+    "amnesty": "ngo",
+    "icg": "ngo",
+    "heyva-sor-a-kurd-kurdish-red-crescent": "ngo",
+    "sdf-press-office": "armed_group",
+    "sdf-media-center": "armed_group",
+    "sdf-press-center": "armed_group",
 }
 
 
@@ -120,8 +166,10 @@ def _headlines(record: dict, offices: list[str], dates: list[str]) -> list[str]:
             spans.append(found)
     if len(spans) == len(offices):
         ends = [s.start() for s in spans[1:]] + [len(article)]
-        return [article[s.end():end].rstrip().rstrip(";").rstrip().removesuffix('"').strip()
-                for s, end in zip(spans, ends)]
+        return [
+            article[s.end() : end].rstrip().rstrip(";").rstrip().removesuffix('"').strip()
+            for s, end in zip(spans, ends)
+        ]
     parts = record["source_headline"].split(";")
     if len(parts) == len(offices):
         return [p.strip() for p in parts]
@@ -195,29 +243,59 @@ def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[Stag
     cited = citations(record)
     scope, placement, unmatched = placer.place(record)
     for field, name, reason in unmatched:
-        parsed.problems.append(Problem(line, field, name, f"{reason}; placed by the names that did match"
-                                       " or by coordinates", "warning"))
+        parsed.problems.append(
+            Problem(line, field, name, f"{reason}; placed by the names that did match or by coordinates", "warning")
+        )
     attributes = _attributes(record, date_prec, where_prec) | {"placement": placement}
     if not low <= best <= high:
-        parsed.problems.append(Problem(line, "best", f"{low}/{best}/{high}", "best is outside low..high: "
-                                       "bounds left off the figure, kept in dataset_attributes", "warning"))
+        parsed.problems.append(
+            Problem(
+                line,
+                "best",
+                f"{low}/{best}/{high}",
+                "best is outside low..high: bounds left off the figure, kept in dataset_attributes",
+                "warning",
+            )
+        )
         attributes |= {"low": low, "high": high}
         low = high = None
     _add_provenance(event_id, cited, parsed)
     first = cited[0]
     common = {
-        "line": line, "period_start": start, "period_end": end, "stated_on": first.published_on,
-        "source_id": source_id(first.office), "document_key": _document_key(first),
-        "latitude": point[0] if point else None, "longitude": point[1] if point else None,
-        "dataset_attributes": attributes, "citation_group": event_id, "scope_id": scope,
-        "place_by_point": point is not None and where_prec in POINT_PRECISIONS, "placement": placement,
+        "line": line,
+        "period_start": start,
+        "period_end": end,
+        "stated_on": first.published_on,
+        "source_id": source_id(first.office),
+        "document_key": _document_key(first),
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "dataset_attributes": attributes,
+        "citation_group": event_id,
+        "scope_id": scope,
+        "place_by_point": point is not None and where_prec in POINT_PRECISIONS,
+        "placement": placement,
     }
     exact = low is not None and low == best == high
     return [
-        StagedFigure(external_id=f"{event_id}:civilians_killed", metric_id="civilians_killed", count_kind="event",
-                     value=civilians, population_group="civilians", **common),
-        StagedFigure(external_id=f"{event_id}:people_killed", metric_id="people_killed", count_kind="event",
-                     value=best, low=low, high=high, qualifier="exact" if exact else "approximately", **common),
+        StagedFigure(
+            external_id=f"{event_id}:civilians_killed",
+            metric_id="civilians_killed",
+            count_kind="event",
+            value=civilians,
+            population_group="civilians",
+            **common,
+        ),
+        StagedFigure(
+            external_id=f"{event_id}:people_killed",
+            metric_id="people_killed",
+            count_kind="event",
+            value=best,
+            low=low,
+            high=high,
+            qualifier="exact" if exact else "approximately",
+            **common,
+        ),
     ]
 
 
@@ -229,12 +307,23 @@ def _add_provenance(event_id: str, cited: list[Citation], parsed: Parsed) -> Non
     """Sources and documents of one event; its citations when it has more than one."""
     for position, report in enumerate(cited, start=1):
         publisher = source_id(report.office)
-        parsed.sources.setdefault(publisher, {
-            "name": report.office, "kind": SOURCE_KINDS.get(publisher, "media"),
-            "description": "Cited as source office in the UCDP Georeferenced Event Dataset."})
+        parsed.sources.setdefault(
+            publisher,
+            {
+                "name": report.office,
+                "kind": SOURCE_KINDS.get(publisher, "media"),
+                "description": "Cited as source office in the UCDP Georeferenced Event Dataset.",
+            },
+        )
         key = _document_key(report)
-        parsed.documents.setdefault(key, {"title": report.headline or "(no headline given)",
-                                          "publisher_id": publisher, "published_on": report.published_on})
+        parsed.documents.setdefault(
+            key,
+            {
+                "title": report.headline or "(no headline given)",
+                "publisher_id": publisher,
+                "published_on": report.published_on,
+            },
+        )
         if len(cited) > 1:  # a single one is the figure's own source and document
             parsed.citations.append((event_id, position, publisher, key))
 

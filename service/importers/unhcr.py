@@ -4,6 +4,7 @@ Countries are read from the ISO columns (coo_iso, coa_iso), never from
 UNHCR's own codes (its ARE is Egypt). UNK is an unknown country, XXA stateless.
 The file is COPYed as it is and read set-based (imports.sql, unhcr_*).
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,11 +19,30 @@ from .datasets import UNHCR_POPULATION
 from .figures import Parsed, document_key, import_figures
 
 # Every column of the file, as the staging table has them.
-COLUMNS = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "asylum_seekers",
-           "returned_refugees", "idps", "returned_idps", "stateless", "ooc", "oip", "hst")
+COLUMNS = (
+    "year",
+    "coo_name",
+    "coo",
+    "coo_iso",
+    "coa_name",
+    "coa",
+    "coa_iso",
+    "refugees",
+    "asylum_seekers",
+    "returned_refugees",
+    "idps",
+    "returned_idps",
+    "stateless",
+    "ooc",
+    "oip",
+    "hst",
+)
 REQUIRED = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "idps")
-SOURCE = {"name": "UNHCR, the UN Refugee Agency", "kind": "un_agency",
-          "description": "Office of the United Nations High Commissioner for Refugees."}
+SOURCE = {
+    "name": "UNHCR, the UN Refugee Agency",
+    "kind": "un_agency",
+    "description": "Office of the United Nations High Commissioner for Refugees.",
+}
 DOCUMENT_TITLE = "UNHCR Refugee Population Statistics Database"
 
 
@@ -32,16 +52,25 @@ def _header(data: DataFile) -> list[str]:
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
-        raise ImportFailed(f"{data.name}: " + "; ".join(
-            part for part in (missing and f"missing column(s) {', '.join(missing)}",
-                              unknown and f"unknown column(s) {', '.join(unknown)}") if part))
+        raise ImportFailed(
+            f"{data.name}: "
+            + "; ".join(
+                part
+                for part in (
+                    missing and f"missing column(s) {', '.join(missing)}",
+                    unknown and f"unknown column(s) {', '.join(unknown)}",
+                )
+                if part
+            )
+        )
     return header
 
 
 def _copy(conn: Connection, data: DataFile, header: list[str]) -> None:
     """COPY the whole file into unhcr_row."""
     statement = sql.SQL("COPY unhcr_row ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(
-        sql.SQL(", ").join(map(sql.Identifier, header)))
+        sql.SQL(", ").join(map(sql.Identifier, header))
+    )
     with conn.cursor() as cur, cur.copy(statement) as copy:
         copy.write(data.text)
 
@@ -62,11 +91,16 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     key = document_key(DOCUMENT_TITLE, "unhcr", None)
     conn.execute(named["unhcr_figures"], {"stated_on": released, "document_key": key})
     counts = conn.execute(named["unhcr_counts"], params).fetchone()
-    parsed = Parsed(rows_read=counts["rows_read"], skipped_rows=counts["skipped"],
-                    notes={"zero_values": counts["zero_values"]})
+    parsed = Parsed(
+        rows_read=counts["rows_read"], skipped_rows=counts["skipped"], notes={"zero_values": counts["zero_values"]}
+    )
     parsed.sources["unhcr"] = SOURCE
-    parsed.documents[key] = {"title": DOCUMENT_TITLE, "publisher_id": "unhcr", "url": UNHCR_POPULATION.url,
-                             "published_on": None}
+    parsed.documents[key] = {
+        "title": DOCUMENT_TITLE,
+        "publisher_id": "unhcr",
+        "url": UNHCR_POPULATION.url,
+        "published_on": None,
+    }
     parsed.problems = _problems(data, rejected, counts["unplaced"])
     return parsed
 
@@ -75,8 +109,16 @@ def _problems(data: DataFile, rejected: list[dict], unplaced: list[int]) -> list
     """Rejected fields, and the stocks with nowhere to go, on the lines they are on."""
     lines = record_lines(data.path, [r["record"] for r in rejected] + unplaced)
     problems = [Problem(lines[r["record"]], r["field"], r["value"] or "", r["reason"]) for r in rejected]
-    problems += [Problem(lines[record], "coa_iso", "UNK", "country of asylum unknown: no place to count the "
-                         "stock in; not imported", "skipped") for record in unplaced]
+    problems += [
+        Problem(
+            lines[record],
+            "coa_iso",
+            "UNK",
+            "country of asylum unknown: no place to count the stock in; not imported",
+            "skipped",
+        )
+        for record in unplaced
+    ]
     return problems
 
 

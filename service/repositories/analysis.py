@@ -1,4 +1,5 @@
 """Reading what answers are built from: claims, totals candidates and coverage."""
+
 from __future__ import annotations
 
 import orjson
@@ -35,7 +36,8 @@ def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: in
     params = {name: value for name, value in params.items() if value is not None}
     query = sql.SQL(queries("analysis")["list_claims"]).format(
         where=figure.where(params, exclude=_CLAIM_FILTERS),
-        having=_when_given(params, (*_CLAIM_FILTERS, "after"), "claim_"))
+        having=_when_given(params, (*_CLAIM_FILTERS, "after"), "claim_"),
+    )
     claims = conn.execute(query, params).fetchall()
     bodies = figures.figure_bodies(conn, ids=[i for claim in claims for i in claim["figure_ids"]])
     return [{"id": claim["id"], "body": _with_figures(claim, bodies)} for claim in claims]
@@ -55,9 +57,12 @@ def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[C
     rows = conn.execute(query, params).fetchall()
     if len(rows) > MAX_TOTALS_FIGURES:
         raise TooManyFigures(
-            f"More than {MAX_TOTALS_FIGURES} figures match; narrow the request with location, source, from or to.")
+            f"More than {MAX_TOTALS_FIGURES} figures match; narrow the request with location, source, from or to."
+        )
     ids = list({row[name] for row in rows for name in _PLACE_COLUMNS if row[name]})
-    paths = {r["id"]: (tuple(r["path"]), tuple(r["levels"])) for r in conn.execute(named["location_paths"], {"ids": ids})}
+    paths = {
+        r["id"]: (tuple(r["path"]), tuple(r["levels"])) for r in conn.execute(named["location_paths"], {"ids": ids})
+    }
     return [_candidate(row, paths) for row in rows]
 
 
@@ -68,10 +73,22 @@ def _candidate(row: dict, paths: dict[str, tuple[tuple, tuple]]) -> Candidate:
     """A figure row as the totals rules see it: its places as paths from the root."""
     path, levels = paths[row["location_id"]]
     origin, destination = row["origin_id"], row["destination_id"]
-    return Candidate(row["id"], row["source_id"], row["count_kind"], row["value"], row["qualifier"], row["status"],
-                     row["period_start"], row["period_end"], row["stated_on"], path, levels,
-                     paths[origin][0] if origin else None, paths[destination][0] if destination else None,
-                     row["dataset_id"])
+    return Candidate(
+        row["id"],
+        row["source_id"],
+        row["count_kind"],
+        row["value"],
+        row["qualifier"],
+        row["status"],
+        row["period_start"],
+        row["period_end"],
+        row["stated_on"],
+        path,
+        levels,
+        paths[origin][0] if origin else None,
+        paths[destination][0] if destination else None,
+        row["dataset_id"],
+    )
 
 
 def attach_refs(conn: Connection, totals: list[dict]) -> None:

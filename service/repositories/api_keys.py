@@ -1,4 +1,5 @@
 """API keys: stored as hashes, looked up by hash."""
+
 from __future__ import annotations
 
 from ..db import Connection, queries

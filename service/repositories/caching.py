@@ -1,4 +1,5 @@
 """The data version every write moves on (migration 0005): what collection validators derive from."""
+
 from __future__ import annotations
 
 from ..db import Connection, queries

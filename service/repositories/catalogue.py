@@ -1,4 +1,5 @@
 """Reading sources, documents and metrics."""
+
 from __future__ import annotations
 
 from ..db import Connection, queries

@@ -1,4 +1,5 @@
 """Creating and changing sources, documents and locations."""
+
 from __future__ import annotations
 
 from psycopg import sql
@@ -14,8 +15,8 @@ _COLUMNS = {"publisher": "publisher_id", "parent": "parent_id"}
 def _update(conn: Connection, block: str, key, changes: dict) -> None:
     """Run an update_* block setting exactly the given fields; NotFound if no row has that key."""
     assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name))
-        for name in changes)
+        sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name)) for name in changes
+    )
     query = sql.SQL(queries("catalogue_writes")[block]).format(assignments=assignments)
     with savepoint(conn):
         if conn.execute(query, changes | {"id": key}).fetchone() is None:
@@ -54,8 +55,15 @@ def _parent_id(conn: Connection, code: str | None) -> str | None:
 
 def create_location(conn: Connection, *, fields: dict) -> str:
     """Insert a location under its parent; returns its id."""
-    defaults = {"pcode": None, "name_ar": None, "aliases": [], "parent": None, "latitude": None,
-                "longitude": None, "description": None}
+    defaults = {
+        "pcode": None,
+        "name_ar": None,
+        "aliases": [],
+        "parent": None,
+        "latitude": None,
+        "longitude": None,
+        "description": None,
+    }
     row = defaults | fields
     row["parent"] = _parent_id(conn, row["parent"])
     return _insert(conn, "insert_location", row)

@@ -1,4 +1,5 @@
 """Reading datasets and their imports."""
+
 from __future__ import annotations
 
 from ..db import Connection, queries
@@ -26,4 +27,6 @@ def import_problems(conn: Connection, *, import_id: int) -> list[tuple] | None:
     rows = conn.execute(queries("imports")["import_problems"], {"id": import_id}).fetchall()
     if not rows[0]["found"]:
         return None
-    return [(r["file"], r["line"], r["field"], r["value"], r["reason"], r["outcome"]) for r in rows if r["line"] is not None]
+    return [
+        (r["file"], r["line"], r["field"], r["value"], r["reason"], r["outcome"]) for r in rows if r["line"] is not None
+    ]

@@ -1,4 +1,5 @@
 """Writing figures: every change is one atomic statement and leaves a revision."""
+
 from __future__ import annotations
 
 from psycopg import sql
@@ -51,13 +52,14 @@ def _missing_or_stale(conn: Connection, figure_id: int) -> Exception:
     return PreconditionFailed(current_etag=f'"v{state["version"]}"')
 
 
-def update_figure(conn: Connection, *, figure_id: int, changes: dict, versions: list[int] | None,
-                  actor: str, reason: str) -> dict:
+def update_figure(
+    conn: Connection, *, figure_id: int, changes: dict, versions: list[int] | None, actor: str, reason: str
+) -> dict:
     """Apply changes if the figure is still at one of versions (None: any); returns id and new version."""
     values = _resolve_places(conn, changes)
     assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(figure.column_of(name)), sql.Placeholder(name))
-        for name in values)
+        sql.SQL("{} = {}").format(sql.Identifier(figure.column_of(name)), sql.Placeholder(name)) for name in values
+    )
     query = sql.SQL(queries("figures")["update_figure"]).format(assignments=assignments)
     acting_as(conn, actor=actor, reason=reason)
     with savepoint(conn):

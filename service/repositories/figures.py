@@ -1,4 +1,5 @@
 """Reading figures, now or as they stood at a past moment."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,15 @@ from .. import figure
 from ..db import Connection, queries
 from . import locations
 
-
 # Sortable columns and their SQL types (a cursor carries the last row's value as text).
-SORT_COLUMNS = {"id": "bigint", "value": "bigint", "period_start": "date", "period_end": "date",
-                "stated_on": "date", "updated_at": "timestamptz"}
+SORT_COLUMNS = {
+    "id": "bigint",
+    "value": "bigint",
+    "period_start": "date",
+    "period_end": "date",
+    "stated_on": "date",
+    "updated_at": "timestamptz",
+}
 
 
 def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable]:
@@ -23,12 +29,12 @@ def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable
     key = sql.Identifier("f", column)
     order = sql.SQL("{} {}, f.id {}").format(key, sql.SQL(direction), sql.SQL(direction))
     resume = sql.SQL("({}, f.id) {} (%(after_key)s::{}, %(after)s)").format(
-        key, sql.SQL(after), sql.SQL(SORT_COLUMNS[column]))
+        key, sql.SQL(after), sql.SQL(SORT_COLUMNS[column])
+    )
     return order, key, resume
 
 
-def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id",
-                  defaults: bool = True) -> sql.Composed:
+def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id", defaults: bool = True) -> sql.Composed:
     """figure_rows with the declared filters' conditions for params (which hold no Nones).
 
     defaults: a list leaves retracted figures out unless a status is asked for;
@@ -40,12 +46,20 @@ def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id",
     if "after" in params:
         where = sql.SQL("{} AND {}").format(where, resume)
     figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"])
-    return sql.SQL(named["figure_rows"]).format(figures=figures, where=where, order=order, sort_key=sort_key,
-                                                body=figure.figure_body_sql())
+    return sql.SQL(named["figure_rows"]).format(
+        figures=figures, where=where, order=order, sort_key=sort_key, body=figure.figure_body_sql()
+    )
 
 
-def _figure_rows(conn: Connection, params: dict, *, limit: int | None, as_of: dt.datetime | None,
-                 sort: str = "id", defaults: bool = True) -> list[dict]:
+def _figure_rows(
+    conn: Connection,
+    params: dict,
+    *,
+    limit: int | None,
+    as_of: dt.datetime | None,
+    sort: str = "id",
+    defaults: bool = True,
+) -> list[dict]:
     query = _figure_query(params, as_of=as_of, sort=sort, defaults=defaults)
     return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
 
@@ -70,8 +84,15 @@ def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> di
     return params
 
 
-def list_figures(conn: Connection, *, filters: dict, after: tuple | None, limit: int,
-                 as_of: dt.datetime | None = None, sort: str = "id") -> list[dict]:
+def list_figures(
+    conn: Connection,
+    *,
+    filters: dict,
+    after: tuple | None,
+    limit: int,
+    as_of: dt.datetime | None = None,
+    sort: str = "id",
+) -> list[dict]:
     """Figures matching filters, in sort order (ties by id), after the given row; limit + 1 rows at most."""
     params = filter_params(conn, filters=filters, after=after)
     return _figure_rows(conn, params, limit=limit + 1, as_of=as_of, sort=sort)
@@ -101,5 +122,6 @@ def figure_bodies(conn: Connection, *, ids: list[int]) -> dict[int, str]:
     """Figure id -> the figure's JSON as every figure endpoint serves it."""
     if not ids:
         return {}
-    return {row["id"]: row["body"] for row in _figure_rows(conn, {"ids": ids}, limit=len(ids), as_of=None,
-                                                                  defaults=False)}
+    return {
+        row["id"]: row["body"] for row in _figure_rows(conn, {"ids": ids}, limit=len(ids), as_of=None, defaults=False)
+    }

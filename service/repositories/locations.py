@@ -1,4 +1,5 @@
 """Reading locations and their hierarchy."""
+
 from __future__ import annotations
 
 from ..db import Connection, queries
@@ -15,8 +16,9 @@ def resolve_location_id(conn: Connection, *, code: str, field: str, where: str =
     """The id of the location named by code (id or p-code); an unknown code is a 422 naming the field."""
     location_id = find_location_id(conn, code=code)
     if location_id is None:
-        raise InvalidParameter(field, f"{code!r} is not a known location id or p-code (see /v1/locations).",
-                               where=where)
+        raise InvalidParameter(
+            field, f"{code!r} is not a known location id or p-code (see /v1/locations).", where=where
+        )
     return location_id
 
 
@@ -26,8 +28,9 @@ def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
     return conn.execute(queries("catalogue")["location_subtree"], {"id": location_id}).fetchone()["ids"]
 
 
-def list_locations(conn: Connection, *, kind: list[str] | None, parent: str | None,
-                   after: str | None, limit: int) -> list[dict]:
+def list_locations(
+    conn: Connection, *, kind: list[str] | None, parent: str | None, after: str | None, limit: int
+) -> list[dict]:
     """Locations in id order, after the given id; limit + 1 rows at most."""
     params = {"kind": kind, "parent": parent, "after": after, "limit": limit + 1}
     return conn.execute(queries("catalogue")["list_locations"], params).fetchall()

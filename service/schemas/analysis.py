@@ -1,4 +1,5 @@
 """Claims, totals and coverage: query arguments and the documented response shapes."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
@@ -15,12 +16,22 @@ BASES = ("count", "stock")
 class _ClaimArguments(PageQuerySchema):
     """How figures are grouped into claims."""
 
-    min_sources = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Must be 1 or more."), metadata={
-        "description": "Only claims stated by at least this many sources (2: competing claims only).", "example": 2})
-    match_population_group = fields.Boolean(load_default=True, metadata={
-        "description": "Whether figures must name the same population group (case and spaces aside) to state the "
-                       "same quantity. false groups e.g. 'civilians' with 'residents'.",
-        "example": True})
+    min_sources = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, error="Must be 1 or more."),
+        metadata={
+            "description": "Only claims stated by at least this many sources (2: competing claims only).",
+            "example": 2,
+        },
+    )
+    match_population_group = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "Whether figures must name the same population group (case and spaces aside) to state the "
+            "same quantity. false groups e.g. 'civilians' with 'residents'.",
+            "example": True,
+        },
+    )
 
 
 # Claims take every figure filter. A claim is kept or dropped whole: source, from and to choose claims
@@ -31,18 +42,30 @@ ClaimsQuerySchema = filter_schema("ClaimsQuerySchema", _ClaimArguments, doc="Fil
 class _TotalArguments(QuerySchema):
     """How a total is bucketed, and which statuses it adds."""
 
-    group_by = csv_list(GROUP_BY, description=(
-        "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
-        "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
-        "that contains each figure's place; `dataset` by the dataset the figures were imported from."),
-        example=["source", "month"])
-    level = fields.String(validate=one_of(tuple(LEVELS)), metadata={
-        "description": "With group_by=location_level: the administrative level to group by (default admin1).",
-        "example": "admin1"})
-    include_disputed = fields.Boolean(load_default=False, metadata={
-        "description": "Add disputed figures too (left out by default).", "example": False})
-    include_retracted = fields.Boolean(load_default=False, metadata={
-        "description": "Add retracted figures too (left out by default).", "example": False})
+    group_by = csv_list(
+        GROUP_BY,
+        description=(
+            "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
+            "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
+            "that contains each figure's place; `dataset` by the dataset the figures were imported from."
+        ),
+        example=["source", "month"],
+    )
+    level = fields.String(
+        validate=one_of(tuple(LEVELS)),
+        metadata={
+            "description": "With group_by=location_level: the administrative level to group by (default admin1).",
+            "example": "admin1",
+        },
+    )
+    include_disputed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Add disputed figures too (left out by default).", "example": False},
+    )
+    include_retracted = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Add retracted figures too (left out by default).", "example": False},
+    )
 
     @validates_schema
     def _buckets_make_sense(self, data: dict, **kwargs) -> None:
@@ -65,13 +88,23 @@ class _TotalArguments(QuerySchema):
 
 # A metric's totals take every figure filter but metric. `status` chooses the figures a total looks at;
 # include_disputed and include_retracted decide which of those it adds (the others are listed as left out).
-TotalsQuerySchema = filter_schema("TotalsQuerySchema", _TotalArguments, exclude=("metric",),
-                                  doc="Arguments of a metric's totals.")
+TotalsQuerySchema = filter_schema(
+    "TotalsQuerySchema", _TotalArguments, exclude=("metric",), doc="Arguments of a metric's totals."
+)
 FigureTotalsQuerySchema = filter_schema(
-    "FigureTotalsQuerySchema", _TotalArguments, exclude=("metric",),
+    "FigureTotalsQuerySchema",
+    _TotalArguments,
+    exclude=("metric",),
     doc="Arguments of /v1/figures/totals, which needs the metric to total.",
-    metric=fields.String(required=True, validate=one_of(METRIC_IDS), metadata={
-        "description": "The metric to total (one; different metrics never add up).", "example": "civilians_killed"}))
+    metric=fields.String(
+        required=True,
+        validate=one_of(METRIC_IDS),
+        metadata={
+            "description": "The metric to total (one; different metrics never add up).",
+            "example": "civilians_killed",
+        },
+    ),
+)
 CoverageQuerySchema = filter_schema("CoverageQuerySchema", PageQuerySchema, doc="Filters of /v1/coverage.")
 
 
@@ -79,21 +112,34 @@ class ClaimBoundSchema(ResponseSchema):
     """One end of a claim's range and the figure that sets it."""
 
     value = fields.Integer(metadata={"description": "The bound.", "example": 500000})
-    figure_id = fields.Integer(metadata={"description": "The figure that sets it (the first by id on a tie).",
-                                         "example": 5})
+    figure_id = fields.Integer(
+        metadata={"description": "The figure that sets it (the first by id on a tie).", "example": 5}
+    )
     source = fields.String(metadata={"description": "That figure's source id.", "example": "unicef"})
-    basis = fields.String(metadata={
-        "enum": ["low", "high", "value"], "example": "value",
-        "description": "low/high: the figure's stated bound; value: its value, as it states no bound on this side."})
-    figure_ids = fields.List(fields.Integer(), metadata={"description": "Every figure at this bound.",
-                                                         "example": [5, 6]})
-    open = fields.Boolean(metadata={
-        "description": "A figure of the claim leaves this side open ('more than 250' has no top), so the true "
-                       "range may reach beyond the bound.", "example": False})
-    explanation = fields.String(metadata={
-        "description": "Which figure and source give the bound, and why.",
-        "example": "lowest: unicef 'nearly 500,000' (value; no lower bound stated); also un '500,000' "
-                   "(value; no lower bound stated)"})
+    basis = fields.String(
+        metadata={
+            "enum": ["low", "high", "value"],
+            "example": "value",
+            "description": "low/high: the figure's stated bound; value: its value, as it states no bound on this side.",
+        }
+    )
+    figure_ids = fields.List(
+        fields.Integer(), metadata={"description": "Every figure at this bound.", "example": [5, 6]}
+    )
+    open = fields.Boolean(
+        metadata={
+            "description": "A figure of the claim leaves this side open ('more than 250' has no top), so the true "
+            "range may reach beyond the bound.",
+            "example": False,
+        }
+    )
+    explanation = fields.String(
+        metadata={
+            "description": "Which figure and source give the bound, and why.",
+            "example": "lowest: unicef 'nearly 500,000' (value; no lower bound stated); also un '500,000' "
+            "(value; no lower bound stated)",
+        }
+    )
 
 
 class ClaimRangeSchema(ResponseSchema):
@@ -125,20 +171,29 @@ class ClaimSchema(ResponseSchema):
     id = fields.Integer(metadata={"description": "The smallest figure id in the claim; cursor key.", "example": 5})
     metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "children_under_siege"})
     location = fields.Nested(LocationRefSchema)
-    origin = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from."})
+    origin = fields.Nested(
+        LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from."}
+    )
     destination = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where they went."})
-    population_groups = fields.List(fields.String(), metadata={
-        "description": "The population groups as the figures state them.", "example": ["children"]})
+    population_groups = fields.List(
+        fields.String(),
+        metadata={"description": "The population groups as the figures state them.", "example": ["children"]},
+    )
     period_start = fields.Date(metadata={"description": "First day any figure covers.", "example": "2016-11-27"})
     period_end = fields.Date(metadata={"description": "Last day any figure covers.", "example": "2016-11-27"})
     figure_count = fields.Integer(metadata={"example": 2})
     sources = fields.List(fields.String(), metadata={"description": "Source ids, sorted.", "example": ["un", "unicef"]})
-    disputed = fields.Boolean(metadata={"description": "Whether any figure of the claim is disputed.", "example": False})
+    disputed = fields.Boolean(
+        metadata={"description": "Whether any figure of the claim is disputed.", "example": False}
+    )
     range = fields.Nested(ClaimRangeSchema)
-    latest_by_source = fields.List(fields.Nested(LatestStatementSchema), metadata={
-        "description": "Each source's most recent statement, most recent first."})
-    figures = fields.List(fields.Nested(FigureSchema), metadata={
-        "description": "Every figure of the claim with its provenance, by id."})
+    latest_by_source = fields.List(
+        fields.Nested(LatestStatementSchema),
+        metadata={"description": "Each source's most recent statement, most recent first."},
+    )
+    figures = fields.List(
+        fields.Nested(FigureSchema), metadata={"description": "Every figure of the claim with its provenance, by id."}
+    )
 
 
 class ClaimPageSchema(PageSchema):
@@ -151,43 +206,77 @@ class LeftOutSchema(ResponseSchema):
     """A figure a total did not add, and why."""
 
     figure_id = fields.Integer(metadata={"example": 9})
-    reason = fields.String(metadata={
-        "enum": list(REASONS), "example": "overlap",
-        "description": "disputed / retracted: status; spans_buckets: its period crosses a month or year boundary; "
-                       "stock: a later stock of the same place stands; overlap: a figure for the same place and an "
-                       "overlapping period stands; containing_place: a figure whose place contains this one's, or "
-                       "lies inside it, stands."})
-    kept_figure_id = fields.Integer(allow_none=True, metadata={
-        "description": "The figure that stands instead (overlap, stock, containing_place).", "example": 12})
-    detail = fields.String(metadata={
-        "example": "Its period overlaps that of figure 12 for the same place; figure 12 was stated later "
-                   "(2016-11-28) and stands."})
+    reason = fields.String(
+        metadata={
+            "enum": list(REASONS),
+            "example": "overlap",
+            "description": "disputed / retracted: status; spans_buckets: its period crosses a month or year boundary; "
+            "stock: a later stock of the same place stands; overlap: a figure for the same place and an "
+            "overlapping period stands; containing_place: a figure whose place contains this one's, or "
+            "lies inside it, stands.",
+        }
+    )
+    kept_figure_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The figure that stands instead (overlap, stock, containing_place).", "example": 12},
+    )
+    detail = fields.String(
+        metadata={
+            "example": "Its period overlaps that of figure 12 for the same place; figure 12 was stated later "
+            "(2016-11-28) and stands."
+        }
+    )
 
 
 class TotalSchema(ResponseSchema):
     """One source's total in one bucket."""
 
     source = fields.Nested(SourceRefSchema)
-    period = fields.String(allow_none=True, metadata={
-        "description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": "2016-11"})
-    location = fields.Nested(LocationRefSchema, allow_none=True, metadata={
-        "description": "With group_by=location_level: the administrative unit, else null."})
-    dataset = fields.String(allow_none=True, metadata={
-        "description": "With group_by=dataset: the dataset the figures were imported from (null: entered by "
-                       "hand), else null.", "example": "ucdp-ged"})
-    basis = fields.String(metadata={
-        "enum": list(BASES), "example": "count",
-        "description": "count: events and period totals added up; stock: the latest stock per place."})
-    sum = fields.Integer(allow_none=True, metadata={
-        "description": "The total; null when no figure could be added (no data, which is not zero).", "example": 265})
+    period = fields.String(
+        allow_none=True,
+        metadata={"description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": "2016-11"},
+    )
+    location = fields.Nested(
+        LocationRefSchema,
+        allow_none=True,
+        metadata={"description": "With group_by=location_level: the administrative unit, else null."},
+    )
+    dataset = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "With group_by=dataset: the dataset the figures were imported from (null: entered by "
+            "hand), else null.",
+            "example": "ucdp-ged",
+        },
+    )
+    basis = fields.String(
+        metadata={
+            "enum": list(BASES),
+            "example": "count",
+            "description": "count: events and period totals added up; stock: the latest stock per place.",
+        }
+    )
+    sum = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The total; null when no figure could be added (no data, which is not zero).",
+            "example": 265,
+        },
+    )
     figure_ids = fields.List(fields.Integer(), metadata={"description": "The figures added.", "example": [4, 7]})
-    qualifiers = fields.List(fields.String(metadata={"enum": list(QUALIFIERS)}), metadata={
-        "description": "Qualifiers of the figures added: a sum of approximate figures is approximate.",
-        "example": ["exact", "more_than"]})
-    period_start = fields.Date(allow_none=True, metadata={"description": "Earliest day the figures added cover.",
-                                                          "example": "2016-11-15"})
-    period_end = fields.Date(allow_none=True, metadata={"description": "Latest day the figures added cover.",
-                                                        "example": "2016-11-27"})
+    qualifiers = fields.List(
+        fields.String(metadata={"enum": list(QUALIFIERS)}),
+        metadata={
+            "description": "Qualifiers of the figures added: a sum of approximate figures is approximate.",
+            "example": ["exact", "more_than"],
+        },
+    )
+    period_start = fields.Date(
+        allow_none=True, metadata={"description": "Earliest day the figures added cover.", "example": "2016-11-15"}
+    )
+    period_end = fields.Date(
+        allow_none=True, metadata={"description": "Latest day the figures added cover.", "example": "2016-11-27"}
+    )
     left_out = fields.List(fields.Nested(LeftOutSchema), metadata={"description": "Figures not added, by id."})
 
 
@@ -199,8 +288,9 @@ class TotalsSchema(ResponseSchema):
     level = fields.String(allow_none=True, metadata={"enum": [*LEVELS, None], "example": None})
     include_disputed = fields.Boolean(metadata={"example": False})
     include_retracted = fields.Boolean(metadata={"example": False})
-    totals = fields.List(fields.Nested(TotalSchema), metadata={
-        "description": "Sorted by period, location, source id and basis."})
+    totals = fields.List(
+        fields.Nested(TotalSchema), metadata={"description": "Sorted by period, location, source id and basis."}
+    )
 
 
 class StatusCountsSchema(ResponseSchema):
@@ -226,18 +316,23 @@ class CoverageSchema(ResponseSchema):
     metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"})
     location = fields.Nested(LocationRefSchema)
     source = fields.Nested(SourceRefSchema)
-    figures = fields.Integer(metadata={"description": "Figures counted (at least 1: no row means no data).",
-                                       "example": 1})
+    figures = fields.Integer(
+        metadata={"description": "Figures counted (at least 1: no row means no data).", "example": 1}
+    )
     by_status = fields.Nested(StatusCountsSchema)
     by_count_kind = fields.Nested(CountKindCountsSchema)
-    zero_values = fields.Integer(metadata={"description": "Figures whose value is 0 (a stated zero, not missing data).",
-                                           "example": 0})
-    period_start = fields.Date(metadata={"description": "Earliest first day of a reference period.",
-                                         "example": "2016-11-15"})
-    period_end = fields.Date(metadata={"description": "Latest last day of a reference period.",
-                                       "example": "2016-11-27"})
-    latest_stated_on = fields.Date(metadata={"description": "When the source last stated a figure here.",
-                                             "example": "2016-11-27"})
+    zero_values = fields.Integer(
+        metadata={"description": "Figures whose value is 0 (a stated zero, not missing data).", "example": 0}
+    )
+    period_start = fields.Date(
+        metadata={"description": "Earliest first day of a reference period.", "example": "2016-11-15"}
+    )
+    period_end = fields.Date(
+        metadata={"description": "Latest last day of a reference period.", "example": "2016-11-27"}
+    )
+    latest_stated_on = fields.Date(
+        metadata={"description": "When the source last stated a figure here.", "example": "2016-11-27"}
+    )
 
 
 class CoveragePageSchema(PageSchema):

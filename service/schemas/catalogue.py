@@ -1,4 +1,5 @@
 """Sources, documents, locations and metrics."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -69,7 +70,9 @@ class LocationSchema(ResponseSchema):
     name_ar = fields.String(allow_none=True, metadata={"example": "حلب"})
     aliases = fields.List(fields.String(), metadata={"example": ["Aleppo governorate", "Halab"]})
     kind = fields.String(metadata={"enum": list(LOCATION_KINDS), "example": "admin1"})
-    admin_level = fields.Integer(allow_none=True, metadata={"description": "0 for countries, 1-4 for admin units, null otherwise.", "example": 1})
+    admin_level = fields.Integer(
+        allow_none=True, metadata={"description": "0 for countries, 1-4 for admin units, null otherwise.", "example": 1}
+    )
     parent = fields.Nested(LocationRefSchema, allow_none=True)
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
@@ -100,8 +103,13 @@ class MetricSchema(ResponseSchema):
     unit = fields.String(metadata={"example": "people"})
     hxl_hashtag = fields.String(metadata={"example": "#affected+killed+civilians"})
     is_flow = fields.Boolean(metadata={"description": "Flows (displacement) have an origin and a destination."})
-    collection = fields.String(allow_none=True, metadata={
-        "description": "Path of the metric's own collection, if it has one.", "example": "/v1/civilians-killed"})
+    collection = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Path of the metric's own collection, if it has one.",
+            "example": "/v1/civilians-killed",
+        },
+    )
 
 
 class MetricListSchema(ResponseSchema):

@@ -1,4 +1,5 @@
 """Request bodies that create and change sources, documents and locations."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -33,12 +34,18 @@ class DocumentWriteSchema(Schema):
 
     title = Text(max_length=1000, metadata={"example": "Aleppo: situation report"})
     publisher = fields.String(allow_none=True, metadata={"description": "Source id of the publisher.", "example": "un"})
-    url = fields.String(allow_none=True, validate=_URL, metadata={"description": "Null when unknown; never invent one."})
+    url = fields.String(
+        allow_none=True, validate=_URL, metadata={"description": "Null when unknown; never invent one."}
+    )
     published_on = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
     retrieved_on = fields.Date(allow_none=True, metadata={"example": "2016-11-28"})
-    language = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or ar."),
-        metadata={"example": "en"})
+    language = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or ar."
+        ),
+        metadata={"example": "en"},
+    )
 
     @validates_schema
     def _dates_in_order(self, data: dict, **kwargs) -> None:
@@ -56,14 +63,20 @@ class DocumentCreateSchema(DocumentWriteSchema):
 class LocationWriteSchema(Schema):
     """A location's fields; PATCH changes only those given."""
 
-    pcode = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[A-Z]{2,3}[0-9]*$", error="A p-code is 2-3 capital letters and digits, e.g. SY0200."),
-        metadata={"example": "SY0200"})
+    pcode = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[A-Z]{2,3}[0-9]*$", error="A p-code is 2-3 capital letters and digits, e.g. SY0200."
+        ),
+        metadata={"example": "SY0200"},
+    )
     name = Text(max_length=300, metadata={"example": "Jebel Saman"})
     name_ar = Text(max_length=300, allow_none=True, metadata={"example": "جبل سمعان"})
     aliases = fields.List(Text(max_length=300), metadata={"example": ["Mount Simeon"]})
     kind = fields.String(validate=one_of(LOCATION_KINDS), metadata={"example": "admin2"})
-    parent = fields.String(allow_none=True, metadata={"description": "Parent location id or p-code.", "example": "SY02"})
+    parent = fields.String(
+        allow_none=True, metadata={"description": "Parent location id or p-code.", "example": "SY02"}
+    )
     latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
     description = Text(allow_none=True)

@@ -1,4 +1,5 @@
 """Schemas and fields shared by every resource."""
+
 from __future__ import annotations
 
 import calendar
@@ -102,8 +103,9 @@ class ProblemFieldSchema(Schema):
     """What was wrong with one field."""
 
     in_ = fields.String(data_key="in", metadata={"description": "query, json, path or headers", "example": "query"})
-    field = fields.String(allow_none=True, metadata={"description": "Null when the problem is the body as a whole.",
-                                                     "example": "limit"})
+    field = fields.String(
+        allow_none=True, metadata={"description": "Null when the problem is the body as a whole.", "example": "limit"}
+    )
     messages = fields.List(fields.String(), metadata={"example": ["Must be between 1 and 500."]})
 
 
@@ -115,7 +117,9 @@ class ProblemSchema(Schema):
     status = fields.Integer(metadata={"example": 422})
     detail = fields.String(metadata={"example": "limit: Must be between 1 and 500."})
     instance = fields.String(metadata={"example": "/v1/figures"})
-    errors = fields.List(fields.Nested(ProblemFieldSchema), metadata={"description": "Field errors, for validation problems."})
+    errors = fields.List(
+        fields.Nested(ProblemFieldSchema), metadata={"description": "Field errors, for validation problems."}
+    )
 
 
 def ensure_ordered(data: dict, first: str, last: str, *, name: str) -> None:

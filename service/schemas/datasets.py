@@ -1,4 +1,5 @@
 """Datasets and their imports, and what a figure says about the dataset it came from."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -23,8 +24,13 @@ class DatasetSchema(ResponseSchema):
 
     id = fields.String(metadata={"example": "ucdp-ged"})
     name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
-    kind = fields.String(metadata={"enum": list(DATASET_KINDS), "example": "figures",
-                                   "description": "figures: numbers; gazetteer: places."})
+    kind = fields.String(
+        metadata={
+            "enum": list(DATASET_KINDS),
+            "example": "figures",
+            "description": "figures: numbers; gazetteer: places.",
+        }
+    )
     publisher = fields.String(metadata={"example": "Uppsala Conflict Data Program (UCDP)"})
     url = fields.String(allow_none=True, metadata={"example": "https://ucdp.uu.se/downloads/"})
     licence = fields.String(metadata={"example": "CC BY-IGO (as published on HDX); free to use with citation"})
@@ -64,8 +70,9 @@ class ImportCountsSchema(ResponseSchema):
     updated = fields.Integer(metadata={"example": 0})
     unchanged = fields.Integer(metadata={"example": 0})
     rejected = fields.Integer(metadata={"description": "Invalid rows (left out with --skip-invalid).", "example": 0})
-    skipped = fields.Integer(metadata={"description": "Valid rows that give no figure (zeros, gaps, no place).",
-                                       "example": 0})
+    skipped = fields.Integer(
+        metadata={"description": "Valid rows that give no figure (zeros, gaps, no place).", "example": 0}
+    )
 
 
 class DatasetRefSchema(ResponseSchema):
@@ -89,9 +96,12 @@ class ImportSchema(ResponseSchema):
     imported_by = fields.String(metadata={"example": "analyst"})
     counts = fields.Nested(ImportCountsSchema)
     report = fields.Dict(metadata={"description": "Names matched and unmatched, placements, changed figures."})
-    problem_count = fields.Integer(metadata={
-        "description": "How many row findings the import reported: GET /v1/imports/{id}/problems lists them.",
-        "example": 101})
+    problem_count = fields.Integer(
+        metadata={
+            "description": "How many row findings the import reported: GET /v1/imports/{id}/problems lists them.",
+            "example": 101,
+        }
+    )
 
 
 class CitedDocumentSchema(ResponseSchema):
@@ -114,17 +124,30 @@ class FigureDatasetSchema(ResponseSchema):
 
     id = fields.String(metadata={"example": "ucdp-ged"})
     name = fields.String(metadata={"example": "UCDP Georeferenced Event Dataset (GED), Syria"})
-    version = fields.String(metadata={"description": "Version of the import that last wrote the figure.",
-                                      "example": "19.1 (GED Syria 652.1601.1911)"})
+    version = fields.String(
+        metadata={
+            "description": "Version of the import that last wrote the figure.",
+            "example": "19.1 (GED Syria 652.1601.1911)",
+        }
+    )
     import_id = fields.Integer(metadata={"description": "See /v1/imports/{import_id}.", "example": 4})
-    external_id = fields.String(metadata={"description": "The figure's id in the dataset.",
-                                          "example": "214808:civilians_killed"})
-    attributes = fields.Dict(allow_none=True, metadata={
-        "description": "The dataset's own codes for the figure, as given (UCDP date_prec, where_prec, ...).",
-        "example": {"date_prec": 1, "where_prec": 1, "placement": "coordinates"}})
-    citations = fields.List(fields.Nested(CitationSchema), metadata={
-        "description": "When the dataset cites more than one source for the figure, all of them in its order "
-                       "(the figure's source and document are the first); empty when it cites one."})
+    external_id = fields.String(
+        metadata={"description": "The figure's id in the dataset.", "example": "214808:civilians_killed"}
+    )
+    attributes = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The dataset's own codes for the figure, as given (UCDP date_prec, where_prec, ...).",
+            "example": {"date_prec": 1, "where_prec": 1, "placement": "coordinates"},
+        },
+    )
+    citations = fields.List(
+        fields.Nested(CitationSchema),
+        metadata={
+            "description": "When the dataset cites more than one source for the figure, all of them in its order "
+            "(the figure's source and document are the first); empty when it cites one."
+        },
+    )
 
 
 def _importer_choices() -> str:
@@ -136,17 +159,28 @@ def _importer_choices() -> str:
 class ImportUploadQuerySchema(QuerySchema):
     """How to import an uploaded file."""
 
-    dataset = fields.String(required=True, validate=one_of(tuple(IMPORTERS)), metadata={
-        "description": f"What the file is: {_importer_choices()}.", "example": "ucdp"})
-    file_name = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "The file's name, kept with the import record (default: <dataset>.csv).",
-        "example": "ucdp_ged_syria_2016-2019.csv"})
-    version = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "The dataset version the file is (default: the version Tally knows)."})
+    dataset = fields.String(
+        required=True,
+        validate=one_of(tuple(IMPORTERS)),
+        metadata={"description": f"What the file is: {_importer_choices()}.", "example": "ucdp"},
+    )
+    file_name = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "The file's name, kept with the import record (default: <dataset>.csv).",
+            "example": "ucdp_ged_syria_2016-2019.csv",
+        },
+    )
+    version = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The dataset version the file is (default: the version Tally knows)."},
+    )
     released = fields.Date(metadata={"description": "Publication date of that version; figures are stated on it."})
     dry_run = fields.Boolean(load_default=False, metadata={"description": "Validate and report; write nothing."})
-    skip_invalid = fields.Boolean(load_default=False, metadata={
-        "description": "Import the valid rows and report the others (by default one invalid row aborts)."})
+    skip_invalid = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Import the valid rows and report the others (by default one invalid row aborts)."},
+    )
 
 
 class ImportProblemSchema(ResponseSchema):
@@ -171,10 +205,16 @@ class ImportResultSchema(ResponseSchema):
     dry_run = fields.Boolean()
     committed = fields.Boolean(metadata={"description": "Whether anything was written."})
     counts = fields.Nested(ImportCountsSchema)
-    problems = fields.List(fields.Nested(ImportProblemSchema), metadata={
-        "description": "The first 1,000 row findings; when the import landed, GET /v1/imports/{id}/problems "
-                       "gives all of them as CSV."})
-    problem_count = fields.Integer(metadata={"description": "How many row findings there are in all.",
-                                             "example": 1})
-    notes = fields.Dict(metadata={"description": "Names matched and unmatched, placements, what changed, and the "
-                                                 "seconds each step took."})
+    problems = fields.List(
+        fields.Nested(ImportProblemSchema),
+        metadata={
+            "description": "The first 1,000 row findings; when the import landed, GET /v1/imports/{id}/problems "
+            "gives all of them as CSV."
+        },
+    )
+    problem_count = fields.Integer(metadata={"description": "How many row findings there are in all.", "example": 1})
+    notes = fields.Dict(
+        metadata={
+            "description": "Names matched and unmatched, placements, what changed, and the seconds each step took."
+        }
+    )

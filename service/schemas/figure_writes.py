@@ -1,4 +1,5 @@
 """Request bodies that create and change figures, and the history they leave."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
@@ -27,9 +28,14 @@ class _ConsistentFigure(Schema):
 
 
 # The fields of a figure that clients write (service/figure.py declares which and how).
-FigureFieldsSchema = type("FigureFieldsSchema", (_ConsistentFigure,), {
-    "__doc__": "The fields of a figure that clients write.",
-    **{declared.name: declared.body for declared in figure.BODY_FIELDS}})
+FigureFieldsSchema = type(
+    "FigureFieldsSchema",
+    (_ConsistentFigure,),
+    {
+        "__doc__": "The fields of a figure that clients write.",
+        **{declared.name: declared.body for declared in figure.BODY_FIELDS},
+    },
+)
 
 
 class FigureCreateSchema(FigureFieldsSchema):
@@ -38,8 +44,13 @@ class FigureCreateSchema(FigureFieldsSchema):
     # Required here, optional in PATCH.
     REQUIRED = figure.REQUIRED_ON_CREATE
 
-    reason = Text(max_length=2000, metadata={"description": "Why it is entered (kept in its history).",
-                                              "example": "Entered from the article of 27 November 2016"})
+    reason = Text(
+        max_length=2000,
+        metadata={
+            "description": "Why it is entered (kept in its history).",
+            "example": "Entered from the article of 27 November 2016",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +69,11 @@ class MetricFigureCreateSchema(FigureCreateSchema):
 class FigurePatchSchema(FigureFieldsSchema):
     """Changes to a figure: only the fields given change. `reason` is required."""
 
-    reason = Text(required=True, max_length=2000, metadata={
-        "description": "Why it changes (kept in its history).", "example": "SOHR corrected the figure"})
+    reason = Text(
+        required=True,
+        max_length=2000,
+        metadata={"description": "Why it changes (kept in its history).", "example": "SOHR corrected the figure"},
+    )
 
     @validates_schema
     def _changes_something(self, data: dict, **kwargs) -> None:
@@ -70,21 +84,33 @@ class FigurePatchSchema(FigureFieldsSchema):
 class RetractSchema(Schema):
     """Why a figure is retracted."""
 
-    reason = Text(required=True, max_length=2000, metadata={
-        "description": "Why the figure is retracted (kept as its status note and in its history).",
-        "example": "The source withdrew the statement"})
+    reason = Text(
+        required=True,
+        max_length=2000,
+        metadata={
+            "description": "Why the figure is retracted (kept as its status note and in its history).",
+            "example": "The source withdrew the statement",
+        },
+    )
 
 
 class DisputeCreateSchema(Schema):
     """A statement that contradicts a figure."""
 
     source = _ref("Id of the source that disputes the figure.", "afad", required=True)
-    document = fields.Integer(strict=True, allow_none=True, validate=lambda v: v > 0,
-                              metadata={"description": "Id of the document the dispute was published in.", "example": 1})
+    document = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=lambda v: v > 0,
+        metadata={"description": "Id of the document the dispute was published in.", "example": 1},
+    )
     stated_on = fields.Date(required=True, metadata={"example": "2016-11-27"})
     quote = Text(allow_none=True, metadata={"description": "The disputing statement, verbatim."})
-    note = Text(required=True, max_length=2000, metadata={
-        "description": "What is disputed and why.", "example": "Found no trace of chemical warfare."})
+    note = Text(
+        required=True,
+        max_length=2000,
+        metadata={"description": "What is disputed and why.", "example": "Found no trace of chemical warfare."},
+    )
 
 
 class RevisionSchema(ResponseSchema):
@@ -92,8 +118,9 @@ class RevisionSchema(ResponseSchema):
 
     version = fields.Integer(metadata={"example": 1})
     kind = fields.String(metadata={"enum": ["create", "update", "dispute", "retract"], "example": "create"})
-    changed_by = fields.String(metadata={"description": "Name of the API key (or 'seed', or an importer).",
-                                         "example": "im-officer"})
+    changed_by = fields.String(
+        metadata={"description": "Name of the API key (or 'seed', or an importer).", "example": "im-officer"}
+    )
     changed_at = fields.AwareDateTime()
     reason = fields.String(allow_none=True)
     state = fields.Dict(metadata={"description": "The figure's stored fields as of this version."})

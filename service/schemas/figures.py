@@ -1,4 +1,5 @@
 """Figures: query filters and the documented response shape."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -11,11 +12,24 @@ from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, cs
 from .refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
 
 # Kept importable from here: schemas of other resources refer to them.
-__all__ = ["COUNT_KINDS", "LOCATION_KINDS", "METRIC_IDS", "QUALIFIERS", "SOURCE_KINDS", "STATUSES",
-           "DisputeSchema", "DocumentRefSchema", "LocationRefSchema", "SourceRefSchema"]
+__all__ = [
+    "COUNT_KINDS",
+    "LOCATION_KINDS",
+    "METRIC_IDS",
+    "QUALIFIERS",
+    "SOURCE_KINDS",
+    "STATUSES",
+    "DisputeSchema",
+    "DocumentRefSchema",
+    "LocationRefSchema",
+    "SourceRefSchema",
+]
 
-_AS_OF = {"description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
-                         "rebuilt from their revisions.", "example": "2026-11-26T12:00:00Z"}
+_AS_OF = {
+    "description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
+    "rebuilt from their revisions.",
+    "example": "2026-11-26T12:00:00Z",
+}
 
 
 class AsOfQuerySchema(QuerySchema):
@@ -25,13 +39,21 @@ class AsOfQuerySchema(QuerySchema):
 
 
 DEFAULT_PAGE_SIZE = 50
-SORTS = tuple(f"{direction}{column}" for column in ("id", "value", "period_start", "period_end", "stated_on",
-                                                      "updated_at") for direction in ("", "-"))
+SORTS = tuple(
+    f"{direction}{column}"
+    for column in ("id", "value", "period_start", "period_end", "stated_on", "updated_at")
+    for direction in ("", "-")
+)
 
 # Every figure field, as the API serves it (service/figure.py declares them).
-FigureSchema = type("FigureSchema", (ResponseSchema,), {
-    "__doc__": "One number one source stated, with its provenance inline.",
-    **{declared.name: declared.doc for declared in figure.JSON_FIELDS}})
+FigureSchema = type(
+    "FigureSchema",
+    (ResponseSchema,),
+    {
+        "__doc__": "One number one source stated, with its provenance inline.",
+        **{declared.name: declared.doc for declared in figure.JSON_FIELDS},
+    },
+)
 
 
 class FigureFilterSchema(QuerySchema):
@@ -52,47 +74,72 @@ class FigureFilterSchema(QuerySchema):
         return data
 
 
-def filter_schema(name: str, base: type[Schema], *, exclude: tuple[str, ...] = (), doc: str = "",
-                  **extra: fields.Field) -> type[Schema]:
+def filter_schema(
+    name: str, base: type[Schema], *, exclude: tuple[str, ...] = (), doc: str = "", **extra: fields.Field
+) -> type[Schema]:
     """A query schema with every declared figure filter (but the excluded ones) beside base's arguments."""
     attributes = figure.filter_fields(exclude) | extra
-    return type(name, (base, FigureFilterSchema), {"__doc__": doc, "FILTERS": figure.all_filters(exclude),
-                                                   **attributes})
+    return type(
+        name, (base, FigureFilterSchema), {"__doc__": doc, "FILTERS": figure.all_filters(exclude), **attributes}
+    )
 
 
 class FigureListSchema(PageQuerySchema):
     """How a figure collection is served: page size, format, fields, sort, as_of."""
 
-    limit = fields.Integer(validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."), metadata={
-        "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. A CSV or HXL export "
-                       "without `limit` holds every matching figure, streamed.", "example": 50})
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
+        metadata={
+            "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. A CSV or HXL export "
+            "without `limit` holds every matching figure, streamed.",
+            "example": 50,
+        },
+    )
     as_of = fields.AwareDateTime(metadata=_AS_OF)
-    format = fields.String(validate=one_of(tuple(FORMATS)), metadata={
-        "description": "json (default), csv, or hxl (CSV with the HXL hashtag row under the header). "
-                       "`Accept: text/csv` asks for CSV too.", "example": "csv"})
-    hxl = fields.Boolean(metadata={"description": "With `Accept: text/csv`: add the HXL hashtag row.",
-                                   "example": True})
-    fields_ = csv_list(data_key="fields", description=(
-        "Only these top-level fields (JSON) or their columns (CSV), comma-separated."),
-        example=["id", "value", "source", "period_start", "period_end"])
-    sort = fields.String(load_default="id", validate=one_of(SORTS), metadata={
-        "description": "Order of the rows: a column, or -column for descending; ties are broken by id, and "
-                       "cursors keep working.", "example": "-value"})
+    format = fields.String(
+        validate=one_of(tuple(FORMATS)),
+        metadata={
+            "description": "json (default), csv, or hxl (CSV with the HXL hashtag row under the header). "
+            "`Accept: text/csv` asks for CSV too.",
+            "example": "csv",
+        },
+    )
+    hxl = fields.Boolean(metadata={"description": "With `Accept: text/csv`: add the HXL hashtag row.", "example": True})
+    fields_ = csv_list(
+        data_key="fields",
+        description=("Only these top-level fields (JSON) or their columns (CSV), comma-separated."),
+        example=["id", "value", "source", "period_start", "period_end"],
+    )
+    sort = fields.String(
+        load_default="id",
+        validate=one_of(SORTS),
+        metadata={
+            "description": "Order of the rows: a column, or -column for descending; ties are broken by id, and "
+            "cursors keep working.",
+            "example": "-value",
+        },
+    )
 
     @validates_schema
     def _known_fields(self, data: dict, **kwargs) -> None:
         known = tuple(FigureSchema._declared_fields)
         unknown = [name for name in data.get("fields_", []) if name not in known]
         if unknown:
-            raise ValidationError(f"Unknown field(s) {', '.join(unknown)}; choose from: {', '.join(known)}.",
-                                  field_name="fields")
+            raise ValidationError(
+                f"Unknown field(s) {', '.join(unknown)}; choose from: {', '.join(known)}.", field_name="fields"
+            )
 
 
 # A metric's own collection: the metric is implied. /v1/figures filters by metric too.
-FigureQuerySchema = filter_schema("FigureQuerySchema", FigureListSchema, exclude=("metric",),
-                                  doc="Filters of a metric's figure collection. Lists take comma-separated values.")
-AllFiguresQuerySchema = filter_schema("AllFiguresQuerySchema", FigureListSchema,
-                                      doc="Filters of /v1/figures, which spans every metric.")
+FigureQuerySchema = filter_schema(
+    "FigureQuerySchema",
+    FigureListSchema,
+    exclude=("metric",),
+    doc="Filters of a metric's figure collection. Lists take comma-separated values.",
+)
+AllFiguresQuerySchema = filter_schema(
+    "AllFiguresQuerySchema", FigureListSchema, doc="Filters of /v1/figures, which spans every metric."
+)
 
 
 class FigurePageSchema(PageSchema):
@@ -104,10 +151,16 @@ class FigurePageSchema(PageSchema):
 class ChangesQuerySchema(QuerySchema):
     """Where to resume the change feed."""
 
-    since = fields.String(metadata={
-        "description": "Cursor from the previous response's `cursor`; without it the feed starts at the beginning."})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000, error="Must be between 1 and 1000."),
-                           metadata={"description": "Changes per response (default 100, at most 1000).", "example": 100})
+    since = fields.String(
+        metadata={
+            "description": "Cursor from the previous response's `cursor`; without it the feed starts at the beginning."
+        }
+    )
+    limit = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=1000, error="Must be between 1 and 1000."),
+        metadata={"description": "Changes per response (default 100, at most 1000).", "example": 100},
+    )
 
 
 class ChangeSchema(ResponseSchema):
@@ -126,6 +179,7 @@ class ChangePageSchema(ResponseSchema):
     """Changes in commit order, and where to resume."""
 
     data = fields.List(fields.Nested(ChangeSchema), required=True)
-    cursor = fields.String(required=True, metadata={
-        "description": "Pass as `since` next time; present even when there was nothing new."})
+    cursor = fields.String(
+        required=True, metadata={"description": "Pass as `since` next time; present even when there was nothing new."}
+    )
     next = fields.String(required=True, metadata={"description": "The URL to poll next."})

@@ -1,4 +1,5 @@
 """What a figure refers to, as it is inlined in the figure: places, sources, documents, disputes."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -11,8 +12,9 @@ class LocationRefSchema(ResponseSchema):
     """A location, as referenced from a figure."""
 
     id = fields.String(metadata={"example": "eastern-aleppo"})
-    pcode = fields.String(allow_none=True, metadata={
-        "description": "OCHA p-code, when the place has one.", "example": None})
+    pcode = fields.String(
+        allow_none=True, metadata={"description": "OCHA p-code, when the place has one.", "example": None}
+    )
     name = fields.String(metadata={"example": "Eastern Aleppo (opposition-held, 2016)"})
     name_ar = fields.String(allow_none=True, metadata={"example": "حلب الشرقية"})
     kind = fields.String(metadata={"enum": list(LOCATION_KINDS), "example": "area"})
@@ -30,12 +32,15 @@ class DocumentRefSchema(ResponseSchema):
     """Where a figure was published."""
 
     id = fields.Integer(metadata={"example": 1})
-    title = fields.String(metadata={
-        "example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"})
-    publisher = fields.Nested(SourceRefSchema, allow_none=True, metadata={
-        "description": "Null when the document does not say."})
-    url = fields.String(allow_none=True, metadata={
-        "description": "Null when unknown; never invented.", "example": None})
+    title = fields.String(
+        metadata={"example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"}
+    )
+    publisher = fields.Nested(
+        SourceRefSchema, allow_none=True, metadata={"description": "Null when the document does not say."}
+    )
+    url = fields.String(
+        allow_none=True, metadata={"description": "Null when unknown; never invented.", "example": None}
+    )
     published_on = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
 
 
