@@ -367,7 +367,8 @@ def report(service: dict, reference: dict) -> None:
         print(
             f"{r['name']:10} {r['rps']:8.0f} {r['p50_ms']:7.2f} {r['p90_ms']:7.2f} "
             f"{r['p99_ms']:7.2f} {r['max_ms']:7.1f} {r['errors']:6d}"
-            f"   {r['python_cpu_ms']:.2f} + {r['postgres_cpu_ms']:.2f} = {r['python_cpu_ms'] + r['postgres_cpu_ms']:.2f}"
+            f"   {r['python_cpu_ms']:.2f} + {r['postgres_cpu_ms']:.2f}"
+            f" = {r['python_cpu_ms'] + r['postgres_cpu_ms']:.2f}"
         )
     met = ratio >= TARGET_RATIO and service["p99_ms"] < TARGET_P99_MS
     print(f"targets (rps ratio >= {TARGET_RATIO:.2f}, p99 < {TARGET_P99_MS:.0f} ms): {'met' if met else 'MISSED'}")

@@ -13,6 +13,7 @@ their revisions).
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import tempfile
@@ -41,7 +42,7 @@ def export(url: str, path: Path) -> None:
             "status": ["reported", "verified", "disputed", "retracted"]
         }
         params.pop("not_retracted")
-        bodies = (body for n, body in zip(range(ROWS), figures.stream_figures(conn, params=params, as_of=None)))
+        bodies = itertools.islice(figures.stream_figures(conn, params=params, as_of=None), ROWS)
         for chunk in formats.csv_lines(bodies, list(formats.COLUMNS), hxl_row=None):
             out.write(chunk)
 

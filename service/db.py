@@ -26,7 +26,7 @@ def queries(module: str) -> dict[str, str]:
     """Named SQL blocks of service/sql/queries/<module>.sql, read once."""
     text = resources.files("service.sql.queries").joinpath(f"{module}.sql").read_text("utf-8")
     parts = _BLOCK.split(text)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def connect_kwargs(settings: Settings) -> dict:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import ClassVar
 
 import orjson
 from flask import Flask, Response, request
@@ -19,7 +21,7 @@ class TallyError(Exception):
 
     status = 400
     title = "Bad request"
-    headers: dict[str, str] = {}
+    headers: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, detail: str | None = None, *, errors: list[dict] | None = None, **extra):
         super().__init__(detail or self.__doc__)
@@ -51,13 +53,13 @@ class Unauthorized(TallyError):
 
     status = 401
     title = "Unauthorized"
-    headers = {"WWW-Authenticate": 'Bearer realm="tally"'}
+    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": 'Bearer realm="tally"'}
 
 
 class InvalidKey(Unauthorized):
     """The API key is unknown or revoked."""
 
-    headers = {"WWW-Authenticate": 'Bearer realm="tally", error="invalid_token"'}
+    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": 'Bearer realm="tally", error="invalid_token"'}
 
 
 class Forbidden(TallyError):

@@ -99,7 +99,7 @@ class Between(Filter):
 
     def query_fields(self) -> dict[str, fields.Field]:
         made = {}
-        for name, description, example in zip((self.low, self.high), self.descriptions, self.examples):
+        for name, description, example in zip((self.low, self.high), self.descriptions, self.examples, strict=True):
             if name:
                 made[name] = self.make_field()
                 made[name].metadata = {"description": description, "example": example} | made[name].metadata

@@ -116,7 +116,7 @@ class Total:
 
 def place_relation(a: Candidate, b: Candidate) -> str | None:
     """'same' or 'nested' when two figures' places may count the same people, else None."""
-    relations = [_path_relation(x, y) for x, y in zip(a.places, b.places)]
+    relations = [_path_relation(x, y) for x, y in zip(a.places, b.places, strict=True)]
     if None in relations:
         return None
     return "same" if all(r == "same" for r in relations) else "nested"
@@ -233,7 +233,10 @@ def explain(candidate: Candidate, kept: Candidate, reason: str) -> str:
             f"One place contains the other{'' if candidate.basis == 'stock' else ' and the periods overlap'}; "
             f"figure {kept.id} {_why_kept(candidate, kept)}."
         )
-    return f"Its period overlaps that of figure {kept.id} for the same place; figure {kept.id} {_why_kept(candidate, kept)}."
+    return (
+        f"Its period overlaps that of figure {kept.id} for the same place; "
+        f"figure {kept.id} {_why_kept(candidate, kept)}."
+    )
 
 
 def _why_kept(candidate: Candidate, kept: Candidate) -> str:
@@ -274,7 +277,9 @@ def location_bucket(c: Candidate, level: int | None) -> str | None:
     """The deepest administrative unit at or above level that contains the figure's place."""
     if level is None:
         return None
-    units = [place for place, lvl in zip(c.location_path, c.location_levels) if lvl is not None and lvl <= level]
+    # Not strict: a candidate built without location_levels (the default, ()) has no administrative units.
+    levels = zip(c.location_path, c.location_levels, strict=False)
+    units = [place for place, lvl in levels if lvl is not None and lvl <= level]
     # A place under no administrative unit at all stands for itself.
     return units[-1] if units else c.location_path[-1]
 

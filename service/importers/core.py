@@ -150,8 +150,9 @@ def count_records(path: Path) -> int:
 def _record(header: list[str], row: list[str]) -> dict:
     """A row as a dict; missing fields are None, extra ones are listed under None."""
     if len(row) == len(header):
-        return dict(zip(header, row))
-    record = dict(zip(header, row + [None] * (len(header) - len(row))))
+        return dict(zip(header, row, strict=True))
+    # Padded when short; when long, the extra fields are cut here and listed below.
+    record = dict(zip(header, row + [None] * (len(header) - len(row)), strict=False))
     return record | {None: row[len(header) :]} if len(row) > len(header) else record
 
 
@@ -240,7 +241,7 @@ def report_rows(results: list[Result]) -> list[tuple]:
 
 def report_dicts(result: Result, limit: int) -> list[dict]:
     """The first rows of an import's row-level report, as dicts of REPORT_COLUMNS."""
-    return [dict(zip(REPORT_COLUMNS, row)) for row in report_rows([result])[:limit]]
+    return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in report_rows([result])[:limit]]
 
 
 def write_report_csv(out: TextIO, rows: list[tuple]) -> None:

@@ -8,7 +8,7 @@ Ring = list[list[float]]
 def _ring_moments(ring: Ring) -> tuple[float, float, float]:
     """(area, x moment, y moment) of a closed ring, oriented so the area is positive."""
     area = mx = my = 0.0
-    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:] + ring[:1]):
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
         area += cross / 2
         mx += (x0 + x1) * cross / 6

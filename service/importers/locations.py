@@ -93,7 +93,7 @@ class Merger:
 
     def merge(self, entry: Entry) -> None:
         """Decide the state of entry's place (new, or the one found) and remember it."""
-        found, how = self.find(entry)
+        found, _ = self.find(entry)
         parent = self.parent_id(entry)
         place_id = found or entry.new_id
         if found is None and (place_id in self.existing or place_id in self.desired):
@@ -212,8 +212,10 @@ def _actions(merger: Merger) -> list[tuple[str, dict, Entry]]:
         old = merger.existing.get(place_id)
         if old is None:
             action = "insert"
+        elif all(old[f] == state[f] for f in FIELDS):
+            action = "unchanged"
         else:
-            action = "unchanged" if all(old[f] == state[f] for f in FIELDS) else "update"
+            action = "update"
         decided.append((action, state, merger.decided_by[place_id]))
     return decided
 
@@ -253,7 +255,7 @@ def _write(conn: Connection, decided: list, results: dict[str, Result], options:
         copy_rows(
             cur,
             "staged_location",
-            ("line", "action", "id") + FIELDS,
+            ("line", "action", "id", *FIELDS),
             (
                 (entry.line, action, state["id"], *(state[f] for f in FIELDS))
                 for action, state, entry in decided

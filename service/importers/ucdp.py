@@ -155,12 +155,12 @@ def citations(record: dict) -> list[Citation]:
     except ValueError:
         raise RowError("source_date", record["source_date"], "must be ';'-joined dates as YYYY-MM-DD") from None
     headlines = _headlines(record, offices, dates)
-    return [Citation(o, d, h) for o, d, h in zip(offices, days, headlines)]
+    return [Citation(o, d, h) for o, d, h in zip(offices, days, headlines, strict=True)]
 
 
 def _headlines(record: dict, offices: list[str], dates: list[str]) -> list[str]:
     """Each citation's headline, from source_article, else from source_headline."""
-    article, spans, wanted = record["source_article"], [], list(zip(offices, dates))
+    article, spans, wanted = record["source_article"], [], list(zip(offices, dates, strict=True))
     for found in _ENTRY.finditer(article):
         if len(spans) < len(wanted) and (found["office"], found["date"]) == wanted[len(spans)]:
             spans.append(found)
@@ -168,7 +168,7 @@ def _headlines(record: dict, offices: list[str], dates: list[str]) -> list[str]:
         ends = [s.start() for s in spans[1:]] + [len(article)]
         return [
             article[s.end() : end].rstrip().rstrip(";").rstrip().removesuffix('"').strip()
-            for s, end in zip(spans, ends)
+            for s, end in zip(spans, ends, strict=True)
         ]
     parts = record["source_headline"].split(";")
     if len(parts) == len(offices):

@@ -16,7 +16,7 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class PartialDate(fields.Field):
     """A date given as YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first, last) day it covers."""
 
-    default_error_messages = {"invalid": "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."}
+    default_error_messages = {"invalid": "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."}  # noqa: RUF012 marshmallow's convention: a class-level dict it reads, never mutates
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {})
@@ -134,7 +134,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class Text(fields.String):
     """A string that PostgreSQL can store as given: no NUL or control characters, valid Unicode."""
 
-    default_error_messages = {
+    default_error_messages = {  # noqa: RUF012 marshmallow's convention: a class-level dict it reads, never mutates
         "control": "Must not contain control characters (such as NUL).",
         "unicode": "Must be valid Unicode (no unpaired surrogates).",
         "blank": "Must not be blank.",
