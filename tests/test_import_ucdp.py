@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from service import db
+from service import db, migrations
 from service.importers.core import InvalidRows, write_report
 from service.importers.datasets import OCHA_PCODES, UCDP_GED
 from service.importers.locations import import_locations
@@ -112,13 +113,22 @@ def test_names_the_gazetteer_lacks_are_reported_never_guessed(fresh_url):
     assert _figure(fresh_url, "216587:people_killed")["location_id"] == "SY02"
 
 
-def test_the_source_and_document_are_ucdps_source_kept_apart_from_ucdp(located_url):
+CITED = """SELECT c.position, c.source_id, d.title, d.publisher_id, d.published_on FROM figure_citation c
+           JOIN figure f ON f.id = c.figure_id JOIN document d ON d.id = c.document_id
+           WHERE f.external_id = %(id)s ORDER BY c.position"""
+
+
+def test_ucdp_states_its_estimates_and_the_report_it_coded_them_from_is_a_citation(located_url):
     _import(located_url)
     figure = _figure(located_url, "214808:civilians_killed")
     assert (figure["source_id"], figure["title"], figure["publisher_id"], figure["published_on"], figure["url"]) == (
-        "sohr", "Clashes on many fronts of Aleppo", "sohr", dt.date(2016, 1, 1), None)
-    assert figure["stated_on"] == dt.date(2016, 1, 1)
+        "ucdp", "UCDP Georeferenced Event Dataset (GED), Syria", "ucdp", None, "https://ucdp.uu.se/downloads/")
+    assert figure["stated_on"] == dt.date(2016, 1, 1)  # the first cited report's date: UCDP gives none per event
     assert figure["dataset_id"] == UCDP_GED.id
+    assert rows(located_url, CITED, {"id": "214808:civilians_killed"}) == [
+        {"position": 1, "source_id": "sohr", "title": "Clashes on many fronts of Aleppo", "publisher_id": "sohr",
+         "published_on": dt.date(2016, 1, 1)}]
+    assert rows(located_url, "SELECT kind FROM source WHERE id = 'ucdp'") == [{"kind": "dataset"}]
     # The seed's SOHR is reused, not duplicated.
     assert rows(located_url, "SELECT count(*) AS n FROM source WHERE id = 'sohr'")[0]["n"] == 1
 
@@ -126,7 +136,9 @@ def test_the_source_and_document_are_ucdps_source_kept_apart_from_ucdp(located_u
 def test_a_record_with_newlines_inside_quoted_fields_is_one_event(located_url):
     _import(located_url)
     figure = _figure(located_url, "217846:people_killed")
-    assert (figure["source_id"], figure["title"]) == ("waha-report", "Syria Daily Report 15/02/2016")
+    [cited] = rows(located_url, CITED, {"id": "217846:people_killed"})
+    assert (figure["source_id"], cited["source_id"], cited["title"]) == (
+        "ucdp", "waha-report", "Syria Daily Report 15/02/2016")
     assert figure["attributes"]["source_original"] == "Waha Report"
 
 
@@ -253,18 +265,19 @@ def test_without_the_gazetteers_events_fall_back_to_the_seeds_units(fresh_url):
     assert OCHA_PCODES.id not in {d["id"] for d in rows(fresh_url, "SELECT id FROM dataset")}
 
 
-def test_a_newer_version_citing_one_source_drops_the_old_citations(located_url, tmp_path):
+def test_a_newer_version_citing_one_source_replaces_the_old_citations(located_url, tmp_path):
     _import(located_url)
     citations = """SELECT f.external_id, count(c.position) AS n FROM figure f
                    LEFT JOIN figure_citation c ON c.figure_id = f.id
                    WHERE f.external_id LIKE '216587:%%' GROUP BY f.external_id ORDER BY 1"""
     assert [r["n"] for r in rows(located_url, citations)] == [2, 2]
+    cited_before = rows(located_url, "SELECT count(*) AS n FROM figure_citation")[0]["n"]
     with UCDP.open(newline="", encoding="utf-8") as source:
         reader = csv.DictReader(source)
         records, header = list(reader), reader.fieldnames
     several = [r for r in records if ";" in r["source_office"]]
     assert len(several) == 5
-    for event in several:  # each now cites its first source only: the file has no citations left at all
+    for event in several:  # each now cites its first source only: one citation per figure
         event.update({name: event[name].split(";")[0] for name in ("source_office", "source_date",
                                                                    "source_headline", "source_article")},
                      source_original=event["source_office"].split(";")[0], number_of_sources="1")
@@ -275,7 +288,33 @@ def test_a_newer_version_citing_one_source_drops_the_old_citations(located_url, 
         writer.writerows(records)
     second = _import(located_url, newer, version="20.1")
     assert (second.updated, second.unchanged) == (10, 34)
-    assert [r["n"] for r in rows(located_url, citations)] == [0, 0]
-    assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == [{"n": 0}]
+    assert [r["n"] for r in rows(located_url, citations)] == [1, 1]
+    assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == [{"n": 44}] != [{"n": cited_before}]
     again = _import(located_url, newer, version="20.1")
     assert (again.updated, again.unchanged) == (0, 44)
+
+
+def test_migration_0015_gives_figures_attributed_to_a_report_back_to_ucdp_with_their_history(located_url):
+    _import(located_url)
+    ucdp_figures = "SELECT count(*) AS n FROM figure WHERE dataset_id = 'ucdp-ged' AND source_id = 'ucdp'"
+    assert rows(located_url, ucdp_figures) == [{"n": 44}]
+    citations = rows(located_url, "SELECT count(*) AS n FROM figure_citation")
+    with db.connect(located_url) as conn:  # the figures as the importer attributed them before 0015
+        conn.execute("""UPDATE figure f SET source_id = c.source_id, document_id = c.document_id, version = version + 1
+                        FROM figure_citation c WHERE c.figure_id = f.id AND c.position = 1""")
+        conn.execute("""DELETE FROM figure_citation c WHERE (SELECT count(*) FROM figure_citation o
+                                                             WHERE o.figure_id = c.figure_id) = 1""")
+        conn.execute("DELETE FROM document WHERE publisher_id = 'ucdp'")
+        conn.execute("DELETE FROM source WHERE id = 'ucdp'")
+    assert rows(located_url, ucdp_figures) == [{"n": 0}]
+    migration = Path(migrations.__file__).parent / "sql" / "migrations" / "0015_ucdp_states_its_estimates.sql"
+    with db.connect(located_url) as conn:
+        conn.execute(migration.read_text("utf-8"))
+    assert rows(located_url, ucdp_figures) == [{"n": 44}]
+    assert rows(located_url, CITED, {"id": "214808:civilians_killed"})[0]["source_id"] == "sohr"
+    assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == citations
+    [revision] = rows(located_url, """SELECT r.changed_by, r.reason, r.state ->> 'source_id' AS source
+                                      FROM figure_revision r JOIN figure f ON f.id = r.figure_id
+                                      WHERE f.external_id = '214808:civilians_killed' AND r.version = f.version""")
+    assert (revision["changed_by"], revision["source"]) == ("migration 0015", "ucdp")
+    assert revision["reason"].startswith("UCDP GED figures are UCDP's own estimates")

@@ -1,8 +1,10 @@
 """UCDP GED: one figure per event and measure (civilians killed; people killed as low/best/high).
 
-Each figure is attributed to the source UCDP coded the event from (source_office,
-e.g. SOHR) and the article it published (source_headline, source_date); every
-further source UCDP lists is kept as a citation. UCDP itself is the dataset.
+The numbers are UCDP's own estimates, coded from the reports it cites, so UCDP
+states every figure (source `ucdp`, document: the dataset). The reports
+(source_office, e.g. SOHR; source_headline; source_date) are the figure's
+citations, every one in UCDP's order. UCDP gives no date per event, so a
+figure is stated on the date of the first report it cites.
 """
 
 from __future__ import annotations
@@ -66,6 +68,14 @@ INTEGER_KEPT = frozenset(
 )
 # UCDP where_prec 1: the exact place; 2: within 25 km of it. Coarser events stay at the unit named.
 POINT_PRECISIONS = frozenset({1, 2})
+
+SOURCE = {
+    "name": "Uppsala Conflict Data Program (UCDP)",
+    "kind": "dataset",
+    "description": "Compiles the Georeferenced Event Dataset (GED) of organised violence, coding each event's "
+    "deaths (low, best, high) from the reports it cites.",
+}
+DOCUMENT_TITLE = "UCDP Georeferenced Event Dataset (GED), Syria"
 
 # Offices UCDP cites whose kind is known; UCDP's source_office names the outlet
 # that published the report, so any other is recorded as media.
@@ -266,8 +276,8 @@ def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[Stag
         "period_start": start,
         "period_end": end,
         "stated_on": first.published_on,
-        "source_id": source_id(first.office),
-        "document_key": _document_key(first),
+        "source_id": "ucdp",
+        "document_key": DATASET_DOCUMENT,
         "latitude": point[0] if point else None,
         "longitude": point[1] if point else None,
         "dataset_attributes": attributes,
@@ -299,12 +309,15 @@ def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[Stag
     ]
 
 
+DATASET_DOCUMENT = document_key(DOCUMENT_TITLE, "ucdp", None)
+
+
 def _document_key(cited: Citation) -> str:
     return document_key(cited.headline or "(no headline given)", source_id(cited.office), cited.published_on)
 
 
 def _add_provenance(event_id: str, cited: list[Citation], parsed: Parsed) -> None:
-    """Sources and documents of one event; its citations when it has more than one."""
+    """The reports one event cites: their sources and documents, and the event's citations."""
     for position, report in enumerate(cited, start=1):
         publisher = source_id(report.office)
         parsed.sources.setdefault(
@@ -324,13 +337,15 @@ def _add_provenance(event_id: str, cited: list[Citation], parsed: Parsed) -> Non
                 "published_on": report.published_on,
             },
         )
-        if len(cited) > 1:  # a single one is the figure's own source and document
-            parsed.citations.append((event_id, position, publisher, key))
+        parsed.citations.append((event_id, position, publisher, key))
 
 
 def parse(conn: Connection, data: DataFile, options: Options, version: str) -> Parsed:
     """Every event of a UCDP GED CSV file, validated and placed by name."""
     parsed, seen = Parsed(), set()
+    parsed.sources["ucdp"] = SOURCE
+    parsed.documents[DATASET_DOCUMENT] = {"title": DOCUMENT_TITLE, "publisher_id": "ucdp", "url": UCDP_GED.url,
+                                          "published_on": None}
     placer = Placer(Gazetteer.load(conn))
     for line, record in csv_records(data, COLUMNS):
         parsed.rows_read += 1

@@ -144,8 +144,8 @@ class FigureDatasetSchema(ResponseSchema):
     citations = fields.List(
         fields.Nested(CitationSchema),
         metadata={
-            "description": "When the dataset cites more than one source for the figure, all of them in its order "
-            "(the figure's source and document are the first); empty when it cites one."
+            "description": "The reports the dataset coded the figure from (UCDP: every source it cites for the "
+            "event), in its order; empty when it cites none. The figure's own source is the dataset's compiler."
         },
     )
 
