@@ -20,8 +20,12 @@ The rules, in the order they apply:
    (``containing_place``). Then one stands: the one for the containing place, else the
    latest stated, else the latest entered (highest id).
 7. Events are distinct incidents and always add up with each other. An event is left out
-   when one of the same source's period totals that stands already covers it: periods
-   overlap and places are the same (``overlap``) or nested (``containing_place``).
+   only when one of the same source's period totals that stands already counts it
+   (``covered``): the total's place is the event's or contains it, and the total's period
+   holds the event's whole period. Overlap is not enough, and a figure for a containing place
+   is never left out for one inside it.
+8. Figures entered by hand and those of a dataset are never combined: every total is per
+   source and per dataset (null: entered by hand).
 
 Places are compared by their paths from the root of the location hierarchy. A flow
 (displacement) is a place triple - where it was recorded, its origin and destination - and
@@ -36,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-REASONS = ("disputed", "retracted", "spans_buckets", "stock", "overlap", "containing_place")
+REASONS = ("disputed", "retracted", "spans_buckets", "stock", "overlap", "containing_place", "covered")
 PERIOD_BUCKETS = ("month", "year")
 # Administrative levels a total can be grouped by (admin_level() in the database).
 LEVELS = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3, "admin4": 4}
@@ -136,15 +140,34 @@ def periods_overlap(a: Candidate, b: Candidate) -> bool:
     return a.period_start <= b.period_end and b.period_start <= a.period_end
 
 
+def _contains(outer: Path | None, inner: Path | None) -> bool:
+    """Whether the place outer holds everything at inner (outer may be inner); an unknown outer may be
+    anywhere and holds everything, an unknown inner may be anywhere and lies inside no known place."""
+    if outer is None:
+        return True
+    return inner is not None and inner[: len(outer)] == outer
+
+
+def covers(total: Candidate, event: Candidate) -> bool:
+    """Whether a period total counts an event: its places hold the event's and its period holds the event's.
+
+    Overlap is not enough: a total for eastern Aleppo over 13 days does not
+    count an event in western Aleppo, nor one running on past its last day.
+    """
+    return (all(_contains(outer, inner) for outer, inner in zip(total.places, event.places))
+            and total.period_start <= event.period_start and event.period_end <= total.period_end)
+
+
 def conflict(candidate: Candidate, kept: Candidate) -> str | None:
     """Why candidate may not be added beside kept (a reason), or None when both add up."""
+    if candidate.count_kind == "event":
+        # Events add up with each other; one is left out only when a standing total covers it.
+        return "covered" if kept.count_kind == "period_total" and covers(kept, candidate) else None
     relation = place_relation(candidate, kept)
     if relation is None:
         return None
     if kept.count_kind == "stock":
         return "stock" if relation == "same" else "containing_place"
-    if candidate.count_kind == "event" and kept.count_kind == "event":
-        return None
     if not periods_overlap(candidate, kept):
         return None
     return "overlap" if relation == "same" else "containing_place"
@@ -225,9 +248,10 @@ def explain(candidate: Candidate, kept: Candidate, reason: str) -> str:
     """One sentence on why candidate was left out in favour of kept."""
     if reason == "stock":
         return f"Stocks do not add up over time: figure {kept.id} for the same place, as of {kept.period_end}, stands."
-    if candidate.count_kind == "event":
-        where = "the same place" if reason == "overlap" else "a place containing or inside this one"
-        return f"Period total {kept.id} for {where} and an overlapping period already counts this incident."
+    if reason == "covered":
+        where = "this place" if kept.places == candidate.places else "a place containing this one"
+        return (f"Period total {kept.id} of the same source, for {where} and a period holding this one "
+                f"({kept.period_start}..{kept.period_end}), already counts this incident.")
     if reason == "containing_place":
         return (
             f"One place contains the other{'' if candidate.basis == 'stock' else ' and the periods overlap'}; "
@@ -289,16 +313,15 @@ def compute_totals(
     *,
     by: str | None = None,
     level: int | None = None,
-    by_dataset: bool = False,
     include_disputed: bool = False,
     include_retracted: bool = False,
 ) -> list[Total]:
-    """Every source's totals per bucket (and per dataset, if asked), by the rules of this module."""
+    """Every source's totals per dataset and bucket, by the rules of this module."""
     totals: dict[tuple, Total] = {}
     pending: dict[tuple, list[Candidate]] = {}
     for c in sorted(candidates, key=lambda c: c.id):
         period, spans = period_bucket(c, by)
-        dataset = c.dataset_id if by_dataset else None
+        dataset = c.dataset_id  # never combined across datasets, whether grouped by dataset or not
         key = (period or "", location_bucket(c, level) or "", dataset or "", c.source_id, c.basis)
         total = totals.setdefault(key, Total(c.source_id, period, location_bucket(c, level), c.basis, dataset))
         reason = status_reason(c, include_disputed=include_disputed, include_retracted=include_retracted)

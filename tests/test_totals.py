@@ -96,8 +96,37 @@ def test_events_covered_by_a_period_total_of_the_same_source_are_left_out():
     elsewhere = fig(5, 9, kind="event", start="2016-11-20", place=ANJARA)
     used, left_out = resolve([total, same_place, inside, outside_period, elsewhere])
     assert [c.id for c in used] == [1, 4, 5]
-    assert [(x.figure_id, x.reason, x.kept_figure_id) for x in left_out] == [
-        (2, "overlap", 1), (3, "containing_place", 1)]
+    assert [(x.figure_id, x.reason, x.kept_figure_id) for x in left_out] == [(2, "covered", 1), (3, "covered", 1)]
+
+
+def test_an_event_is_covered_only_by_a_total_whose_place_and_period_hold_it():
+    """Overlap is not containment: the seed's 13 days in eastern Aleppo do not cover an event in the
+    governorate, in another part of the city, or one that runs on past the 13 days."""
+    total = fig(1, 250, start="2016-11-15", end="2016-11-27")
+    in_the_governorate = fig(2, 4, kind="event", start="2016-11-20", place=("SY", "SY02"))
+    in_the_west = fig(3, 6, kind="event", start="2016-11-20", place=WEST)
+    running_on = fig(4, 8, kind="event", start="2016-11-15", end="2016-12-12")
+    begun_before = fig(5, 3, kind="event", start="2016-11-10", end="2016-11-16")
+    inside = fig(6, 2, kind="event", start="2016-11-15", end="2016-11-27", place=BUSTAN)
+    used, left_out = resolve([total, in_the_governorate, in_the_west, running_on, begun_before, inside])
+    assert [c.id for c in used] == [1, 2, 3, 4, 5]
+    assert [(x.figure_id, x.reason, x.kept_figure_id) for x in left_out] == [(6, "covered", 1)]
+
+
+def test_a_flow_event_with_an_unknown_origin_is_not_covered_by_a_total_from_a_known_one():
+    total = fig(1, 1700, start="2016-11-20", end="2016-11-27", origin=EAST, destination=WEST)
+    unknown_origin = fig(2, 40, kind="event", start="2016-11-21", destination=WEST)
+    known_origin = fig(3, 30, kind="event", start="2016-11-21", origin=BUSTAN, destination=WEST)
+    used, left_out = resolve([total, unknown_origin, known_origin])
+    assert [c.id for c in used] == [1, 2]
+    assert [(x.figure_id, x.reason) for x in left_out] == [(3, "covered")]
+
+
+def test_hand_entered_and_dataset_figures_are_separate_totals():
+    hand = fig(1, 250, start="2016-11-15", end="2016-11-27")
+    imported = fig(2, 15, kind="event", start="2016-11-20")._replace(dataset_id="ucdp-ged")
+    assert [(t.source_id, t.dataset_id, t.as_dict()["sum"]) for t in compute_totals([hand, imported])] == [
+        ("sohr", None, 250), ("sohr", "ucdp-ged", 15)]
 
 
 def test_events_of_another_source_are_not_covered_by_a_period_total():
@@ -310,7 +339,7 @@ def test_seed_displaced_per_source(client):
 def test_figures_totals_reports_the_whole_total(client):
     response = client.get("/v1/figures/totals?metric=civilians_killed&source=sohr")
     assert response.get_json() == {
-        "metric": "civilians_killed", "group_by": ["source"], "level": None,
+        "metric": "civilians_killed", "group_by": ["source", "dataset"], "level": None,
         "include_disputed": False, "include_retracted": False,
         "totals": [{
             "source": {"id": "sohr", "name": "Syrian Observatory for Human Rights", "kind": "monitor"},

@@ -23,9 +23,12 @@ from . import Blueprint, connection, json_response
 
 TOTALS_DESCRIPTION = f"""
 Figures of different sources are never added together: every source has its own total, side
-by side. Disputed and retracted figures are left out unless included. Events add up. Period
-totals add up unless their periods overlap and their places are the same or nested; then the
-one for the containing place stands, else the latest stated. Stocks never add up over time: the
+by side, and so has every dataset (figures entered by hand are a total of their own). Disputed
+and retracted figures are left out unless included. Events add up; an event is left out only
+when a period total of the same source stands whose place holds the event's place and whose
+period holds the event's period. Period totals add up unless their periods overlap and their
+places are the same or nested; then the one for the containing place stands, else the latest
+stated. Stocks never add up over time: the
 latest per place stands, and a stock inside another stock's place is not added. Stocks and
 counts are separate totals (`basis`). Every total lists the figures it adds and those it leaves
 out, with the reason and the figure that stands instead. A request reads at most
@@ -89,7 +92,6 @@ def totals_response(metric: str, args: dict) -> Response:
     options = {
         "by": args["by"],
         "level": rules.LEVELS.get(args["level"]),
-        "by_dataset": args["by_dataset"],
         "include_disputed": args["include_disputed"],
         "include_retracted": args["include_retracted"],
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..totals import LEVELS, REASONS
@@ -45,9 +47,10 @@ class _TotalArguments(QuerySchema):
     group_by = csv_list(
         GROUP_BY,
         description=(
-            "Buckets, comma-separated. Totals are always per source (`source` may be given but changes nothing); "
+            "Buckets, comma-separated. Totals are always per source and per dataset: figures entered by hand and "
+            "a dataset's are never added together (`source` and `dataset` may be given but change nothing); "
             "`month` or `year` by reference period; `location_level` by the administrative unit at `level` "
-            "that contains each figure's place; `dataset` by the dataset the figures were imported from."
+            "that contains each figure's place."
         ),
         example=["source", "month"],
     )
@@ -68,7 +71,7 @@ class _TotalArguments(QuerySchema):
     )
 
     @validates_schema
-    def _buckets_make_sense(self, data: dict, **kwargs) -> None:
+    def _buckets_make_sense(self, data: dict[str, Any], **kwargs: Any) -> None:
         group_by = set(data.get("group_by") or ())
         if {"month", "year"} <= group_by:
             raise ValidationError("Use month or year, not both.", field_name="group_by")
@@ -76,13 +79,12 @@ class _TotalArguments(QuerySchema):
             raise ValidationError("Only used with group_by=location_level.", field_name="level")
 
     @post_load
-    def _buckets(self, data: dict, **kwargs) -> dict:
+    def _buckets(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """group_by as the period bucket (by) and the administrative level number (level)."""
         group_by = data.get("group_by") or []
-        data["group_by"] = ["source", *(g for g in GROUP_BY[1:] if g in group_by)]
+        data["group_by"] = ["source", "dataset", *(g for g in GROUP_BY[1:] if g in group_by and g != "dataset")]
         data["by"] = next((g for g in ("month", "year") if g in group_by), None)
         data["level"] = data.get("level", "admin1") if "location_level" in group_by else None
-        data["by_dataset"] = "dataset" in group_by
         return data
 
 
@@ -212,13 +214,14 @@ class LeftOutSchema(ResponseSchema):
             "example": "overlap",
             "description": "disputed / retracted: status; spans_buckets: its period crosses a month or year boundary; "
             "stock: a later stock of the same place stands; overlap: a figure for the same place and an "
-            "overlapping period stands; containing_place: a figure whose place contains this one's, or "
-            "lies inside it, stands.",
+            "overlapping period stands; containing_place: a figure whose place contains this one's stands "
+            "(a stock, or a period total of an overlapping period); covered: an event that a standing period "
+            "total of the same source counts already (its place holds the event's, its period the event's).",
         }
     )
     kept_figure_id = fields.Integer(
         allow_none=True,
-        metadata={"description": "The figure that stands instead (overlap, stock, containing_place).", "example": 12},
+        metadata={"description": "The figure that stands instead (overlap, stock, containing_place, covered).", "example": 12},
     )
     detail = fields.String(
         metadata={
@@ -244,8 +247,7 @@ class TotalSchema(ResponseSchema):
     dataset = fields.String(
         allow_none=True,
         metadata={
-            "description": "With group_by=dataset: the dataset the figures were imported from (null: entered by "
-            "hand), else null.",
+            "description": "The dataset the figures were imported from; null: entered by hand.",
             "example": "ucdp-ged",
         },
     )
