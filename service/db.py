@@ -7,16 +7,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
+from typing import Any, TypeAlias
 
 import psycopg
 import psycopg.errors
 from psycopg import sql
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .config import Settings
 
-Connection = psycopg.Connection
+# Every Tally connection returns rows as dicts (row_factory=dict_row).
+Connection: TypeAlias = psycopg.Connection[DictRow]
+Cursor: TypeAlias = psycopg.Cursor[DictRow]
 
 _BLOCK = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
@@ -29,7 +32,7 @@ def queries(module: str) -> dict[str, str]:
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
-def connect_kwargs(settings: Settings) -> dict:
+def connect_kwargs(settings: Settings) -> dict[str, Any]:
     """Connection options every Tally connection uses."""
     return {
         "options": f"-c statement_timeout={settings.statement_timeout_ms}",
@@ -37,7 +40,7 @@ def connect_kwargs(settings: Settings) -> dict:
     }
 
 
-def create_pool(settings: Settings, conninfo: str) -> ConnectionPool:
+def create_pool(settings: Settings, conninfo: str) -> ConnectionPool[Connection]:
     """A closed pool sized to one worker's concurrency; open it after forking."""
     return ConnectionPool(
         conninfo,
@@ -60,7 +63,7 @@ def _unreachable(error: psycopg.OperationalError) -> DatabaseUnavailable:
 
 
 @contextmanager
-def pool_connection(pool: ConnectionPool) -> Iterator[Connection]:
+def pool_connection(pool: ConnectionPool[Connection]) -> Iterator[Connection]:
     """A pooled connection for one unit of work; an unreachable or saturated database is DatabaseUnavailable."""
     try:
         with pool.connection() as conn:
@@ -81,9 +84,17 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         raise _unreachable(error) from None
 
 
-def connect(conninfo: str, **kwargs) -> Connection:
+def connect(conninfo: str, **kwargs: Any) -> Connection:
     """A single connection, for the command line and tests."""
     return psycopg.connect(conninfo, row_factory=dict_row, **kwargs)
+
+
+def one(cursor: Cursor) -> DictRow:
+    """The row of a query that always returns one (an aggregate, or INSERT ... RETURNING)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError("The query returned no row.")
+    return row
 
 
 # Figure writers take this lock first, so they never deadlock on it mid-way;

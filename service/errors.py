@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import orjson
 from flask import Flask, Response, request
@@ -23,7 +23,7 @@ class TallyError(Exception):
     title = "Bad request"
     headers: ClassVar[Mapping[str, str]] = {}
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict] | None = None, **extra):
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
         super().__init__(detail or self.__doc__)
         self.detail = detail or self.__doc__
         self.errors = errors
@@ -44,7 +44,7 @@ class InvalidParameter(TallyError):
     status = 422
     title = "Invalid parameter"
 
-    def __init__(self, field: str, message: str, *, where: str = "query"):
+    def __init__(self, field: str, message: str, *, where: str = "query") -> None:
         super().__init__(f"{field}: {message}", errors=[{"in": where, "field": field, "messages": [message]}])
 
 
@@ -120,21 +120,27 @@ class UnknownParameters(TallyError):
 def problem(
     status: int,
     title: str,
-    detail: str,
+    detail: str | None,
     *,
-    errors: list[dict] | None = None,
-    headers: dict | None = None,
-    extra: dict | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
     """The one error response shape of Tally."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
     if errors:
         body["errors"] = errors
     body.update(extra or {})
     return Response(orjson.dumps(body), status=status, mimetype=PROBLEM_JSON, headers=headers)
 
 
-def _field_errors(messages: dict) -> list[dict]:
+def _field_errors(messages: dict[str, Any]) -> list[dict[str, Any]]:
     """webargs' {location: {field: [messages]}} as a flat list of field errors."""
     errors = []
     for location, fields in messages.items():
@@ -148,7 +154,7 @@ def _field_errors(messages: dict) -> list[dict]:
     return errors
 
 
-def _unknown_query_parameters(errors: list[dict]) -> list[str]:
+def _unknown_query_parameters(errors: list[dict[str, Any]]) -> list[str]:
     return [e["field"] for e in errors if e["in"] == "query" and e["messages"] == ["Unknown field."]]
 
 

@@ -16,8 +16,9 @@ filter is one `filters=` entry (and, for a search, one SQL fragment).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from marshmallow import fields
 from psycopg import sql
@@ -49,13 +50,13 @@ class FigureField:
     """One field of a figure."""
 
     name: str  # JSON key, body field and CSV stem
-    doc: fields.Field | None  # documented response shape; None: stored, but not a top-level JSON field
+    doc: fields.Field[Any] | None  # documented response shape; None: stored, but not a top-level JSON field
     column: str | None = None  # the figure column that stores it
     sql_type: str | None = None  # that column's type, for staging tables
     json: str | None = None  # named block of figures.sql that builds its JSON; default: the column
     csv: tuple[Column, ...] = ()
     filters: tuple[kinds.Filter, ...] = ()
-    body: fields.Field | None = None  # how clients write it; None: clients never do
+    body: fields.Field[Any] | None = None  # how clients write it; None: clients never do
     default: object = None  # insert default when a client leaves it out (REQUIRED: they may not)
     imported: bool = False  # set by dataset imports (compared with what Tally has, and updated)
     compared: bool = True  # an imported field that, changed alone, is no change (stated_on: a restatement)
@@ -76,7 +77,7 @@ def _place_columns(prefix: str, hxl_attribute: str) -> tuple[Column, ...]:
     )
 
 
-def _ref(description: str, example: object, **kwargs) -> fields.Field:
+def _ref(description: str, example: object, **kwargs: Any) -> Text:
     """A written reference (location or source code)."""
     return Text(max_length=255, metadata={"description": description, "example": example}, **kwargs)
 
@@ -556,15 +557,15 @@ def _params(declared: kinds.Filter) -> tuple[str, ...]:
     return tuple(declared.query_fields()) or (getattr(declared, "param", ""),)
 
 
-def filter_fields(exclude: Iterable[str] = ()) -> dict[str, fields.Field]:
+def filter_fields(exclude: Iterable[str] = ()) -> dict[str, fields.Field[Any]]:
     """The query parameters of every declared filter (fresh field objects), but the excluded ones."""
-    made: dict[str, fields.Field] = {}
+    made: dict[str, fields.Field[Any]] = {}
     for declared in all_filters(exclude):
         made |= declared.query_fields()
     return made
 
 
-def where(params: dict, *, exclude: Iterable[str] = (), defaults: bool = True) -> sql.Composable:
+def where(params: Mapping[str, Any], *, exclude: Iterable[str] = (), defaults: bool = True) -> sql.Composable:
     """The WHERE condition over `figure f` for these query parameters (see filters.where)."""
     return kinds.where(all_filters(exclude), params, defaults=defaults)
 

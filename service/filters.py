@@ -9,8 +9,9 @@ its parameter is given, so no query carries `%(x)s IS NULL OR ...`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 from psycopg import sql
@@ -18,7 +19,7 @@ from psycopg import sql
 from .db import queries
 from .schemas.common import PartialDate, csv_list
 
-FieldFactory = Callable[[], fields.Field]
+FieldFactory = Callable[[], fields.Field[Any]]
 
 
 def _column(name: str) -> sql.Composable:
@@ -31,18 +32,18 @@ class Filter:
 
     column: str
 
-    def query_fields(self) -> dict[str, fields.Field]:
+    def query_fields(self) -> dict[str, fields.Field[Any]]:
         """The query parameters it reads, by the name the loaded arguments use."""
         raise NotImplementedError
 
-    def conditions(self, params: dict) -> list[sql.Composable]:
+    def conditions(self, params: Mapping[str, Any]) -> list[sql.Composable]:
         """Its conditions for the parameters given (params hold no Nones)."""
         raise NotImplementedError
 
-    def check(self, data: dict) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         """Refuse arguments that contradict each other (ValidationError)."""
 
-    def prepare(self, data: dict) -> None:
+    def prepare(self, data: dict[str, Any]) -> None:
         """Turn loaded arguments into query parameters, in place."""
 
 
@@ -59,12 +60,12 @@ class AnyOf(Filter):
     # Internal filters (ids) take no query parameter.
     public: bool = True
 
-    def query_fields(self) -> dict[str, fields.Field]:
+    def query_fields(self) -> dict[str, fields.Field[Any]]:
         if not self.public:
             return {}
         return {self.param: csv_list(self.choices, description=self.description, example=self.example)}
 
-    def conditions(self, params: dict) -> list[sql.Composable]:
+    def conditions(self, params: Mapping[str, Any]) -> list[sql.Composable]:
         if self.param not in params:
             return []
         return [sql.SQL("{} = ANY({})").format(_column(self.column), sql.Placeholder(self.param))]
@@ -78,7 +79,7 @@ class AnyOf(Filter):
 class Place(AnyOf):
     """Figures at a place or anywhere inside it: the code (id or p-code) is resolved to its subtree's ids."""
 
-    def query_fields(self) -> dict[str, fields.Field]:
+    def query_fields(self) -> dict[str, fields.Field[Any]]:
         return {self.param: fields.String(metadata={"description": self.description, "example": self.example[0]})}
 
 
@@ -97,24 +98,24 @@ class Between(Filter):
     examples: tuple[object, object] = (None, None)
     partial_dates: bool = False
 
-    def query_fields(self) -> dict[str, fields.Field]:
-        made = {}
+    def query_fields(self) -> dict[str, fields.Field[Any]]:
+        made: dict[str, fields.Field[Any]] = {}
         for name, description, example in zip((self.low, self.high), self.descriptions, self.examples, strict=True):
             if name:
                 made[name] = self.make_field()
-                made[name].metadata = {"description": description, "example": example} | made[name].metadata
+                made[name].metadata = {"description": description, "example": example, **made[name].metadata}
                 if name.endswith("_"):  # from_ is ?from (a Python keyword)
                     made[name].data_key = name.rstrip("_")
         return made
 
-    def conditions(self, params: dict) -> list[sql.Composable]:
-        made = []
+    def conditions(self, params: Mapping[str, Any]) -> list[sql.Composable]:
+        made: list[sql.Composable] = []
         for name, operator in ((self.low, ">="), (self.high, "<=")):
             if name and name in params:
                 made.append(sql.SQL("{} {} {}").format(_column(self.column), sql.SQL(operator), sql.Placeholder(name)))
         return made
 
-    def check(self, data: dict) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         if not (self.low and self.high and self.low in data and self.high in data):
             return
         low, high = data[self.low], data[self.high]
@@ -127,7 +128,7 @@ class Between(Filter):
                 field_name=shown,
             )
 
-    def prepare(self, data: dict) -> None:
+    def prepare(self, data: dict[str, Any]) -> None:
         if self.partial_dates:
             for name, bound in ((self.low, 0), (self.high, 1)):
                 if name in data:
@@ -140,11 +141,11 @@ class Overlaps(Between):
 
     end_column: str = ""
 
-    def conditions(self, params: dict) -> list[sql.Composable]:
-        made = []
-        if self.low in params:
+    def conditions(self, params: Mapping[str, Any]) -> list[sql.Composable]:
+        made: list[sql.Composable] = []
+        if self.low is not None and self.low in params:
             made.append(sql.SQL("{} >= {}").format(_column(self.end_column), sql.Placeholder(self.low)))
-        if self.high in params:
+        if self.high is not None and self.high in params:
             made.append(sql.SQL("{} <= {}").format(_column(self.column), sql.Placeholder(self.high)))
         return made
 
@@ -157,7 +158,7 @@ class Search(Filter):
     description: str = ""
     example: str = ""
 
-    def query_fields(self) -> dict[str, fields.Field]:
+    def query_fields(self) -> dict[str, fields.Field[Any]]:
         return {
             self.param: fields.String(
                 validate=validate.Length(min=2, max=200),
@@ -165,22 +166,22 @@ class Search(Filter):
             )
         }
 
-    def conditions(self, params: dict) -> list[sql.Composable]:
+    def conditions(self, params: Mapping[str, Any]) -> list[sql.Composable]:
         if self.param not in params:
             return []
         return [sql.SQL(queries("figures")[f"where_{self.param}"])]
 
-    def prepare(self, data: dict) -> None:
+    def prepare(self, data: dict[str, Any]) -> None:
         if self.param in data:
             data[self.param] = "%" + re.sub(r"([\\%_])", r"\\\1", data[self.param]) + "%"
 
 
-def partial_date() -> fields.Field:
+def partial_date() -> fields.Field[Any]:
     """A YYYY, YYYY-MM or YYYY-MM-DD query parameter."""
     return PartialDate()
 
 
-def where(filters: Iterable[Filter], params: dict, *, defaults: bool = True) -> sql.Composable:
+def where(filters: Iterable[Filter], params: Mapping[str, Any], *, defaults: bool = True) -> sql.Composable:
     """The conditions of every filter whose parameter is given, joined by AND (true when none is).
 
     With defaults, a filter whose parameter is absent adds its default
@@ -189,7 +190,9 @@ def where(filters: Iterable[Filter], params: dict, *, defaults: bool = True) -> 
     conditions: list[sql.Composable] = []
     for declared in filters:
         made = declared.conditions(params)
-        if not made and defaults and isinstance(declared, AnyOf) and declared.default_condition() is not None:
-            made = [declared.default_condition()]
+        if not made and defaults and isinstance(declared, AnyOf):
+            default = declared.default_condition()
+            if default is not None:
+                made = [default]
         conditions.extend(made)
     return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import orjson
 
@@ -37,8 +38,8 @@ def columns_for(fields: list[str] | None) -> list[Column]:
     return [column for column in COLUMNS if column.path[0] in fields]
 
 
-def _cell(figure: dict, path: tuple[str, ...]):
-    value = figure
+def _cell(figure: dict[str, Any], path: tuple[str, ...]) -> object:
+    value: Any = figure
     for key in path:
         if value is None:
             return ""

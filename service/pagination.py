@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 import orjson
@@ -18,12 +19,12 @@ class InvalidCursor(TallyError):
     title = "Invalid cursor"
 
 
-def encode_cursor(last_id: int | str, **extra) -> str:
+def encode_cursor(last_id: int | str, **extra: object) -> str:
     """An opaque token that resumes a listing after last_id (extra: the sort and its key)."""
     return base64.urlsafe_b64encode(orjson.dumps({"after": last_id, **extra})).decode().rstrip("=")
 
 
-def _load(cursor: str) -> dict:
+def _load(cursor: str) -> dict[str, Any]:
     try:
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, TypeError):
@@ -33,14 +34,25 @@ def _load(cursor: str) -> dict:
     return data
 
 
-def decode_cursor(cursor: str | None, id_type: type = int) -> int | str | None:
-    """The id a cursor resumes after; InvalidCursor if it was not made by encode_cursor."""
-    if cursor is None:
-        return None
-    after = _load(cursor)["after"]
+_Id = TypeVar("_Id", bound=int | str)
+
+
+def _after(data: dict[str, Any], id_type: type[_Id]) -> _Id:
+    after = data["after"]
     if not isinstance(after, id_type) or isinstance(after, bool):
         raise InvalidCursor()
     return after
+
+
+@overload
+def decode_cursor(cursor: str | None) -> int | None: ...
+@overload
+def decode_cursor(cursor: str | None, id_type: type[_Id]) -> _Id | None: ...
+def decode_cursor(cursor: str | None, id_type: type[_Id] | type[int] = int) -> _Id | int | None:
+    """The id a cursor resumes after; InvalidCursor if it was not made by encode_cursor."""
+    if cursor is None:
+        return None
+    return _after(_load(cursor), id_type)
 
 
 def decode_sorted_cursor(cursor: str | None, sort: str) -> tuple[int, object] | None:
@@ -48,7 +60,7 @@ def decode_sorted_cursor(cursor: str | None, sort: str) -> tuple[int, object] | 
     if cursor is None:
         return None
     data = _load(cursor)
-    after = decode_cursor(cursor)
+    after = _after(data, int)
     if data.get("sort", "id") != sort:
         raise InvalidCursor("This cursor belongs to another sort order; start again without it.")
     return after, data.get("key", after)
@@ -60,7 +72,7 @@ def _next_url(cursor: str) -> str:
     return f"{request.base_url}?{urlencode([*args, ('cursor', cursor)])}"
 
 
-def split_page(rows: list[dict], limit: int, sort: str = "id") -> tuple[list[dict], str | None]:
+def split_page(rows: list[dict[str, Any]], limit: int, sort: str = "id") -> tuple[list[dict[str, Any]], str | None]:
     """A page's rows and the URL of the next page; rows may hold one extra, which means "more"."""
     if len(rows) <= limit:
         return rows, None
@@ -74,7 +86,9 @@ def link_header(next_url: str | None) -> dict[str, str]:
     return {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
 
 
-def page_response(rows: list[dict], limit: int, *, fields: list[str] | None = None, sort: str = "id") -> Response:
+def page_response(
+    rows: list[dict[str, Any]], limit: int, *, fields: list[str] | None = None, sort: str = "id"
+) -> Response:
     """A JSON page from rows of (id, body as JSON text), with only the given fields if any."""
     rows, next_url = split_page(rows, limit, sort)
     bodies = [row["body"] for row in rows] if not fields else [_only(row["body"], fields) for row in rows]

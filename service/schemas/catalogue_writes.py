@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .common import Text, one_of
@@ -48,7 +50,7 @@ class DocumentWriteSchema(Schema):
     )
 
     @validates_schema
-    def _dates_in_order(self, data: dict, **kwargs) -> None:
+    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         published, retrieved = data.get("published_on"), data.get("retrieved_on")
         if published and retrieved and retrieved < published:
             raise ValidationError("retrieved_on must not be before published_on.", field_name="retrieved_on")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from marshmallow.schema import SchemaMeta
@@ -13,28 +15,33 @@ from webargs.fields import DelimitedList
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class PartialDate(fields.Field):
+class PartialDate(fields.Field[tuple[dt.date, dt.date]]):
     """A date given as YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first, last) day it covers."""
 
     default_error_messages = {"invalid": "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."}  # noqa: RUF012 marshmallow's convention: a class-level dict it reads, never mutates
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {"pattern": _PARTIAL_DATE.pattern} | kwargs["metadata"]
         super().__init__(**kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs) -> tuple[dt.date, dt.date]:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> tuple[dt.date, dt.date]:
         match = _PARTIAL_DATE.match(str(value))
         if not match:
             raise self.make_error("invalid")
-        year, month, day = (int(part) if part else None for part in match.groups())
+        # The pattern nests the day inside the month: a day comes with a month.
+        year = int(match[1])
+        month = int(match[2]) if match[2] else None
+        day = int(match[3]) if match[3] else None
         try:
-            if day is not None:
-                first = dt.date(year, month, day)
-                return first, first
-            if month is not None:
+            if month is None:
+                return dt.date(year, 1, 1), dt.date(year, 12, 31)
+            if day is None:
                 return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+            first = dt.date(year, month, day)
+            return first, first
         except ValueError:
             raise self.make_error("invalid") from None
 
@@ -44,7 +51,7 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error=f"Must be one of: {', '.join(choices)}.")
 
 
-def csv_list(choices: tuple[str, ...] | None = None, *, data_key: str | None = None, **metadata) -> fields.Field:
+def csv_list(choices: tuple[str, ...] | None = None, *, data_key: str | None = None, **metadata: Any) -> DelimitedList:
     """A comma-separated list of values (source=sohr,unicef), each optionally from choices."""
     inner = fields.String(validate=one_of(choices)) if choices else fields.String(validate=validate.Length(min=1))
     return DelimitedList(inner, data_key=data_key, metadata=metadata)
@@ -73,7 +80,7 @@ class PageQuerySchema(QuerySchema):
 class _EveryFieldRequired(SchemaMeta):
     """Marks every declared field of a schema required, inherited ones too."""
 
-    def __new__(mcs, name, bases, attrs):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> SchemaMeta:
         schema = super().__new__(mcs, name, bases, attrs)
         for declared in schema._declared_fields.values():
             declared.required = True
@@ -122,7 +129,7 @@ class ProblemSchema(Schema):
     )
 
 
-def ensure_ordered(data: dict, first: str, last: str, *, name: str) -> None:
+def ensure_ordered(data: Mapping[str, Any], first: str, last: str, *, name: str) -> None:
     """Reject a partial-date range whose start comes after its end."""
     if first in data and last in data and data[first][0] > data[last][1]:
         raise ValidationError(f"{name} must not be later than {last}.", field_name=name)
@@ -140,10 +147,10 @@ class Text(fields.String):
         "blank": "Must not be blank.",
     }
 
-    def __init__(self, *, max_length: int = 10_000, **kwargs):
+    def __init__(self, *, max_length: int = 10_000, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(max=max_length), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if _CONTROL.search(text):
             raise self.make_error("control")
@@ -160,6 +167,6 @@ class Text(fields.String):
 BIGINT_MAX = 2**63 - 1
 
 
-def count(*, strict: bool = True, **kwargs) -> fields.Integer:
+def count(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
     """A whole, non-negative number of people that fits the database (strict: JSON numbers only)."""
     return fields.Integer(strict=strict, validate=validate.Range(min=0, max=BIGINT_MAX), **kwargs)

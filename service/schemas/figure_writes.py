@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from .. import figure
 from .common import ResponseSchema, Text
 
 
-def _ref(description: str, example, **kwargs) -> fields.Field:
+def _ref(description: str, example: object, **kwargs: Any) -> Text:
     return Text(max_length=255, metadata={"description": description, "example": example}, **kwargs)
 
 
@@ -16,7 +18,7 @@ class _ConsistentFigure(Schema):
     """Bounds and periods in order, where the body gives both sides."""
 
     @validates_schema
-    def _consistent(self, data: dict, **kwargs) -> None:
+    def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
         value, low, high = data.get("value"), data.get("low"), data.get("high")
         if value is not None and low is not None and low > value:
             raise ValidationError("low must not be greater than value.", field_name="low")
@@ -28,14 +30,18 @@ class _ConsistentFigure(Schema):
 
 
 # The fields of a figure that clients write (service/figure.py declares which and how).
-FigureFieldsSchema = type(
-    "FigureFieldsSchema",
-    (_ConsistentFigure,),
-    {
-        "__doc__": "The fields of a figure that clients write.",
-        **{declared.name: declared.body for declared in figure.BODY_FIELDS},
-    },
-)
+# mypy cannot follow a class built by type(): it sees the base class.
+if TYPE_CHECKING:
+    FigureFieldsSchema = _ConsistentFigure
+else:
+    FigureFieldsSchema = type(
+        "FigureFieldsSchema",
+        (_ConsistentFigure,),
+        {
+            "__doc__": "The fields of a figure that clients write.",
+            **{declared.name: declared.body for declared in figure.BODY_FIELDS},
+        },
+    )
 
 
 class FigureCreateSchema(FigureFieldsSchema):
@@ -52,7 +58,7 @@ class FigureCreateSchema(FigureFieldsSchema):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in self.REQUIRED:
             if name in self.fields:
@@ -76,7 +82,7 @@ class FigurePatchSchema(FigureFieldsSchema):
     )
 
     @validates_schema
-    def _changes_something(self, data: dict, **kwargs) -> None:
+    def _changes_something(self, data: dict[str, Any], **kwargs: Any) -> None:
         if set(data) == {"reason"}:
             raise ValidationError("Give at least one field to change.", field_name="_schema")
 

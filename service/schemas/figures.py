@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import figure
@@ -46,14 +48,18 @@ SORTS = tuple(
 )
 
 # Every figure field, as the API serves it (service/figure.py declares them).
-FigureSchema = type(
-    "FigureSchema",
-    (ResponseSchema,),
-    {
-        "__doc__": "One number one source stated, with its provenance inline.",
-        **{declared.name: declared.doc for declared in figure.JSON_FIELDS},
-    },
-)
+# mypy cannot follow a class built by type(): it sees the base class.
+if TYPE_CHECKING:
+    FigureSchema = ResponseSchema
+else:
+    FigureSchema = type(
+        "FigureSchema",
+        (ResponseSchema,),
+        {
+            "__doc__": "One number one source stated, with its provenance inline.",
+            **{declared.name: declared.doc for declared in figure.JSON_FIELDS},
+        },
+    )
 
 
 class FigureFilterSchema(QuerySchema):
@@ -62,12 +68,12 @@ class FigureFilterSchema(QuerySchema):
     FILTERS: tuple[Filter, ...] = ()
 
     @validates_schema
-    def _filters_agree(self, data: dict, **kwargs) -> None:
+    def _filters_agree(self, data: dict[str, Any], **kwargs: Any) -> None:
         for declared in self.FILTERS:
             declared.check(data)
 
     @post_load
-    def _to_params(self, data: dict, **kwargs) -> dict:
+    def _to_params(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Partial dates become the day that bounds the filter; q becomes a LIKE pattern."""
         for declared in self.FILTERS:
             declared.prepare(data)
@@ -75,7 +81,7 @@ class FigureFilterSchema(QuerySchema):
 
 
 def filter_schema(
-    name: str, base: type[Schema], *, exclude: tuple[str, ...] = (), doc: str = "", **extra: fields.Field
+    name: str, base: type[Schema], *, exclude: tuple[str, ...] = (), doc: str = "", **extra: fields.Field[Any]
 ) -> type[Schema]:
     """A query schema with every declared figure filter (but the excluded ones) beside base's arguments."""
     attributes = figure.filter_fields(exclude) | extra
@@ -121,7 +127,7 @@ class FigureListSchema(PageQuerySchema):
     )
 
     @validates_schema
-    def _known_fields(self, data: dict, **kwargs) -> None:
+    def _known_fields(self, data: dict[str, Any], **kwargs: Any) -> None:
         known = tuple(FigureSchema._declared_fields)
         unknown = [name for name in data.get("fields_", []) if name not in known]
         if unknown:
