@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .db import Connection
+from .db import Connection, one
 
 # Any constant works; it only has to be the same for every Tally process.
 _LOCK_ID = 0x7A11
@@ -34,7 +34,7 @@ class MigrationChanged(Exception):
 def available() -> tuple[Migration, ...]:
     """The migrations shipped with this version of Tally, oldest first."""
     folder = resources.files("service.sql.migrations")
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return tuple(Migration(f.name.removesuffix(".sql"), f.read_text("utf-8")) for f in files)
 
 
@@ -49,7 +49,7 @@ def _ensure_table(conn: Connection) -> None:
 
 def applied(conn: Connection) -> dict[str, str]:
     """Version -> checksum of every migration applied to this database."""
-    exists = conn.execute("SELECT to_regclass('schema_migration') AS t").fetchone()
+    exists = one(conn.execute("SELECT to_regclass('schema_migration') AS t"))
     if exists["t"] is None:
         return {}
     rows = conn.execute("SELECT version, checksum FROM schema_migration").fetchall()

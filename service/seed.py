@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
-from .db import Connection, acting_as, queries
+from .db import Connection, acting_as, one, queries
 from .repositories.figure_writes import DuplicateFigure, insert_figure
 
 SEED_FILE = "aleppo-2016-11-27.json"
 SEED_ACTOR = "seed"
 
-_SOURCE_FIELDS = {"url": None, "description": None}
-_LOCATION_FIELDS = {
+_SOURCE_FIELDS: dict[str, object] = {"url": None, "description": None}
+_LOCATION_FIELDS: dict[str, object] = {
     "pcode": None,
     "name_ar": None,
     "aliases": [],
@@ -22,9 +23,10 @@ _LOCATION_FIELDS = {
 }
 
 
-def seed_data() -> dict:
+def seed_data() -> dict[str, Any]:
     """The seed data set as shipped with the package."""
-    return json.loads(resources.files("service.seeds").joinpath(SEED_FILE).read_text("utf-8"))
+    data: dict[str, Any] = json.loads(resources.files("service.seeds").joinpath(SEED_FILE).read_text("utf-8"))
+    return data
 
 
 def load_seed(conn: Connection) -> int:
@@ -37,16 +39,15 @@ def load_seed(conn: Connection) -> int:
             conn.execute(sql["insert_source"], _SOURCE_FIELDS | source)
         for location in data["locations"]:
             conn.execute(sql["insert_location"], _LOCATION_FIELDS | location)
-        document_ids = {
-            doc["key"]: conn.execute(sql["insert_document"], doc).fetchone()["id"] for doc in data["documents"]
-        }
-        before = conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"]
+        document_ids = {doc["key"]: one(conn.execute(sql["insert_document"], doc))["id"] for doc in data["documents"]}
+        before: int = one(conn.execute("SELECT count(*) AS n FROM figure"))["n"]
         for figure in data["figures"]:
             _insert_figure(conn, sql, figure, document_ids)
-        return conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"] - before
+        after: int = one(conn.execute("SELECT count(*) AS n FROM figure"))["n"]
+        return after - before
 
 
-def _insert_figure(conn: Connection, sql: dict[str, str], figure: dict, document_ids: dict) -> None:
+def _insert_figure(conn: Connection, sql: dict[str, str], figure: dict[str, Any], document_ids: dict[str, int]) -> None:
     """The figure and its disputes, through the write path every figure takes; one already there is kept."""
     fields = {name: value for name, value in figure.items() if name != "disputes"}
     try:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 REASONS = ("disputed", "retracted", "spans_buckets", "stock", "overlap", "containing_place", "covered")
 PERIOD_BUCKETS = ("month", "year")
@@ -99,7 +99,7 @@ class Total:
     used: list[Candidate] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The total as plain data (source and location as ids)."""
         used = sorted(self.used, key=lambda c: c.id)
         return {
@@ -154,8 +154,11 @@ def covers(total: Candidate, event: Candidate) -> bool:
     Overlap is not enough: a total for eastern Aleppo over 13 days does not
     count an event in western Aleppo, nor one running on past its last day.
     """
-    return (all(_contains(outer, inner) for outer, inner in zip(total.places, event.places))
-            and total.period_start <= event.period_start and event.period_end <= total.period_end)
+    return (
+        all(_contains(outer, inner) for outer, inner in zip(total.places, event.places, strict=True))
+        and total.period_start <= event.period_start
+        and event.period_end <= total.period_end
+    )
 
 
 def conflict(candidate: Candidate, kept: Candidate) -> str | None:
@@ -178,7 +181,7 @@ def _depth(c: Candidate) -> tuple[int, ...]:
     return tuple(len(p) if p else 0 for p in c.places)
 
 
-def preference(c: Candidate) -> tuple:
+def preference(c: Candidate) -> tuple[tuple[int, ...] | int, ...]:
     """Sort key: the figure that stands comes first (containing place, then latest)."""
     if c.count_kind == "stock":
         return _depth(c), -c.period_end.toordinal(), -c.stated_on.toordinal(), -c.id
@@ -250,8 +253,10 @@ def explain(candidate: Candidate, kept: Candidate, reason: str) -> str:
         return f"Stocks do not add up over time: figure {kept.id} for the same place, as of {kept.period_end}, stands."
     if reason == "covered":
         where = "this place" if kept.places == candidate.places else "a place containing this one"
-        return (f"Period total {kept.id} of the same source, for {where} and a period holding this one "
-                f"({kept.period_start}..{kept.period_end}), already counts this incident.")
+        return (
+            f"Period total {kept.id} of the same source, for {where} and a period holding this one "
+            f"({kept.period_start}..{kept.period_end}), already counts this incident."
+        )
     if reason == "containing_place":
         return (
             f"One place contains the other{'' if candidate.basis == 'stock' else ' and the periods overlap'}; "
@@ -317,8 +322,9 @@ def compute_totals(
     include_retracted: bool = False,
 ) -> list[Total]:
     """Every source's totals per dataset and bucket, by the rules of this module."""
-    totals: dict[tuple, Total] = {}
-    pending: dict[tuple, list[Candidate]] = {}
+    # (period, location bucket, dataset, source, basis); "" where a bucket is not grouped by.
+    totals: dict[tuple[str, str, str, str, str], Total] = {}
+    pending: dict[tuple[str, str, str, str, str], list[Candidate]] = {}
     for c in sorted(candidates, key=lambda c: c.id):
         period, spans = period_bucket(c, by)
         dataset = c.dataset_id  # never combined across datasets, whether grouped by dataset or not
