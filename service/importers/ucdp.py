@@ -344,8 +344,12 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     """Every event of a UCDP GED CSV file, validated and placed by name."""
     parsed, seen = Parsed(), set()
     parsed.sources["ucdp"] = SOURCE
-    parsed.documents[DATASET_DOCUMENT] = {"title": DOCUMENT_TITLE, "publisher_id": "ucdp", "url": UCDP_GED.url,
-                                          "published_on": None}
+    parsed.documents[DATASET_DOCUMENT] = {
+        "title": DOCUMENT_TITLE,
+        "publisher_id": "ucdp",
+        "url": UCDP_GED.url,
+        "published_on": None,
+    }
     placer = Placer(Gazetteer.load(conn))
     for line, record in csv_records(data, COLUMNS):
         parsed.rows_read += 1

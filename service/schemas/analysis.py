@@ -221,7 +221,10 @@ class LeftOutSchema(ResponseSchema):
     )
     kept_figure_id = fields.Integer(
         allow_none=True,
-        metadata={"description": "The figure that stands instead (overlap, stock, containing_place, covered).", "example": 12},
+        metadata={
+            "description": "The figure that stands instead (overlap, stock, containing_place, covered).",
+            "example": 12,
+        },
     )
     detail = fields.String(
         metadata={
