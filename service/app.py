@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import http
+from typing import Any
 
 import flask_smorest
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest.spec import prepare_response
 from flask_swagger_ui import get_swaggerui_blueprint
+from werkzeug.exceptions import HTTPException
 
 from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
@@ -32,12 +35,12 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def handle_http_exception(self, error):
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return http_problem(error)
 
-    def _register_responses(self):
+    def _register_responses(self) -> None:
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response: dict[str, Any] = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_JSON)
@@ -86,7 +89,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     """Build the app. Under gunicorn the pool is opened after the fork (see gunicorn_conf)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own, which this app keeps
+        app.json.sort_keys = False
     app.config.update(
         API_TITLE="Tally",
         API_VERSION="1.0.0",

@@ -8,19 +8,26 @@ worker and break under load.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, cast
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .api import POOL_KEY
 from .app import create_app
 from .config import Settings
 
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
-def _open_pool(worker) -> None:
-    worker.wsgi.extensions[POOL_KEY].open(wait=True)
+
+def _open_pool(worker: Worker) -> None:
+    # worker.wsgi is what TallyServer.load returned.
+    cast(Flask, worker.wsgi).extensions[POOL_KEY].open(wait=True)
 
 
-def _close_pool(server, worker) -> None:
+def _close_pool(server: Arbiter, worker: Worker) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None:
         app.extensions[POOL_KEY].close()
@@ -54,7 +61,7 @@ def _close_pool(server, worker) -> None:
 class TallyServer(BaseApplication):
     """Gunicorn configured from Settings rather than from a config file."""
 
-    def __init__(self, settings: Settings, database_url: str):
+    def __init__(self, settings: Settings, database_url: str) -> None:
         self.settings = settings
         self.database_url = database_url
         super().__init__()
@@ -84,5 +91,7 @@ class TallyServer(BaseApplication):
         for key, value in options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    # types-gunicorn's WSGI type declares a start_response that returns None, where
+    # werkzeug's (which Flask takes) returns write(); the app is a WSGI app all the same.
+    def load(self) -> Flask:  # type: ignore[override]
         return create_app(self.settings, database_url=self.database_url, open_pool=False)
