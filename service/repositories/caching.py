@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ..db import Connection, queries
+from typing import Any
+
+from ..db import Connection, one, queries
 
 
-def data_version(conn: Connection) -> dict:
+def data_version(conn: Connection) -> dict[str, Any]:
     """The current data version and when it last changed."""
-    return conn.execute(queries("caching")["data_version"]).fetchone()
+    return one(conn.execute(queries("caching")["data_version"]))

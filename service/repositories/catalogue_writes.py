@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from psycopg import sql
 
-from ..db import Connection, queries, savepoint
+from ..db import Connection, one, queries, savepoint
 from ..errors import InvalidParameter, NotFound
 from .locations import find_location_id, resolve_location_id
 
@@ -12,7 +14,7 @@ from .locations import find_location_id, resolve_location_id
 _COLUMNS = {"publisher": "publisher_id", "parent": "parent_id"}
 
 
-def _update(conn: Connection, block: str, key, changes: dict) -> None:
+def _update(conn: Connection, block: str, key: str | int, changes: dict[str, Any]) -> None:
     """Run an update_* block setting exactly the given fields; NotFound if no row has that key."""
     assignments = sql.SQL(", ").join(
         sql.SQL("{} = {}").format(sql.Identifier(_COLUMNS.get(name, name)), sql.Placeholder(name)) for name in changes
@@ -23,28 +25,31 @@ def _update(conn: Connection, block: str, key, changes: dict) -> None:
             raise NotFound(f"No such resource: {key!r}.")
 
 
-def _insert(conn: Connection, block: str, row: dict):
+def _insert(conn: Connection, block: str, row: dict[str, Any]) -> Any:
+    """The new row's id: text or an integer, by table."""
     with savepoint(conn):
-        return conn.execute(queries("catalogue_writes")[block], row).fetchone()["id"]
+        return one(conn.execute(queries("catalogue_writes")[block], row))["id"]
 
 
-def create_source(conn: Connection, *, fields: dict) -> str:
+def create_source(conn: Connection, *, fields: dict[str, Any]) -> str:
     """Insert a source; returns its id."""
-    return _insert(conn, "insert_source", {"url": None, "description": None} | fields)
+    source_id: str = _insert(conn, "insert_source", {"url": None, "description": None} | fields)
+    return source_id
 
 
-def update_source(conn: Connection, *, source_id: str, changes: dict) -> None:
+def update_source(conn: Connection, *, source_id: str, changes: dict[str, Any]) -> None:
     """Change the given fields of a source."""
     _update(conn, "update_source", source_id, changes)
 
 
-def create_document(conn: Connection, *, fields: dict) -> int:
+def create_document(conn: Connection, *, fields: dict[str, Any]) -> int:
     """Insert a document; returns its id."""
     defaults = {"publisher": None, "url": None, "published_on": None, "retrieved_on": None, "language": None}
-    return _insert(conn, "insert_document", defaults | fields)
+    document_id: int = _insert(conn, "insert_document", defaults | fields)
+    return document_id
 
 
-def update_document(conn: Connection, *, document_id: int, changes: dict) -> None:
+def update_document(conn: Connection, *, document_id: int, changes: dict[str, Any]) -> None:
     """Change the given fields of a document."""
     _update(conn, "update_document", document_id, changes)
 
@@ -53,9 +58,9 @@ def _parent_id(conn: Connection, code: str | None) -> str | None:
     return None if code is None else resolve_location_id(conn, code=code, field="parent", where="json")
 
 
-def create_location(conn: Connection, *, fields: dict) -> str:
+def create_location(conn: Connection, *, fields: dict[str, Any]) -> str:
     """Insert a location under its parent; returns its id."""
-    defaults = {
+    defaults: dict[str, Any] = {
         "pcode": None,
         "name_ar": None,
         "aliases": [],
@@ -66,10 +71,11 @@ def create_location(conn: Connection, *, fields: dict) -> str:
     }
     row = defaults | fields
     row["parent"] = _parent_id(conn, row["parent"])
-    return _insert(conn, "insert_location", row)
+    location_id: str = _insert(conn, "insert_location", row)
+    return location_id
 
 
-def update_location(conn: Connection, *, code: str, changes: dict) -> str:
+def update_location(conn: Connection, *, code: str, changes: dict[str, Any]) -> str:
     """Change the given fields of a location; a new parent may not lie inside it. Returns its id."""
     location_id = find_location_id(conn, code=code)
     if location_id is None:
@@ -84,5 +90,6 @@ def update_location(conn: Connection, *, code: str, changes: dict) -> str:
 
 
 def _is_inside(conn: Connection, location_id: str, ancestor: str) -> bool:
-    row = conn.execute(queries("catalogue_writes")["is_inside"], {"id": location_id, "ancestor": ancestor}).fetchone()
-    return row["inside"]
+    row = one(conn.execute(queries("catalogue_writes")["is_inside"], {"id": location_id, "ancestor": ancestor}))
+    inside: bool = row["inside"]
+    return inside

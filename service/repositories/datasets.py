@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ..db import Connection, queries
+from typing import Any
+
+from ..db import Connection, one, queries
 
 
 def list_datasets(conn: Connection) -> str:
     """Every dataset with its latest import, as the API serves them (JSON)."""
-    return conn.execute(queries("imports")["list_datasets"]).fetchone()["body"]
+    body: str = one(conn.execute(queries("imports")["list_datasets"]))["body"]
+    return body
 
 
 def get_dataset(conn: Connection, *, dataset_id: str) -> str | None:
@@ -22,7 +25,7 @@ def get_import(conn: Connection, *, import_id: int) -> str | None:
     return row["body"] if row else None
 
 
-def import_problems(conn: Connection, *, import_id: int) -> list[tuple] | None:
+def import_problems(conn: Connection, *, import_id: int) -> list[tuple[Any, ...]] | None:
     """An import's row-level report as REPORT_COLUMNS rows, or None if there is no such import."""
     rows = conn.execute(queries("imports")["import_problems"], {"id": import_id}).fetchall()
     if not rows[0]["found"]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from psycopg import sql
 
 from .. import figure
-from ..db import Connection, ConstraintViolation, acting_as, queries, savepoint
+from ..db import Connection, ConstraintViolation, acting_as, one, queries, savepoint
 from ..errors import Conflict, NotFound, PreconditionFailed
 from .locations import resolve_location_id
 
@@ -14,7 +16,7 @@ class DuplicateFigure(Conflict):
     """This statement is in Tally already (same source, metric, place, period and value)."""
 
 
-def _resolve_places(conn: Connection, fields: dict) -> dict:
+def _resolve_places(conn: Connection, fields: dict[str, Any]) -> dict[str, Any]:
     """Location codes (id or p-code) in fields replaced by location ids; unknown codes are a 422."""
     resolved = dict(fields)
     for name in figure.PLACE_FILTERS:
@@ -23,24 +25,24 @@ def _resolve_places(conn: Connection, fields: dict) -> dict:
     return resolved
 
 
-def create_figure(conn: Connection, *, fields: dict, actor: str, reason: str | None) -> dict:
+def create_figure(conn: Connection, *, fields: dict[str, Any], actor: str, reason: str | None) -> dict[str, Any]:
     """Insert a figure (its first revision is written with it); returns its id and version."""
     row = _resolve_places(conn, fields)
     acting_as(conn, actor=actor, reason=reason)
     return insert_figure(conn, fields=row)
 
 
-def insert_figure(conn: Connection, *, fields: dict) -> dict:
+def insert_figure(conn: Connection, *, fields: dict[str, Any]) -> dict[str, Any]:
     """Insert a figure from its fields (API names; places and document as ids); DuplicateFigure names the
     figure that already holds this statement."""
     row = figure.INSERT_DEFAULTS | fields
     try:
         with savepoint(conn):
-            return conn.execute(figure.insert_one(), row).fetchone()
+            return one(conn.execute(figure.insert_one(), row))
     except ConstraintViolation as error:
         if error.constraint != "figure_statement_unique":
             raise
-        existing = conn.execute(queries("figures")["find_statement"], row).fetchone()["id"]
+        existing = one(conn.execute(queries("figures")["find_statement"], row))["id"]
         raise DuplicateFigure(existing_id=existing, existing=f"/v1/figures/{existing}") from None
 
 
@@ -53,8 +55,8 @@ def _missing_or_stale(conn: Connection, figure_id: int) -> Exception:
 
 
 def update_figure(
-    conn: Connection, *, figure_id: int, changes: dict, versions: list[int] | None, actor: str, reason: str
-) -> dict:
+    conn: Connection, *, figure_id: int, changes: dict[str, Any], versions: list[int] | None, actor: str, reason: str
+) -> dict[str, Any]:
     """Apply changes if the figure is still at one of versions (None: any); returns id and new version."""
     values = _resolve_places(conn, changes)
     assignments = sql.SQL(", ").join(
@@ -69,7 +71,9 @@ def update_figure(
     return row
 
 
-def retract_figure(conn: Connection, *, figure_id: int, versions: list[int] | None, actor: str, reason: str) -> dict:
+def retract_figure(
+    conn: Connection, *, figure_id: int, versions: list[int] | None, actor: str, reason: str
+) -> dict[str, Any]:
     """Set status retracted with the reason; returns id and new version."""
     acting_as(conn, actor=actor, reason=reason)
     params = {"id": figure_id, "versions": versions, "reason": reason}
@@ -82,7 +86,7 @@ def retract_figure(conn: Connection, *, figure_id: int, versions: list[int] | No
     raise _missing_or_stale(conn, figure_id)
 
 
-def add_dispute(conn: Connection, *, figure_id: int, dispute: dict, actor: str) -> dict:
+def add_dispute(conn: Connection, *, figure_id: int, dispute: dict[str, Any], actor: str) -> dict[str, Any]:
     """Record a dispute and mark the figure disputed; returns the figure's id and new version."""
     named = queries("figures")
     acting_as(conn, actor=actor, reason=dispute["note"], change="dispute")
@@ -94,19 +98,19 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict, actor: str) 
     params = {"document": None, "quote": None} | dispute | {"id": figure_id}
     with savepoint(conn):
         conn.execute(named["insert_dispute"], params)
-    return conn.execute(named["mark_disputed"], {"id": figure_id}).fetchone()
+    return one(conn.execute(named["mark_disputed"], {"id": figure_id}))
 
 
-def figure_state(conn: Connection, *, figure_id: int) -> dict | None:
+def figure_state(conn: Connection, *, figure_id: int) -> dict[str, Any] | None:
     """A figure's id, version and status, or None."""
     return conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
 
 
-def list_revisions(conn: Connection, *, figure_id: int) -> list[dict]:
+def list_revisions(conn: Connection, *, figure_id: int) -> list[dict[str, Any]]:
     """Every version of a figure, oldest first (empty if there is no such figure)."""
     return conn.execute(queries("figures")["list_revisions"], {"id": figure_id}).fetchall()
 
 
-def list_changes(conn: Connection, *, after: int, limit: int) -> list[dict]:
+def list_changes(conn: Connection, *, after: int, limit: int) -> list[dict[str, Any]]:
     """Changes to figures after the given feed position, in commit order; limit + 1 rows at most."""
     return conn.execute(queries("figures")["list_changes"], {"after": after, "limit": limit + 1}).fetchall()

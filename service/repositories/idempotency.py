@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from ..db import Connection, queries
 
 
-def claim(conn: Connection, *, api_key_id: int, key: str, ttl_hours: int) -> dict | None:
+def claim(conn: Connection, *, api_key_id: int, key: str, ttl_hours: int) -> dict[str, Any] | None:
     """The stored response for this key, or None: then this transaction owns the key until it ends.
 
     The transaction-level advisory lock makes a concurrent retry wait for the

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..db import Connection, queries
+from typing import Any
+
+from ..db import Connection, one, queries
 from ..errors import InvalidParameter
 
 
@@ -25,21 +27,23 @@ def resolve_location_id(conn: Connection, *, code: str, field: str, where: str =
 def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
     """Ids of the location named by code and every place inside it; unknown codes are an error."""
     location_id = resolve_location_id(conn, code=code, field=param)
-    return conn.execute(queries("catalogue")["location_subtree"], {"id": location_id}).fetchone()["ids"]
+    ids: list[str] = one(conn.execute(queries("catalogue")["location_subtree"], {"id": location_id}))["ids"]
+    return ids
 
 
 def list_locations(
     conn: Connection, *, kind: list[str] | None, parent: str | None, after: str | None, limit: int
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Locations in id order, after the given id; limit + 1 rows at most."""
     params = {"kind": kind, "parent": parent, "after": after, "limit": limit + 1}
     return conn.execute(queries("catalogue")["list_locations"], params).fetchall()
 
 
-def get_location(conn: Connection, *, code: str) -> dict | None:
+def get_location(conn: Connection, *, code: str) -> dict[str, Any] | None:
     """A location with its chain of ancestors (nearest first) and its children."""
     location_id = find_location_id(conn, code=code)
     if location_id is None:
         return None
-    row = conn.execute(queries("catalogue")["get_location"], {"id": location_id}).fetchone()
-    return row["body"] | {"ancestors": row["ancestors"], "children": row["children"]}
+    row = one(conn.execute(queries("catalogue")["get_location"], {"id": location_id}))
+    body: dict[str, Any] = row["body"]
+    return body | {"ancestors": row["ancestors"], "children": row["children"]}
