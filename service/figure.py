@@ -364,7 +364,11 @@ FIELDS: tuple[FigureField, ...] = (
         ),
         filters=(
             kinds.AnyOf(
-                "source_id", param="source", description="Source ids, comma-separated.", example=["sohr", "unicef"]
+                "source_id",
+                param="source",
+                description="Source ids, comma-separated.",
+                example=["sohr", "unicef"],
+                known_in=("source", "/v1/sources"),
             ),
         ),
         body=_ref("Id of the source that stated the figure.", "sohr"),
@@ -501,6 +505,7 @@ FIELDS: tuple[FigureField, ...] = (
                 param="dataset",
                 example=["ucdp-ged"],
                 description=("Dataset ids, comma-separated: only figures imported from them (see /v1/datasets)."),
+                known_in=("dataset", "/v1/datasets"),
             ),
         ),
     ),
@@ -543,6 +548,8 @@ REQUIRED_ON_CREATE = tuple(d.name for d in BODY_FIELDS if d.default is REQUIRED)
 # Columns a dataset import writes from its rows; an import also sets dataset_id, external_id and import_id.
 IMPORTED_COLUMNS = tuple(d.column for d in FIELDS if d.imported and d.column)
 COMPARED_COLUMNS = tuple(d.column for d in FIELDS if d.imported and d.compared and d.column)
+# Filters whose values must be ids of a table: parameter -> (table, where clients list them).
+KNOWN_IN = {f.param: f.known_in for d in FIELDS for f in d.filters if isinstance(f, kinds.AnyOf) and f.known_in}
 # Filters given as a place code that include every place inside it.
 PLACE_FILTERS = tuple(f.param for d in FIELDS for f in d.filters if isinstance(f, kinds.Place))
 

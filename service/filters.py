@@ -49,12 +49,14 @@ class Filter:
 
 @dataclass(frozen=True)
 class AnyOf(Filter):
-    """Figures whose column is one of the values given (?source=sohr,unicef or repeated)."""
+    """Figures whose column is one of the values given (?source=sohr,unicef)."""
 
     param: str = ""
     description: str = ""
     example: list[str] = field(default_factory=list)
     choices: tuple[str, ...] | None = None
+    # The table whose ids the values must be, and where clients list them: an unknown one is a 422.
+    known_in: tuple[str, str] | None = None
     # Applied when the parameter is absent and the reader asks for defaults.
     default: str | None = None
     # Internal filters (ids) take no query parameter.
@@ -80,7 +82,8 @@ class Place(AnyOf):
     """Figures at a place or anywhere inside it: the code (id or p-code) is resolved to its subtree's ids."""
 
     def query_fields(self) -> dict[str, fields.Field[Any]]:
-        return {self.param: fields.String(metadata={"description": self.description, "example": self.example[0]})}
+        return {self.param: fields.String(validate=validate.Length(min=1, error="Give a location id or p-code."),
+                                          metadata={"description": self.description, "example": self.example[0]})}
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def test_a_coverage_row_in_full(client):
 
 
 @pytest.mark.parametrize("query", ["from=2016-11-27&to=2016-11-27", "to=2016-11-26", "qualifier=approximately",
-                                   "dataset=ucdp-ged", "stated_from=2016-11-28", "min_value=1000",
+                                   "stated_from=2016-11-28", "min_value=1000",
                                    "q=aleppo", "count_kind=period_total&population_group=civilians"])
 def test_coverage_takes_the_filters_of_the_lists_and_counts_what_they_list(client, query):
     listed = Counter((f["metric"], f["location"]["id"], f["source"]["id"])

@@ -78,8 +78,10 @@ def test_source_filter_takes_several_values(client):
     assert values(client.get("/v1/children-under-siege?source=un")) == [("un", 500000)]
 
 
-def test_unknown_source_matches_nothing(client):
-    assert ids(client.get("/v1/figures?source=nobody")) == []
+def test_an_unknown_source_is_a_422_not_an_empty_list(client):
+    response = client.get("/v1/figures?source=nobody")
+    assert (response.status_code, response.get_json()["detail"]) == (
+        422, "source: Unknown source id(s): nobody (see /v1/sources).")
 
 
 def test_status_filter_and_default_excludes_only_retracted(client):

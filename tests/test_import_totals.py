@@ -72,3 +72,16 @@ def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(lo
     imported = {source: total for (dataset, source), total in by_dataset.items() if dataset == "ucdp-ged"}
     assert imported == {row["source_id"]: row["total"] for row in expected}
     assert imported
+
+
+def test_the_dataset_filter_means_the_same_on_every_read(located_url):
+    from tests.conftest import _app
+    from tests.test_filters_everywhere import same_on_every_read
+    from tests.test_import_support import UCDP
+
+    with db.connect(located_url) as conn:
+        import_ucdp(conn, UCDP, options())
+    with _app(located_url) as app:
+        client = app.test_client()
+        same_on_every_read(client, "dataset=ucdp-ged")
+        assert len(client.get("/v1/civilians-killed?dataset=ucdp-ged&limit=500").get_json()["data"]) == 22

@@ -32,7 +32,7 @@ def _when_given(params: dict, names: tuple[str, ...], prefix: str) -> sql.Compos
 
 def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: int) -> list[dict]:
     """Claims (groups of figures stating the same quantity) after the given id; limit + 1 at most."""
-    params = figures.resolve_places(conn, filters) | {"after": after, "limit": limit + 1}
+    params = figures.resolve_filters(conn, filters) | {"after": after, "limit": limit + 1}
     params = {name: value for name, value in params.items() if value is not None}
     query = sql.SQL(queries("analysis")["list_claims"]).format(
         where=figure.where(params, exclude=_CLAIM_FILTERS),
@@ -52,7 +52,7 @@ def _with_figures(claim: dict, bodies: dict[int, str]) -> str:
 def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[Candidate]:
     """Every figure of metric a total may use or must name as left out."""
     named = queries("analysis")
-    params = figures.resolve_places(conn, filters) | {"metric": metric, "limit": MAX_TOTALS_FIGURES + 1}
+    params = figures.resolve_filters(conn, filters) | {"metric": metric, "limit": MAX_TOTALS_FIGURES + 1}
     query = sql.SQL(named["totals_candidates"]).format(where=figure.where(params, exclude=("metric",), defaults=False))
     rows = conn.execute(query, params).fetchall()
     if len(rows) > MAX_TOTALS_FIGURES:
@@ -104,7 +104,7 @@ def attach_refs(conn: Connection, totals: list[dict]) -> None:
 
 def list_coverage(conn: Connection, *, filters: dict, after: str | None, limit: int) -> list[dict]:
     """Coverage rows (metric, place, source) after the given key; limit + 1 at most."""
-    params = figures.resolve_places(conn, filters) | {"limit": limit + 1}
+    params = figures.resolve_filters(conn, filters) | {"limit": limit + 1}
     after_key = sql.SQL(queries("analysis")["coverage_after"]) if after is not None else sql.SQL("true")
     query = sql.SQL(queries("analysis")["list_coverage"]).format(where=figure.where(params), after=after_key)
     return conn.execute(query, params | {"after": after}).fetchall()

@@ -9,6 +9,7 @@ from psycopg import sql
 
 from .. import figure
 from ..db import Connection, queries
+from ..errors import InvalidParameter
 from . import locations
 
 # Sortable columns and their SQL types (a cursor carries the last row's value as text).
@@ -64,13 +65,24 @@ def _figure_rows(
     return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
 
 
-def resolve_places(conn: Connection, filters: dict) -> dict:
-    """The filters with None values dropped and place codes resolved to their subtrees (unknown ones are a 422)."""
+def resolve_filters(conn: Connection, filters: dict) -> dict:
+    """The filters with None values dropped and place codes resolved to their subtrees; an unknown place,
+    source or dataset is a 422 naming the parameter."""
     params = {name: value for name, value in filters.items() if value is not None}
     for name in figure.PLACE_FILTERS:
         if name in params:
             params[name] = locations.subtree_ids(conn, param=name, code=params[name])
+    for name, (table, listed_at) in figure.KNOWN_IN.items():
+        if name in params:
+            _refuse_unknown(conn, name, params[name], table, listed_at)
     return params
+
+
+def _refuse_unknown(conn: Connection, name: str, values: list[str], table: str, listed_at: str) -> None:
+    query = sql.SQL(queries("figures")["unknown_ids"]).format(table=sql.Identifier(table))
+    unknown = conn.execute(query, {"ids": values}).fetchone()["unknown"]
+    if unknown:
+        raise InvalidParameter(name, f"Unknown {name} id(s): {', '.join(unknown)} (see {listed_at}).")
 
 
 def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> dict:
@@ -78,7 +90,7 @@ def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> di
 
     after is the (id, sort key) of the last row already served, or None.
     """
-    params = resolve_places(conn, filters)
+    params = resolve_filters(conn, filters)
     if after is not None:
         params["after"], params["after_key"] = after
     return params

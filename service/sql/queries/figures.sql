@@ -110,3 +110,9 @@ coalesce((
                 FROM figure_citation c WHERE c.figure_id = f.id), '[]'::json))
  FROM dataset_import di JOIN dataset ds ON ds.id = di.dataset_id
  WHERE di.id = f.import_id)
+
+-- name: unknown_ids
+-- The values of a filter that name no row of {table}, for a 422 that lists them.
+SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{{}}') AS unknown
+FROM unnest(%(ids)s::text[]) AS x
+WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = x)
