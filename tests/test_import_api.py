@@ -69,7 +69,7 @@ def test_figures_filtered_by_dataset_carry_it(imported):
     assert figure["dataset"]["attributes"]["date_prec"] == 1
     assert [c["source"]["id"] for c in figure["dataset"]["citations"]] == [
         "sohr", "sohr", "jpost-com-the-jerusalem-post-online-edition"]
-    assert figure["source"]["id"] == "sohr"
+    assert (figure["source"]["id"], figure["source"]["kind"]) == ("ucdp", "dataset")
 
 
 def test_filters_combine_and_hand_entered_figures_have_no_dataset(imported):
@@ -80,7 +80,9 @@ def test_filters_combine_and_hand_entered_figures_have_no_dataset(imported):
     assert len(refugees) == 7
     seed = client.get("/v1/figures?source=lcc").get_json()["data"]
     assert seed and all(f["dataset"] is None and f["latitude"] is None for f in seed)
-    assert client.get("/v1/figures?dataset=nope").get_json()["data"] == []
+    unknown = client.get("/v1/figures?dataset=nope")
+    assert (unknown.status_code, unknown.get_json()["detail"]) == (
+        422, "dataset: Unknown dataset id(s): nope (see /v1/datasets).")
 
 
 def test_datasets_refuses_unknown_parameters(imported):
