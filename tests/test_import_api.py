@@ -35,7 +35,7 @@ def test_datasets_lists_each_with_attribution_counts_and_latest_import(imported)
     assert ucdp["latest_import"]["id"] == import_id and ucdp["latest_import"]["version"] == UCDP_GED.version
     assert "Sundberg" in ucdp["citation"]
     assert datasets["opensyria-subdistricts"]["locations"] == 58  # the seed's SY020000 among them
-    assert datasets["unhcr-population"]["figures"] == 10
+    assert datasets["unhcr-population"]["figures"] == 14  # 4 of them stocks of 0
 
 
 def test_one_dataset_lists_its_imports(imported):
@@ -75,9 +75,9 @@ def test_figures_filtered_by_dataset_carry_it(imported):
 def test_filters_combine_and_hand_entered_figures_have_no_dataset(imported):
     client, _ = imported
     both = client.get("/v1/figures?dataset=ucdp-ged,unhcr-population&limit=500").get_json()["data"]
-    assert len(both) == 54
+    assert len(both) == 58
     refugees = client.get("/v1/figures?dataset=unhcr-population&metric=refugees&limit=500").get_json()["data"]
-    assert len(refugees) == 7
+    assert len(refugees) == 11
     seed = client.get("/v1/figures?source=lcc").get_json()["data"]
     assert seed and all(f["dataset"] is None and f["latitude"] is None for f in seed)
     unknown = client.get("/v1/figures?dataset=nope")

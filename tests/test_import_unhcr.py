@@ -30,9 +30,10 @@ def _figure(url: str, external_id: str) -> dict | None:
 
 def test_counts(located_url):
     result = _import(located_url)
-    # 12 rows: 10 give a figure each; UNK asylum and the asylum-seekers-only row give none.
-    assert (result.rows_read, result.rejected, result.skipped) == (12, 0, 2)
-    assert (result.inserted, result.updated, result.unchanged) == (10, 0, 0)
+    # 12 rows: 10 give a stock each, the asylum-seekers-only row a refugee stock of 0, Syria's three
+    # IDP rows a refugee stock of 0 each; UNK asylum gives none.
+    assert (result.rows_read, result.rejected, result.skipped) == (12, 0, 1)
+    assert (result.inserted, result.updated, result.unchanged) == (14, 0, 0)
     assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [(3, "coa_iso", "UNK", "skipped")]
 
 
@@ -80,18 +81,19 @@ def test_syrias_idps_per_year(located_url):
 
 def test_zeros_are_not_figures(located_url):
     _import(located_url)
-    assert _figure(located_url, "2016:TJK:AFG:refugees") is None
+    # An explicit 0 is a stock of 0 (tests/imports/test_unhcr_zeros.py); a cross-border IDP 0 states nothing.
+    assert _figure(located_url, "2016:TJK:AFG:refugees")["value"] == 0
     assert _figure(located_url, "2016:SYR:DEU:idps") is None
 
 
 def test_reimport_changes_nothing_and_dry_run_writes_nothing(located_url):
     before = fingerprint(located_url)
-    assert _import(located_url, dry_run=True).inserted == 10
+    assert _import(located_url, dry_run=True).inserted == 14
     assert fingerprint(located_url) == before
     _import(located_url)
     after = fingerprint(located_url)
     result = _import(located_url)
-    assert (result.inserted, result.updated, result.unchanged, result.committed) == (0, 0, 10, False)
+    assert (result.inserted, result.updated, result.unchanged, result.committed) == (0, 0, 14, False)
     assert fingerprint(located_url) == after
 
 
@@ -102,7 +104,7 @@ def test_a_newer_version_revises_the_changed_stock(located_url, tmp_path):
     newer = tmp_path / "unhcr_v2.csv"
     newer.write_text(text.replace(",DEU,375122,", ",DEU,375200,"), "utf-8")
     result = _import(located_url, newer, version="2026.06.0", released=dt.date(2026, 6, 15))
-    assert (result.inserted, result.updated, result.unchanged) == (0, 1, 9)
+    assert (result.inserted, result.updated, result.unchanged) == (0, 1, 13)
     assert [c["fields"] for c in result.notes["changed"]] == [["value"]]
     germany = _figure(located_url, "2016:SYR:DEU:refugees")
     assert (germany["value"], germany["version"], germany["stated_on"]) == (375200, 2, dt.date(2026, 6, 15))

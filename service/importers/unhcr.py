@@ -2,14 +2,23 @@
 
 Countries are read from the ISO columns (coo_iso, coa_iso), never from
 UNHCR's own codes (its ARE is Egypt). UNK is an unknown country, XXA stateless.
-The file is COPYed as it is and read set-based (imports.sql, unhcr_*).
+An explicit 0 is a stock of 0; an empty field is a gap. The file is COPYed as
+it is and read set-based (imports.sql, unhcr_*).
+
+The refugees R package names each release by its data: YYYY.12.x is Global
+Trends YYYY (every year to YYYY as of 31 December), YYYY.6.x is Mid-Year
+Trends YYYY, whose latest year YYYY stands as of 30 June (the package's
+NEWS.md). The copy Tally ships, 2025.12.1, is end-of-year throughout.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 from psycopg import sql
 
@@ -44,6 +53,8 @@ SOURCE = {
     "description": "Office of the United Nations High Commissioner for Refugees.",
 }
 DOCUMENT_TITLE = "UNHCR Refugee Population Statistics Database"
+# A Mid-Year Trends release of the R package: 2025.6.0, 2025.06.1.
+MID_YEAR_VERSION = re.compile(r"^(\d{4})\.0?6\.")
 
 
 def _header(data: DataFile) -> list[str]:
@@ -89,11 +100,10 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     conn.execute(named["unhcr_measures"], params)
     conn.execute(sql.SQL(named["unhcr_countries"]).format(country_codes=sql.SQL(named["country_codes"])))
     key = document_key(DOCUMENT_TITLE, "unhcr", None)
-    conn.execute(named["unhcr_figures"], {"stated_on": released, "document_key": key})
+    mid_year = _mid_year(version)
+    conn.execute(named["unhcr_figures"], {"stated_on": released, "document_key": key, "mid_year": mid_year})
     counts = conn.execute(named["unhcr_counts"], params).fetchone()
-    parsed = Parsed(
-        rows_read=counts["rows_read"], skipped_rows=counts["skipped"], notes={"zero_values": counts["zero_values"]}
-    )
+    parsed = Parsed(rows_read=counts["rows_read"], skipped_rows=counts["skipped"], notes=_notes(counts, mid_year))
     parsed.sources["unhcr"] = SOURCE
     parsed.documents[key] = {
         "title": DOCUMENT_TITLE,
@@ -103,6 +113,24 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     }
     parsed.problems = _problems(data, rejected, counts["unplaced"])
     return parsed
+
+
+def _mid_year(version: str) -> int | None:
+    """The year a Mid-Year Trends version ends with (its figures stand as of 30 June), else None."""
+    found = MID_YEAR_VERSION.match(version)
+    return int(found.group(1)) if found else None
+
+
+def _notes(counts: dict[str, Any], mid_year: int | None) -> dict[str, Any]:
+    """What the report says of zeros, gaps and a mid-year latest year."""
+    notes = {
+        "zero_stocks": counts["zero_stocks"],
+        "gaps": counts["gaps"],
+        "cross_border_idp_zeros": counts["cross_border_idp_zeros"],
+    }
+    if mid_year is not None:
+        notes["mid_year"] = {"year": mid_year, "period_end": dt.date(mid_year, 6, 30).isoformat()}
+    return notes
 
 
 def _problems(data: DataFile, rejected: list[dict], unplaced: list[int]) -> list[Problem]:

@@ -317,13 +317,17 @@ SELECT record, field, value, reason FROM (
 ORDER BY record, field
 
 -- name: unhcr_measures
--- One row per valid record and measure that has a number (empty is a gap).
+-- One row per valid record and measure that states a stock: a number, 0
+-- included (empty is a gap). An IDP 0 on a row whose origin is not its
+-- asylum states nothing: IDPs are counted in their own country (the file
+-- has none anywhere else), and the column is 0 on every cross-border row.
 CREATE TEMPORARY TABLE unhcr_measure ON COMMIT DROP AS
 SELECT r.record, r.year::int AS year, r.coo, r.coo_iso, r.coo_name, r.coa, r.coa_iso, r.coa_name,
        m.measure, m.value::bigint AS value
 FROM unhcr_row r
 CROSS JOIN LATERAL (VALUES ('refugees', nullif(r.refugees, '')), ('idps', nullif(r.idps, ''))) AS m(measure, value)
 WHERE r.record <> ALL(%(rejected)s) AND m.value IS NOT NULL
+  AND NOT (m.measure = 'idps' AND m.value::bigint = 0 AND r.coo_iso <> r.coa_iso)
 
 -- name: unhcr_countries
 -- The countries the figures need (origins of refugees, every place of asylum).
@@ -333,18 +337,22 @@ FROM unhcr_measure m
 CROSS JOIN LATERAL (VALUES (m.coa_iso, m.coa_name),
                            (CASE WHEN m.measure = 'refugees' THEN m.coo_iso END, m.coo_name)) AS c(iso3, name)
 LEFT JOIN ({country_codes}) k ON k.code = c.iso3
-WHERE m.value > 0 AND m.coa_iso <> 'UNK' AND c.iso3 NOT IN ('UNK', 'XXA')
+WHERE m.coa_iso <> 'UNK' AND c.iso3 NOT IN ('UNK', 'XXA')
 ORDER BY c.iso3, c.name
 
 -- name: unhcr_figures
 -- Refugees: a stock in the country of asylum, from the country of origin
 -- (unknown for UNK; stateless for XXA) to the country of asylum. IDPs: a
--- stock in their country. Zeros are not figures.
+-- stock in their country. An explicit 0 is a stock of 0: it ends an older
+-- stock, which would otherwise stand for the year the file says none. The
+-- latest year of a mid-year release (mid_year) stands as of 30 June.
 INSERT INTO staged_figure (line, external_id, metric_id, count_kind, value, qualifier, period_start,
                            period_end, stated_on, source_id, document_key, location_id, origin_id,
                            destination_id, population_group, dataset_attributes)
 SELECT m.record + 1, concat_ws(':', m.year, m.coo_iso, m.coa_iso, m.measure), m.measure, 'stock', m.value, 'exact',
-       make_date(m.year, 1, 1), make_date(m.year, 12, 31), %(stated_on)s, 'unhcr', %(document_key)s,
+       make_date(m.year, 1, 1),
+       CASE WHEN m.year = %(mid_year)s THEN make_date(m.year, 6, 30) ELSE make_date(m.year, 12, 31) END,
+       %(stated_on)s, 'unhcr', %(document_key)s,
        asylum.location_id,
        CASE WHEN m.measure = 'refugees' THEN origin.location_id END,
        CASE WHEN m.measure = 'refugees' THEN asylum.location_id END,
@@ -353,19 +361,24 @@ SELECT m.record + 1, concat_ws(':', m.year, m.coo_iso, m.coa_iso, m.measure), m.
 FROM unhcr_measure m
 JOIN staged_country asylum ON asylum.iso3 = m.coa_iso
 LEFT JOIN staged_country origin ON origin.iso3 = m.coo_iso
-WHERE m.value > 0
 
 -- name: unhcr_counts
--- Rows read, rows that give no figure (zeros, gaps, unknown asylum), zeros,
+-- Rows read, rows that give no figure (gaps only, or unknown asylum), the
+-- stocks of 0, the empty fields (gaps), the IDP zeros of cross-border rows,
 -- and the records whose stock has nowhere to be placed.
 SELECT (SELECT count(*) FROM unhcr_row) AS rows_read,
        (SELECT count(*) FROM unhcr_row r
         WHERE r.record <> ALL(%(rejected)s)
           AND NOT EXISTS (SELECT 1 FROM unhcr_measure m
-                          WHERE m.record = r.record AND m.value > 0 AND m.coa_iso <> 'UNK')) AS skipped,
-       (SELECT count(*) FROM unhcr_measure WHERE value = 0) AS zero_values,
+                          WHERE m.record = r.record AND m.coa_iso <> 'UNK')) AS skipped,
+       (SELECT count(*) FROM unhcr_measure WHERE value = 0 AND coa_iso <> 'UNK') AS zero_stocks,
+       (SELECT count(*) FILTER (WHERE nullif(refugees, '') IS NULL) + count(*) FILTER (WHERE nullif(idps, '') IS NULL)
+        FROM unhcr_row
+        WHERE record <> ALL(%(rejected)s)) AS gaps,
+       (SELECT count(*) FROM unhcr_row
+        WHERE record <> ALL(%(rejected)s) AND idps ~ '^0+$' AND coo_iso <> coa_iso) AS cross_border_idp_zeros,
        (SELECT coalesce(array_agg(DISTINCT record ORDER BY record), '{}') FROM unhcr_measure
-        WHERE value > 0 AND coa_iso = 'UNK') AS unplaced
+        WHERE coa_iso = 'UNK') AS unplaced
 
 -- name: lock_locations
 -- One locations import at a time: the second waits and then finds the first's places.
