@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Dataset:
     version: str  # of the copy Tally ships with; --version overrides it
     released: dt.date | None = None  # when that version was published, if known
 
-    def row(self) -> dict:
+    def row(self) -> dict[str, str | None]:
         """The dataset as a row of the dataset table."""
         return {
             "id": self.id,
@@ -55,12 +55,17 @@ class Problem:
 
 
 REPORT_COLUMNS = ("file", "line", "field", "value", "reason", "outcome")
+# A row of the report, in REPORT_COLUMNS order.
+ReportRow = tuple[str, int, str, str, str, str]
+# A CSV record: column -> text (None where the row is short of fields); fields
+# beyond the header are listed under the key None.
+Record = dict[str | None, Any]
 
 
 class RowError(ValueError):
     """A field of a row cannot be used."""
 
-    def __init__(self, field: str, value: str, reason: str):
+    def __init__(self, field: str, value: str, reason: str) -> None:
         super().__init__(f"{field} {value!r}: {reason}")
         self.problem = (field, value, reason)
 
@@ -72,7 +77,7 @@ class ImportFailed(Exception):
 class InvalidRows(ImportFailed):
     """Some rows are invalid, so nothing was imported; --skip-invalid imports the valid ones."""
 
-    def __init__(self, results: list[Result]):
+    def __init__(self, results: list[Result]) -> None:
         where = ", ".join(f"{r.rejected} in {r.file_name}" for r in results if r.rejected)
         super().__init__(
             f"invalid rows ({where}); nothing was imported (fix them, or import the valid rows with --skip-invalid)"
@@ -147,19 +152,21 @@ def count_records(path: Path) -> int:
     return sum(1 for _ in _records(path))
 
 
-def _record(header: list[str], row: list[str]) -> dict:
+def _record(header: list[str], row: list[str]) -> Record:
     """A row as a dict; missing fields are None, extra ones are listed under None."""
     if len(row) == len(header):
         return dict(zip(header, row, strict=True))
     # Padded when short; when long, the extra fields are cut here and listed below.
-    record = dict(zip(header, row + [None] * (len(header) - len(row)), strict=False))
+    padded: list[str | None] = [*row, *[None] * (len(header) - len(row))]
+    record: Record = dict(zip(header, padded, strict=False))
     return record | {None: row[len(header) :]} if len(row) > len(header) else record
 
 
-def csv_records(data: DataFile, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+def csv_records(data: DataFile, required: tuple[str, ...]) -> list[tuple[int, Record]]:
     """(line where the record starts, record) for every record; quoted newlines stay inside their field."""
     reader = csv.reader(io.StringIO(data.text, newline=""), strict=True)
-    records, start = [], 1
+    records: list[tuple[int, Record]] = []
+    start = 1
     try:
         header = next(reader, [])
         missing = [name for name in required if name not in header]
@@ -202,7 +209,8 @@ class Result:
     rejected: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
-    notes: dict = field(default_factory=dict)
+    # Importer-specific facts for the import record (JSON): counts, matched names, ...
+    notes: dict[str, Any] = field(default_factory=dict)
     import_id: int | None = None
     committed: bool = False
 
@@ -228,7 +236,7 @@ def count_problem_rows(problems: list[Problem], outcome: str) -> int:
     return len({(p.file, p.line) for p in problems if p.outcome == outcome})
 
 
-def report_rows(results: list[Result]) -> list[tuple]:
+def report_rows(results: list[Result]) -> list[ReportRow]:
     """The row-level report of one or more imports (REPORT_COLUMNS), by file, line and field."""
     rows = [
         (p.file or result.file_name, p.line, p.field, p.value, p.reason, p.outcome)
@@ -239,12 +247,12 @@ def report_rows(results: list[Result]) -> list[tuple]:
     return rows
 
 
-def report_dicts(result: Result, limit: int) -> list[dict]:
+def report_dicts(result: Result, limit: int) -> list[dict[str, str | int]]:
     """The first rows of an import's row-level report, as dicts of REPORT_COLUMNS."""
     return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in report_rows([result])[:limit]]
 
 
-def write_report_csv(out: TextIO, rows: list[tuple]) -> None:
+def write_report_csv(out: TextIO, rows: Iterable[tuple[object, ...]]) -> None:
     """Report rows (REPORT_COLUMNS) as CSV, under their header: the --report file and the API's report."""
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS)

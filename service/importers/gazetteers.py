@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
-from .core import DataFile, Dataset, ImportFailed, Problem, RowError, csv_records
+from .core import DataFile, Dataset, ImportFailed, Problem, Record, RowError, csv_records
 from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from .geometry import centroid
 
@@ -50,14 +51,14 @@ class Gazetteers:
     rows_read: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # p-code -> aliases that another gazetteer gives a unit (OpenSyria's governorate and district ids).
     extra_aliases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    notes: dict = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
 
 
 def _reject(found: Gazetteers, data: DataFile, line: int, field_name: str, value: str, reason: str) -> None:
     found.problems.append(Problem(line, field_name, value, reason, "rejected", data.name))
 
 
-def _ocha_row_problem(record: dict, admin1: set[str]) -> tuple[str, str, str] | None:
+def _ocha_row_problem(record: Record, admin1: set[str]) -> tuple[str, str, str] | None:
     """What is wrong with one OCHA row, if anything."""
     if None in record or None in record.values():
         return "P-Code", record.get("P-Code") or "", "wrong number of fields"
@@ -90,7 +91,7 @@ def read_ocha(data: DataFile, found: Gazetteers) -> None:
     records.sort(key=lambda item: (item[1].get("Admin Level") != "1", item[0]))
     admin1: set[str] = set()
     seen: set[str] = set()
-    countries: dict[str, list] = defaultdict(list)
+    countries: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for line, record in records:
         problem = _ocha_row_problem(record, admin1)
         if problem is None and record["P-Code"] in seen:
@@ -128,11 +129,18 @@ def admin0_pcode(iso3: str, admin1_pcodes: list[str]) -> str | None:
     where the prefixes differ or are something else (Iraq's IQG, Lesotho's LSA..LSK,
     Tajikistan's digits) no admin0 code is claimed.
     """
-    prefixes = {re.match(r"^[A-Z]*", pcode).group() for pcode in admin1_pcodes}
+    prefixes = {_capitals(pcode) for pcode in admin1_pcodes}
     if len(prefixes) != 1:
         return None
     prefix = prefixes.pop()
     return prefix if len(prefix) == 2 or prefix == iso3 else None
+
+
+def _capitals(pcode: str) -> str:
+    """The capital letters a p-code starts with (maybe none)."""
+    match = re.match(r"^[A-Z]*", pcode)
+    assert match is not None  # the pattern matches every string, if only with the empty prefix
+    return match.group()
 
 
 def _ocha_country(iso3: str, rows: list[tuple[int, str, str]], file: str) -> Entry:
@@ -161,7 +169,7 @@ def _deslug(slug: str) -> str:
     )
 
 
-def _opensyria_entry(index: int, item: dict, version: str, file: str) -> Entry:
+def _opensyria_entry(index: int, item: dict[str, Any], version: str, file: str) -> Entry:
     """One sub-district; RowError says what is wrong with it."""
     pcode = str((item.get("externalIds") or {}).get("ochaPcode") or "")
     names = item.get("name") or {}
@@ -210,17 +218,19 @@ def read_opensyria(data: DataFile, found: Gazetteers, version: str) -> None:
     for index, item in enumerate(items, start=1):
         try:
             entry = _opensyria_entry(index, item if isinstance(item, dict) else {}, version, data.name)
-            if entry.pcode in seen:
-                raise RowError("externalIds.ochaPcode", entry.pcode, "p-code given twice")
+            pcode = entry.pcode
+            assert pcode is not None  # every OpenSyria entry has its p-code
+            if pcode in seen:
+                raise RowError("externalIds.ochaPcode", pcode, "p-code given twice")
         except RowError as error:
             _reject(found, data, index, *error.problem)
             continue
-        seen.add(entry.pcode)
+        seen.add(pcode)
         found.entries.append(entry)
-        _district_aliases(item, entry.pcode, found)
+        _district_aliases(item, pcode, found)
 
 
-def _district_aliases(item: dict, pcode: str, found: Gazetteers) -> None:
+def _district_aliases(item: dict[str, Any], pcode: str, found: Gazetteers) -> None:
     """OpenSyria's governorate and district ids are English names (sy-rif-dimashq): aliases for admin1/2."""
     governorate, district = str(item.get("governorateId") or ""), str(item.get("districtId") or "")
     if governorate.startswith("sy-"):
@@ -246,7 +256,8 @@ def read_neighbourhoods(data: DataFile, found: Gazetteers, version: str) -> None
     if not isinstance(features, list):
         raise ImportFailed(f"{data.name}: expected a GeoJSON FeatureCollection")
     found.rows_read[CSR_NEIGHBOURHOODS.id] += len(features)
-    groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
+    # (Id, NAME) -> (feature number, feature) of every feature with them.
+    groups: dict[tuple[object, str], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     for index, feature in enumerate(features, start=1):
         properties = (feature or {}).get("properties") or {}
         name = str(properties.get("NAME") or "").strip()
@@ -259,7 +270,7 @@ def read_neighbourhoods(data: DataFile, found: Gazetteers, version: str) -> None
     _report_duplicates(found, data, groups)
 
 
-def _polygons(feature: dict) -> list:
+def _polygons(feature: dict[str, Any]) -> list[Any]:
     geometry = feature.get("geometry") or {}
     if geometry.get("type") == "MultiPolygon":
         return geometry.get("coordinates") or []
@@ -269,7 +280,12 @@ def _polygons(feature: dict) -> list:
 
 
 def _neighbourhood(
-    found: Gazetteers, data: DataFile, version: str, source_id, name: str, parts: list[tuple[int, dict]]
+    found: Gazetteers,
+    data: DataFile,
+    version: str,
+    source_id: object,
+    name: str,
+    parts: list[tuple[int, dict[str, Any]]],
 ) -> None:
     """One neighbourhood from its features: the centroid of all their polygons together."""
     line = parts[0][0]
@@ -305,17 +321,21 @@ def _neighbourhood(
     )
 
 
-def _report_duplicates(found: Gazetteers, data: DataFile, groups: dict[tuple, list]) -> None:
+def _report_duplicates(
+    found: Gazetteers, data: DataFile, groups: dict[tuple[object, str], list[tuple[int, dict[str, Any]]]]
+) -> None:
     """Features merged into one place, and ids the source gives to several places."""
-    merged = [
+    merged: list[dict[str, Any]] = [
         {"id": key[0], "name": key[1], "features": [line for line, _ in parts]}
         for key, parts in groups.items()
         if len(parts) > 1
     ]
-    names_by_id: dict = defaultdict(list)
+    names_by_id: dict[object, list[str]] = defaultdict(list)
     for source_id, name in groups:
         names_by_id[source_id].append(name)
-    shared = [{"id": source_id, "names": names} for source_id, names in names_by_id.items() if len(names) > 1]
+    shared: list[dict[str, Any]] = [
+        {"id": source_id, "names": names} for source_id, names in names_by_id.items() if len(names) > 1
+    ]
     found.notes["neighbourhoods"] = {"merged_features": merged, "ids_shared_by_several_names": shared}
     for item in merged:
         for line in item["features"][1:]:
@@ -342,7 +362,7 @@ def _report_duplicates(found: Gazetteers, data: DataFile, groups: dict[tuple, li
         )
 
 
-def _json(data: DataFile):
+def _json(data: DataFile) -> object:
     try:
         return orjson.loads(data.text)
     except orjson.JSONDecodeError as error:

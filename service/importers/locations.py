@@ -12,10 +12,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
-from ..db import Connection, queries
+from ..db import Connection, one, queries
 from .core import InvalidRows, Options, Problem, Result, RowError, count_problem_rows, read_file
 from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from .figures import copy_rows, finish_import
@@ -43,13 +44,13 @@ GAZETTEERS = (OCHA_PCODES, OPENSYRIA_SUBDISTRICTS, CSR_NEIGHBOURHOODS)
 class Merger:
     """Decides the state of every place the gazetteers touch, against what Tally has."""
 
-    existing: dict[str, dict]
+    existing: dict[str, dict[str, Any]]
     gazetteer: Gazetteer
     country_codes: dict[str, str]
-    desired: dict[str, dict] = field(default_factory=dict)
+    desired: dict[str, dict[str, Any]] = field(default_factory=dict)
     decided_by: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    matched: list[dict] = field(default_factory=list)
+    matched: list[dict[str, str | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_key = {
@@ -64,7 +65,7 @@ class Merger:
             found, how = self.pcode_ids.get(entry.pcode), "pcode"
         if found is None and entry.iso3:
             found, how = self.country_codes.get(entry.iso3), "iso3"
-        if found is None and entry.kind == "neighbourhood":
+        if found is None and entry.kind == "neighbourhood" and entry.name is not None:
             match = self.gazetteer.match(entry.name, within=ALEPPO_CITY, kinds=("neighbourhood",))
             found, how = match.location_id, "name"
             if found:
@@ -118,7 +119,9 @@ class Merger:
             self.decided_by.setdefault(place_id, entry)
 
 
-def _merged(entry: Entry, old: dict | None, place_id: str, parent: str | None, gazetteer: Gazetteer) -> dict:
+def _merged(
+    entry: Entry, old: dict[str, Any] | None, place_id: str, parent: str | None, gazetteer: Gazetteer
+) -> dict[str, Any]:
     """The state of a place after entry: the gazetteer's facts over the old ones, nothing lost.
 
     A p-coded unit takes the gazetteer's name. A place without a p-code (a
@@ -174,7 +177,8 @@ def _merged(entry: Entry, old: dict | None, place_id: str, parent: str | None, g
 
 def _read(paths: dict[str, Path]) -> tuple[Gazetteers, dict[str, tuple[str, str]]]:
     """Read the three files; (entries, gazetteer id -> (file name, sha256))."""
-    found, files = Gazetteers(), {}
+    found = Gazetteers()
+    files: dict[str, tuple[str, str]] = {}
     readers = {
         OCHA_PCODES.id: lambda data: read_ocha(data, found),
         OPENSYRIA_SUBDISTRICTS.id: lambda data: read_opensyria(data, found, OPENSYRIA_SUBDISTRICTS.version),
@@ -205,9 +209,13 @@ def _merge(conn: Connection, found: Gazetteers) -> Merger:
     return merger
 
 
-def _actions(merger: Merger) -> list[tuple[str, dict, Entry]]:
+# (insert | update | unchanged, the place's state, the entry that decided it)
+Decision = tuple[str, dict[str, Any], Entry]
+
+
+def _actions(merger: Merger) -> list[Decision]:
     """(insert | update | unchanged, state, deciding entry) for every place decided."""
-    decided = []
+    decided: list[Decision] = []
     for place_id, state in merger.desired.items():
         old = merger.existing.get(place_id)
         if old is None:
@@ -220,7 +228,9 @@ def _actions(merger: Merger) -> list[tuple[str, dict, Entry]]:
     return decided
 
 
-def _results(found: Gazetteers, merger: Merger, decided: list, files: dict) -> dict[str, Result]:
+def _results(
+    found: Gazetteers, merger: Merger, decided: list[Decision], files: dict[str, tuple[str, str]]
+) -> dict[str, Result]:
     """One result per gazetteer, counting what its entries did."""
     results = {}
     problems = found.problems + merger.problems
@@ -244,7 +254,7 @@ def _results(found: Gazetteers, merger: Merger, decided: list, files: dict) -> d
     return results
 
 
-def _write(conn: Connection, decided: list, results: dict[str, Result], options: Options) -> None:
+def _write(conn: Connection, decided: list[Decision], results: dict[str, Result], options: Options) -> None:
     """Insert and update the places decided, then record an import per gazetteer that changed something
     (not on a dry run: an import record rolled back would still use up an id)."""
     named = queries("imports")
@@ -271,16 +281,18 @@ def _write(conn: Connection, decided: list, results: dict[str, Result], options:
 
 def _record(conn: Connection, named: dict[str, str], result: Result, actor: str) -> None:
     """The import record of one gazetteer."""
-    result.import_id = conn.execute(
-        named["start_import"],
-        {
-            "dataset": result.dataset.id,
-            "version": result.version,
-            "file_name": result.file_name,
-            "sha256": result.sha256,
-            "imported_by": actor,
-        },
-    ).fetchone()["id"]
+    result.import_id = one(
+        conn.execute(
+            named["start_import"],
+            {
+                "dataset": result.dataset.id,
+                "version": result.version,
+                "file_name": result.file_name,
+                "sha256": result.sha256,
+                "imported_by": actor,
+            },
+        )
+    )["id"]
     finish_import(conn, result)
 
 
