@@ -7,6 +7,7 @@ import getpass
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -38,7 +39,10 @@ def _current_user() -> str:
         return "tally"
 
 
-def common_options(command: Callable) -> Callable:
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def common_options(command: _Command) -> _Command:
     """--dry-run, --skip-invalid, --report and --actor, shared by every import."""
     options = [
         click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing."),
@@ -63,11 +67,11 @@ def common_options(command: Callable) -> Callable:
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
 
-def _options(kwargs: dict, **extra) -> Options:
+def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
     return Options(actor=kwargs["actor"], dry_run=kwargs["dry_run"], skip_invalid=kwargs["skip_invalid"], **extra)
 
 
-def _run(settings: Settings, kwargs: dict, work: Callable) -> None:
+def _run(settings: Settings, kwargs: dict[str, Any], work: Callable[[db.Connection], list[Result]]) -> None:
     """Connect, run one import, print its summary and write its report; exit 1 if it failed."""
     database_url = click.get_current_context().meta[DATABASE_URL]
     try:
@@ -161,7 +165,7 @@ def summary(result: Result, *, dry_run: bool) -> list[str]:
 )
 @common_options
 @click.pass_obj
-def import_locations(settings: Settings, ocha: Path, opensyria: Path, neighbourhoods: Path, **kwargs) -> None:
+def import_locations(settings: Settings, /, ocha: Path, opensyria: Path, neighbourhoods: Path, **kwargs: Any) -> None:
     """Load countries, admin 1-3 units and Aleppo's neighbourhoods from the gazetteers."""
     from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
     from .locations import import_locations as run
@@ -194,16 +198,16 @@ _IMPORTER_OPTIONS = {
 def _file_command(name: str, importer: Importer) -> None:
     """`tally import NAME FILE`, with the options the importer takes."""
 
-    def command(settings: Settings, file: Path, **kwargs) -> None:
+    def command(settings: Settings, /, file: Path, **kwargs: Any) -> None:
         extra = {option: kwargs.pop(option) for option in importer.options}
         if extra.get("released"):
             extra["released"] = extra["released"].date()  # click reads dates as datetimes
         _run(settings, kwargs, lambda conn: [importer.run(conn, file, _options(kwargs, **extra))])
 
-    command = common_options(click.pass_obj(command))
+    decorated = common_options(click.pass_obj(command))
     for option in reversed(importer.options):
-        command = _IMPORTER_OPTIONS[option](command)
-    import_group.command(name, help=importer.help)(click.argument("file", type=_FILE)(command))
+        decorated = _IMPORTER_OPTIONS[option](decorated)
+    import_group.command(name, help=importer.help)(click.argument("file", type=_FILE)(decorated))
 
 
 for _name, _importer in IMPORTERS.items():

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from ..db import Connection
-from .core import DataFile, ImportFailed, Options, Problem, Result, RowError, csv_records
+from .core import DataFile, ImportFailed, Options, Problem, Record, Result, RowError, csv_records
 from .datasets import IDMC_GIDD
-from .figures import Countries, Parsed, StagedFigure, document_key, import_figures
+from .figures import Countries, Parsed, StagedFigure, StagedSource, document_key, import_figures
 
 COLUMNS = (
     "iso3",
@@ -29,7 +29,7 @@ COLUMNS = (
 # measure -> (metric, count kind): new displacements are a flow over the year,
 # total displacement a stock at its end.
 MEASURES = {"new_displacement": ("displaced", "period_total"), "total_displacement": ("idps", "stock")}
-SOURCE = {
+SOURCE: StagedSource = {
     "name": "Internal Displacement Monitoring Centre (IDMC)",
     "kind": "ngo",
     "description": "Monitor of internal displacement worldwide, part of the Norwegian Refugee Council.",
@@ -38,7 +38,7 @@ DOCUMENT_TITLE = "Global Internal Displacement Database (GIDD): conflict and vio
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-def _count(record: dict, name: str) -> int | None:
+def _count(record: Record, name: str) -> int | None:
     """A count, or None for an empty field (a gap, not a zero)."""
     raw = (record.get(name) or "").strip()
     if not raw:
@@ -48,7 +48,7 @@ def _count(record: dict, name: str) -> int | None:
     return int(raw)
 
 
-def _key(record: dict) -> tuple[str, int]:
+def _key(record: Record) -> tuple[str, int]:
     iso3, year = (record.get("iso3") or "").strip(), (record.get("year") or "").strip()
     if not ISO3.match(iso3):
         raise RowError(
@@ -65,7 +65,7 @@ def _key(record: dict) -> tuple[str, int]:
 class Rows:
     """Turns IDMC rows into figures, with the file's shared provenance."""
 
-    def __init__(self, conn: Connection, parsed: Parsed, released: dt.date):
+    def __init__(self, conn: Connection, parsed: Parsed, released: dt.date) -> None:
         self.countries, self.parsed, self.released = Countries(conn), parsed, released
         self.document = document_key(DOCUMENT_TITLE, "idmc", None)
         parsed.sources["idmc"] = SOURCE
@@ -77,7 +77,7 @@ class Rows:
         }
         self.seen: set[tuple[str, int]] = set()
 
-    def figures(self, line: int, record: dict) -> list[StagedFigure]:
+    def figures(self, line: int, record: Record) -> list[StagedFigure]:
         """The figures of one country-year: one per measure that has a value."""
         iso3, year = _key(record)
         values = {m: (_count(record, m), _count(record, f"{m}_rounded")) for m in MEASURES}
@@ -93,15 +93,17 @@ class Rows:
         ]
 
     def _figure(
-        self, line: int, record: dict, iso3: str, year: int, measure: str, exact: int | None, rounded: int | None
+        self, line: int, record: Record, iso3: str, year: int, measure: str, exact: int | None, rounded: int | None
     ) -> StagedFigure:
         metric, count_kind = MEASURES[measure]
+        value = exact if exact is not None else rounded
+        assert value is not None  # figures() leaves out the measures with neither
         return StagedFigure(
             line=line,
             external_id=f"{iso3}:{year}:{measure}",
             metric_id=metric,
             count_kind=count_kind,
-            value=exact if exact is not None else rounded,
+            value=value,
             qualifier="exact" if exact is not None else "approximately",
             period_start=dt.date(year, 1, 1),
             period_end=dt.date(year, 12, 31),

@@ -53,7 +53,8 @@ class Gazetteer:
     places: dict[str, Place]
     children: dict[str | None, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_pcode: dict[str, str] = field(default_factory=dict)
-    _index: dict[tuple, dict[str, set[str]]] = field(default_factory=dict)
+    # (root, kind, tier) -> name key -> place ids
+    _index: dict[tuple[str | None, str, str], dict[str, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for place in self.places.values():

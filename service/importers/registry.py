@@ -9,6 +9,7 @@ gazetteers are three files imported together: `tally import locations`.)
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Importer:
     def run(self, conn: Connection, path: Path, options: Options) -> Result:
         """Import one file."""
         module = importlib.import_module(f".{self.module}", __package__)
-        return getattr(module, f"import_{self.module}")(conn, path, options)
+        run: Callable[[Connection, Path, Options], Result] = getattr(module, f"import_{self.module}")
+        return run(conn, path, options)
 
 
 # In the order the API lists them.

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -122,7 +123,9 @@ def _normalise(tag: str) -> str:
 
 def _tag_names(metric_tags: dict[str, str]) -> dict[str, tuple[str, str | None]]:
     """Normalised hashtag -> (column name, metric the tag implies, if any)."""
-    names = {_normalise(c.hxl): (c.name, None) for c in formats.COLUMNS if not c.hxl.startswith("{")}
+    names: dict[str, tuple[str, str | None]] = {
+        _normalise(c.hxl): (c.name, None) for c in formats.COLUMNS if not c.hxl.startswith("{")
+    }
     for tag, metric in [("#affected", None), *metric_tags.items()]:
         for column, suffix in (("value", ""), ("low", "+min"), ("high", "+max")):
             names[_normalise(tag + suffix)] = (column, metric)
@@ -274,7 +277,7 @@ def _copy_failure(data: DataFile, layout: Layout, error: psycopg.Error) -> str:
     return f"{data.name}{where}: {message}"
 
 
-def _problems(data: DataFile, layout: Layout, rows: list[dict]) -> list[Problem]:
+def _problems(data: DataFile, layout: Layout, rows: list[dict[str, Any]]) -> list[Problem]:
     """Each fault of each row, worded, on the line the row starts on."""
     lines = record_lines(data.path, [row["record"] for row in rows], layout.header_records)
     problems = []

@@ -16,11 +16,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict
 
 from ..db import Connection, queries
-from .core import DataFile, Options, Problem, Result, RowError, csv_records
+from .core import DataFile, Options, Problem, Record, Result, RowError, csv_records
 from .datasets import UCDP_GED
-from .figures import Parsed, StagedFigure, document_key, import_figures
+from .figures import Parsed, StagedFigure, StagedSource, document_key, import_figures
 from .places import Gazetteer, Match
 
 COLUMNS = (
@@ -69,7 +70,7 @@ INTEGER_KEPT = frozenset(
 # UCDP where_prec 1: the exact place; 2: within 25 km of it. Coarser events stay at the unit named.
 POINT_PRECISIONS = frozenset({1, 2})
 
-SOURCE = {
+SOURCE: StagedSource = {
     "name": "Uppsala Conflict Data Program (UCDP)",
     "kind": "dataset",
     "description": "Compiles the Georeferenced Event Dataset (GED) of organised violence, coding each event's "
@@ -105,7 +106,7 @@ def source_id(office: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63].rstrip("-")
 
 
-def _int(record: dict, name: str, low: int = 0, high: int | None = None) -> int:
+def _int(record: Record, name: str, low: int = 0, high: int | None = None) -> int:
     raw = (record.get(name) or "").strip()
     if not re.fullmatch(r"\d+", raw) or int(raw) < low or (high is not None and int(raw) > high):
         bounds = f"between {low} and {high}" if high is not None else f"a whole number >= {low}"
@@ -113,7 +114,7 @@ def _int(record: dict, name: str, low: int = 0, high: int | None = None) -> int:
     return int(raw)
 
 
-def _date(record: dict, name: str) -> dt.date:
+def _date(record: Record, name: str) -> dt.date:
     raw = (record.get(name) or "").strip()
     try:
         return dt.date.fromisoformat(raw)
@@ -121,7 +122,7 @@ def _date(record: dict, name: str) -> dt.date:
         raise RowError(name, raw, "must be a date as YYYY-MM-DD") from None
 
 
-def _point(record: dict) -> tuple[float, float] | None:
+def _point(record: Record) -> tuple[float, float] | None:
     raw_lat, raw_lon = (record.get("latitude") or "").strip(), (record.get("longitude") or "").strip()
     if not raw_lat and not raw_lon:
         return None
@@ -147,7 +148,7 @@ class Citation:
     headline: str
 
 
-def citations(record: dict) -> list[Citation]:
+def citations(record: Record) -> list[Citation]:
     """The reports an event cites, in UCDP's order.
 
     source_office and source_date are ';'-joined lists; headlines may hold ';'
@@ -168,9 +169,10 @@ def citations(record: dict) -> list[Citation]:
     return [Citation(o, d, h) for o, d, h in zip(offices, days, headlines, strict=True)]
 
 
-def _headlines(record: dict, offices: list[str], dates: list[str]) -> list[str]:
+def _headlines(record: Record, offices: list[str], dates: list[str]) -> list[str]:
     """Each citation's headline, from source_article, else from source_headline."""
-    article, spans, wanted = record["source_article"], [], list(zip(offices, dates, strict=True))
+    article, wanted = record["source_article"], list(zip(offices, dates, strict=True))
+    spans: list[re.Match[str]] = []
     for found in _ENTRY.finditer(article):
         if len(spans) < len(wanted) and (found["office"], found["date"]) == wanted[len(spans)]:
             spans.append(found)
@@ -192,7 +194,7 @@ class Placer:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.answers: dict[tuple[str, str | None, str], Match] = {}
-        self.rows: Counter = Counter()
+        self.rows: Counter[tuple[str, str | None, str]] = Counter()
 
     def _match(self, field: str, name: str, within: str | None, kinds: tuple[str, ...]) -> Match:
         key = (field, within, name)
@@ -201,12 +203,13 @@ class Placer:
         self.rows[key] += 1
         return self.answers[key]
 
-    def place(self, record: dict) -> tuple[str, str, list[tuple[str, str, str]]]:
+    def place(self, record: Record) -> tuple[str, str, list[tuple[str, str, str]]]:
         """(unit the names lead to, which name got there, unmatched names as problems) for one event."""
         country = self._match("country", record["country"].strip(), None, ("country",))
         if country.location_id is None:
             raise RowError("country", record["country"], "not a country Tally knows (import locations first)")
-        scope, placement, unmatched = country.location_id, "country", []
+        scope, placement = country.location_id, "country"
+        unmatched: list[tuple[str, str, str]] = []
         for field, kinds in (("adm_1", ("admin1",)), ("adm_2", ("admin2", "admin3"))):
             name = (record.get(field) or "").strip()
             if not name:
@@ -218,9 +221,10 @@ class Placer:
             scope, placement = found.location_id, field
         return scope, placement, unmatched
 
-    def report(self) -> tuple[list[dict], list[dict]]:
+    def report(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Names matched (with how) and names left unmatched, with the rows they cover."""
-        matched, unmatched = [], []
+        matched: list[dict[str, Any]] = []
+        unmatched: list[dict[str, Any]] = []
         for (field, within, name), found in sorted(self.answers.items(), key=lambda kv: (kv[0][0], kv[0][2])):
             entry = {"field": field, "name": name, "within": within, "rows": self.rows[(field, within, name)]}
             if found.location_id:
@@ -230,9 +234,9 @@ class Placer:
         return matched, unmatched
 
 
-def _attributes(record: dict, date_prec: int, where_prec: int) -> dict:
+def _attributes(record: Record, date_prec: int, where_prec: int) -> dict[str, Any]:
     """UCDP's own codes for the event, kept with its figures."""
-    kept: dict = {"event_id": int(record["id"]), "date_prec": date_prec, "where_prec": where_prec}
+    kept: dict[str, Any] = {"event_id": int(record["id"]), "date_prec": date_prec, "where_prec": where_prec}
     for name in KEPT:
         raw = (record.get(name) or "").strip()
         if raw:
@@ -240,7 +244,25 @@ def _attributes(record: dict, date_prec: int, where_prec: int) -> dict:
     return kept
 
 
-def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[StagedFigure]:
+class _Shared(TypedDict):
+    """What the two figures of an event share."""
+
+    line: int
+    period_start: dt.date
+    period_end: dt.date
+    stated_on: dt.date
+    source_id: str
+    document_key: str
+    latitude: float | None
+    longitude: float | None
+    dataset_attributes: dict[str, Any]
+    citation_group: str
+    scope_id: str
+    place_by_point: bool
+    placement: str
+
+
+def _event(line: int, record: Record, placer: Placer, parsed: Parsed) -> list[StagedFigure]:
     """The two figures of one event, with its sources and documents added to parsed."""
     event_id = str(_int(record, "id", low=1))
     start, end = _date(record, "date_start"), _date(record, "date_end")
@@ -248,6 +270,8 @@ def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[Stag
         raise RowError("date_end", record["date_end"], f"is before date_start {start}")
     date_prec, where_prec = _int(record, "date_prec", 1, 5), _int(record, "where_prec", 1, 7)
     civilians = _int(record, "deaths_civilians")
+    low: int | None
+    high: int | None
     low, best, high = _int(record, "low"), _int(record, "best"), _int(record, "high")
     point = _point(record)
     cited = citations(record)
@@ -271,7 +295,7 @@ def _event(line: int, record: dict, placer: Placer, parsed: Parsed) -> list[Stag
         low = high = None
     _add_provenance(event_id, cited, parsed)
     first = cited[0]
-    common = {
+    common: _Shared = {
         "line": line,
         "period_start": start,
         "period_end": end,

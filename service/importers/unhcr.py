@@ -22,10 +22,10 @@ from typing import Any
 
 from psycopg import sql
 
-from ..db import Connection, queries
+from ..db import Connection, one, queries
 from .core import DataFile, ImportFailed, Options, Problem, Result, record_lines
 from .datasets import UNHCR_POPULATION
-from .figures import Parsed, document_key, import_figures
+from .figures import Parsed, StagedSource, document_key, import_figures
 
 # Every column of the file, as the staging table has them.
 COLUMNS = (
@@ -47,7 +47,7 @@ COLUMNS = (
     "hst",
 )
 REQUIRED = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "idps")
-SOURCE = {
+SOURCE: StagedSource = {
     "name": "UNHCR, the UN Refugee Agency",
     "kind": "un_agency",
     "description": "Office of the United Nations High Commissioner for Refugees.",
@@ -102,7 +102,7 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     key = document_key(DOCUMENT_TITLE, "unhcr", None)
     mid_year = _mid_year(version)
     conn.execute(named["unhcr_figures"], {"stated_on": released, "document_key": key, "mid_year": mid_year})
-    counts = conn.execute(named["unhcr_counts"], params).fetchone()
+    counts = one(conn.execute(named["unhcr_counts"], params))
     parsed = Parsed(rows_read=counts["rows_read"], skipped_rows=counts["skipped"], notes=_notes(counts, mid_year))
     parsed.sources["unhcr"] = SOURCE
     parsed.documents[key] = {
@@ -133,7 +133,7 @@ def _notes(counts: dict[str, Any], mid_year: int | None) -> dict[str, Any]:
     return notes
 
 
-def _problems(data: DataFile, rejected: list[dict], unplaced: list[int]) -> list[Problem]:
+def _problems(data: DataFile, rejected: list[dict[str, Any]], unplaced: list[int]) -> list[Problem]:
     """Rejected fields, and the stocks with nowhere to go, on the lines they are on."""
     lines = record_lines(data.path, [r["record"] for r in rejected] + unplaced)
     problems = [Problem(lines[r["record"]], r["field"], r["value"] or "", r["reason"]) for r in rejected]
