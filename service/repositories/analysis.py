@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from psycopg import sql
 
 from .. import figure
 from ..db import Connection, queries
 from ..errors import TallyError
-from ..totals import Candidate
+from ..totals import Candidate, Path
 from . import figures
 
 # A totals request reads at most this many figures; past it the caller must narrow.
@@ -24,13 +26,13 @@ class TooManyFigures(TallyError):
     title = "Too many figures"
 
 
-def _when_given(params: dict, names: tuple[str, ...], prefix: str) -> sql.Composable:
+def _when_given(params: dict[str, Any], names: tuple[str, ...], prefix: str) -> sql.Composable:
     """The named blocks <prefix><name> of analysis.sql for the parameters given, each after AND."""
     named = queries("analysis")
     return sql.SQL("").join(sql.SQL(" AND " + named[prefix + name]) for name in names if name in params)
 
 
-def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: int) -> list[dict]:
+def list_claims(conn: Connection, *, filters: dict[str, Any], after: int | None, limit: int) -> list[dict[str, Any]]:
     """Claims (groups of figures stating the same quantity) after the given id; limit + 1 at most."""
     params = figures.resolve_filters(conn, filters) | {"after": after, "limit": limit + 1}
     params = {name: value for name, value in params.items() if value is not None}
@@ -43,13 +45,13 @@ def list_claims(conn: Connection, *, filters: dict, after: int | None, limit: in
     return [{"id": claim["id"], "body": _with_figures(claim, bodies)} for claim in claims]
 
 
-def _with_figures(claim: dict, bodies: dict[int, str]) -> str:
+def _with_figures(claim: dict[str, Any], bodies: dict[int, str]) -> str:
     """A claim's JSON text with its figures' JSON embedded as built by the database."""
     embedded = [orjson.Fragment(bodies[i]) for i in claim["figure_ids"]]
     return orjson.dumps(claim["body"] | {"figures": embedded}).decode()
 
 
-def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[Candidate]:
+def totals_candidates(conn: Connection, *, metric: str, filters: dict[str, Any]) -> list[Candidate]:
     """Every figure of metric a total may use or must name as left out."""
     named = queries("analysis")
     params = figures.resolve_filters(conn, filters) | {"metric": metric, "limit": MAX_TOTALS_FIGURES + 1}
@@ -60,16 +62,18 @@ def totals_candidates(conn: Connection, *, metric: str, filters: dict) -> list[C
             f"More than {MAX_TOTALS_FIGURES} figures match; narrow the request with location, source, from or to."
         )
     ids = list({row[name] for row in rows for name in _PLACE_COLUMNS if row[name]})
-    paths = {
+    paths: _Paths = {
         r["id"]: (tuple(r["path"]), tuple(r["levels"])) for r in conn.execute(named["location_paths"], {"ids": ids})
     }
     return [_candidate(row, paths) for row in rows]
 
 
 _PLACE_COLUMNS = ("location_id", "origin_id", "destination_id")
+# Location id -> (ids from the root down to it, their administrative levels)
+_Paths = dict[str, tuple[Path, tuple[int | None, ...]]]
 
 
-def _candidate(row: dict, paths: dict[str, tuple[tuple, tuple]]) -> Candidate:
+def _candidate(row: dict[str, Any], paths: _Paths) -> Candidate:
     """A figure row as the totals rules see it: its places as paths from the root."""
     path, levels = paths[row["location_id"]]
     origin, destination = row["origin_id"], row["destination_id"]
@@ -91,7 +95,7 @@ def _candidate(row: dict, paths: dict[str, tuple[tuple, tuple]]) -> Candidate:
     )
 
 
-def attach_refs(conn: Connection, totals: list[dict]) -> None:
+def attach_refs(conn: Connection, totals: list[dict[str, Any]]) -> None:
     """Replace the source and location ids of totals by their references ({id, name, kind, ...})."""
     named = queries("analysis")
     source_ids = sorted({t["source"] for t in totals})
@@ -102,7 +106,7 @@ def attach_refs(conn: Connection, totals: list[dict]) -> None:
         total["source"], total["location"] = sources[total["source"]], places.get(total["location"])
 
 
-def list_coverage(conn: Connection, *, filters: dict, after: str | None, limit: int) -> list[dict]:
+def list_coverage(conn: Connection, *, filters: dict[str, Any], after: str | None, limit: int) -> list[dict[str, Any]]:
     """Coverage rows (metric, place, source) after the given key; limit + 1 at most."""
     params = figures.resolve_filters(conn, filters) | {"limit": limit + 1}
     after_key = sql.SQL(queries("analysis")["coverage_after"]) if after is not None else sql.SQL("true")

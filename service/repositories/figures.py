@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from psycopg import sql
 
 from .. import figure
-from ..db import Connection, queries
+from ..db import Connection, one, queries
 from ..errors import InvalidParameter
 from . import locations
 
@@ -35,7 +36,9 @@ def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable
     return order, key, resume
 
 
-def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id", defaults: bool = True) -> sql.Composed:
+def _figure_query(
+    params: dict[str, Any], *, as_of: dt.datetime | None, sort: str = "id", defaults: bool = True
+) -> sql.Composed:
     """figure_rows with the declared filters' conditions for params (which hold no Nones).
 
     defaults: a list leaves retracted figures out unless a status is asked for;
@@ -54,18 +57,18 @@ def _figure_query(params: dict, *, as_of: dt.datetime | None, sort: str = "id", 
 
 def _figure_rows(
     conn: Connection,
-    params: dict,
+    params: dict[str, Any],
     *,
     limit: int | None,
     as_of: dt.datetime | None,
     sort: str = "id",
     defaults: bool = True,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     query = _figure_query(params, as_of=as_of, sort=sort, defaults=defaults)
     return conn.execute(query, params | {"limit": limit, "as_of": as_of}).fetchall()
 
 
-def resolve_filters(conn: Connection, filters: dict) -> dict:
+def resolve_filters(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
     """The filters with None values dropped and place codes resolved to their subtrees; an unknown place,
     source or dataset is a 422 naming the parameter."""
     params = {name: value for name, value in filters.items() if value is not None}
@@ -80,12 +83,12 @@ def resolve_filters(conn: Connection, filters: dict) -> dict:
 
 def _refuse_unknown(conn: Connection, name: str, values: list[str], table: str, listed_at: str) -> None:
     query = sql.SQL(queries("figures")["unknown_ids"]).format(table=sql.Identifier(table))
-    unknown = conn.execute(query, {"ids": values}).fetchone()["unknown"]
+    unknown = one(conn.execute(query, {"ids": values}))["unknown"]
     if unknown:
         raise InvalidParameter(name, f"Unknown {name} id(s): {', '.join(unknown)} (see {listed_at}).")
 
 
-def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> dict:
+def filter_params(conn: Connection, *, filters: dict[str, Any], after: tuple[int, object] | None) -> dict[str, Any]:
     """Query parameters of a figure list (place codes resolved to their subtrees).
 
     after is the (id, sort key) of the last row already served, or None.
@@ -99,18 +102,20 @@ def filter_params(conn: Connection, *, filters: dict, after: tuple | None) -> di
 def list_figures(
     conn: Connection,
     *,
-    filters: dict,
-    after: tuple | None,
+    filters: dict[str, Any],
+    after: tuple[int, object] | None,
     limit: int,
     as_of: dt.datetime | None = None,
     sort: str = "id",
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Figures matching filters, in sort order (ties by id), after the given row; limit + 1 rows at most."""
     params = filter_params(conn, filters=filters, after=after)
     return _figure_rows(conn, params, limit=limit + 1, as_of=as_of, sort=sort)
 
 
-def stream_figures(conn: Connection, *, params: dict, as_of: dt.datetime | None, sort: str = "id") -> Iterator[str]:
+def stream_figures(
+    conn: Connection, *, params: dict[str, Any], as_of: dt.datetime | None, sort: str = "id"
+) -> Iterator[str]:
     """Every figure matching params (from filter_params), in id order, as JSON text.
 
     A server-side cursor hands them over in batches, so an export of any size
@@ -124,7 +129,7 @@ def stream_figures(conn: Connection, *, params: dict, as_of: dt.datetime | None,
             yield row["body"]
 
 
-def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = None) -> dict | None:
+def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = None) -> dict[str, Any] | None:
     """One figure as the API serves it (as it stood at as_of, if given), or None."""
     rows = _figure_rows(conn, {"ids": [figure_id]}, limit=1, as_of=as_of, defaults=False)
     return rows[0] if rows else None
