@@ -93,10 +93,14 @@ ORDER BY c.iso3
 
 -- name: name_countries
 -- A country known only by its code (OCHA's table names none) takes the
--- dataset's name; any other name the dataset uses becomes an alias.
+-- dataset's name, and the code stays an alias: the gazetteer gives the code
+-- as an alias, kept only while it is not the name, so without it the next
+-- locations import would update every country a dataset named. Any other
+-- name the dataset uses becomes an alias.
 UPDATE location l
 SET name = CASE WHEN l.name = c.iso3 THEN c.name ELSE l.name END,
-    aliases = CASE WHEN l.name = c.iso3 OR c.name = l.name OR c.name = ANY(l.aliases) THEN l.aliases
+    aliases = CASE WHEN l.name = c.iso3 AND NOT c.iso3 = ANY(l.aliases) THEN l.aliases || c.iso3
+                   WHEN l.name = c.iso3 OR c.name = l.name OR c.name = ANY(l.aliases) THEN l.aliases
                    ELSE l.aliases || c.name END,
     updated_at = now()
 FROM staged_country c
