@@ -199,6 +199,8 @@ CONSTRAINT_MESSAGES = {
     "location_pcode_key": ("pcode", "Another location has this p-code."),
     "location_parent_id_fkey": ("parent", "Unknown parent location (see /v1/locations)."),
     "document_publisher_id_fkey": ("publisher", "Unknown publisher (see /v1/sources)."),
+    "location_area_not_administrative": ("areas", "An area must not be an administrative unit: make that the parent."),
+    "location_containment_acyclic": ("parent", "That place lies inside this one: the containment would loop."),
     "document_natural_key": ("title", "This document (same title, publisher and date) exists already."),
 }
 

@@ -39,6 +39,9 @@ def load_seed(conn: Connection) -> int:
             conn.execute(sql["insert_source"], _SOURCE_FIELDS | source)
         for location in data["locations"]:
             conn.execute(sql["insert_location"], _LOCATION_FIELDS | location)
+        for location in data["locations"]:  # once every place exists
+            for area in location.get("areas", []):
+                conn.execute(sql["insert_location_area"], {"id": location["id"], "area": area})
         document_ids = {doc["key"]: one(conn.execute(sql["insert_document"], doc))["id"] for doc in data["documents"]}
         before: int = one(conn.execute("SELECT count(*) AS n FROM figure"))["n"]
         for figure in data["figures"]:

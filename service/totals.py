@@ -27,7 +27,9 @@ The rules, in the order they apply:
 8. Figures entered by hand and those of a dataset are never combined: every total is per
    source and per dataset (null: entered by hand).
 
-Places are compared by their paths from the root of the location hierarchy. A flow
+Places are compared by their paths: the administrative chain from the root, then every area
+that also holds the place, then the place; a place contains another when it lies on the
+other's path, by any containment. A flow
 (displacement) is a place triple - where it was recorded, its origin and destination - and
 two flows are the same or nested only when all three are; an unknown origin or
 destination may be anywhere, so it is treated as containing every place.
@@ -145,7 +147,7 @@ def _contains(outer: Path | None, inner: Path | None) -> bool:
     anywhere and holds everything, an unknown inner may be anywhere and lies inside no known place."""
     if outer is None:
         return True
-    return inner is not None and inner[: len(outer)] == outer
+    return inner is not None and outer[-1] in inner
 
 
 def covers(total: Candidate, event: Candidate) -> bool:

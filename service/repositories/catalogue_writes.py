@@ -71,7 +71,9 @@ def create_location(conn: Connection, *, fields: dict[str, Any]) -> str:
     }
     row = defaults | fields
     row["parent"] = _parent_id(conn, row["parent"])
+    areas = row.pop("areas", [])
     location_id: str = _insert(conn, "insert_location", row)
+    _set_areas(conn, location_id, areas)
     return location_id
 
 
@@ -85,8 +87,26 @@ def update_location(conn: Connection, *, code: str, changes: dict[str, Any]) -> 
         if changes["parent"] and _is_inside(conn, changes["parent"], location_id):
             message = f"{changes['parent']!r} lies inside {location_id!r}: the hierarchy would loop."
             raise InvalidParameter("parent", message, where="json")
-    _update(conn, "update_location", location_id, changes)
+    areas = changes.pop("areas", None)
+    if changes:
+        _update(conn, "update_location", location_id, changes)
+    if areas is not None:
+        _set_areas(conn, location_id, areas)
     return location_id
+
+
+def _set_areas(conn: Connection, location_id: str, codes: list[str]) -> None:
+    """Make the areas the place lies in (besides its parent) exactly these; a loop is a 422 naming `areas`."""
+    area_ids = [resolve_location_id(conn, code=code, field="areas", where="json") for code in codes]
+    for area_id in area_ids:
+        if _is_inside(conn, area_id, location_id):
+            raise InvalidParameter("areas", f"{area_id!r} lies inside {location_id!r}: the containment would loop.",
+                                   where="json")
+    named = queries("catalogue_writes")
+    with savepoint(conn):
+        conn.execute(named["clear_areas"], {"id": location_id})
+        for area_id in dict.fromkeys(area_ids):
+            conn.execute(named["add_area"], {"id": location_id, "area": area_id})
 
 
 def _is_inside(conn: Connection, location_id: str, ancestor: str) -> bool:

@@ -74,6 +74,11 @@ class LocationSchema(ResponseSchema):
         allow_none=True, metadata={"description": "0 for countries, 1-4 for admin units, null otherwise.", "example": 1}
     )
     parent = fields.Nested(LocationRefSchema, allow_none=True)
+    areas = fields.List(
+        fields.Nested(LocationRefSchema),
+        metadata={"description": "Areas (not administrative units) the place also lies in; filters and totals for "
+                  "an area include it."},
+    )
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     description = fields.String(allow_none=True)

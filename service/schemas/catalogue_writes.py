@@ -79,6 +79,14 @@ class LocationWriteSchema(Schema):
     parent = fields.String(
         allow_none=True, metadata={"description": "Parent location id or p-code.", "example": "SY02"}
     )
+    areas = fields.List(
+        fields.String(validate=validate.Length(min=1, max=255)),
+        metadata={
+            "description": "Ids or p-codes of the areas (not administrative units) the place also lies in, "
+            "besides its parent; PATCH replaces the whole list.",
+            "example": ["western-aleppo-countryside"],
+        },
+    )
     latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
     description = Text(allow_none=True)

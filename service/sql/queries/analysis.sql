@@ -156,9 +156,11 @@ ORDER BY f.id
 LIMIT %(limit)s
 
 -- name: location_paths
--- The path from the root of the location hierarchy to each of these places,
--- with the administrative level of every step (the totals rules compare
--- places by their paths).
+-- Each place as the totals rules compare it: its administrative chain from
+-- the root, then the other places that hold it (areas, and what holds them:
+-- migration 0018), then the place itself; with the administrative level of
+-- every step (null for the areas, which no level groups by). A place
+-- contains another when its id is in the other's path.
 WITH RECURSIVE place AS (
     SELECT l.id, ARRAY[l.id] AS path, ARRAY[admin_level(l.kind)] AS levels
     FROM location l
@@ -168,7 +170,16 @@ WITH RECURSIVE place AS (
     FROM location l
     JOIN place p ON l.parent_id = p.id
 )
-SELECT p.id, p.path, p.levels FROM place p WHERE p.id = ANY(%(ids)s)
+SELECT p.id,
+       p.path[:cardinality(p.path) - 1] || x.areas || p.id AS path,
+       p.levels[:cardinality(p.levels) - 1] || array_fill(NULL::smallint, ARRAY[cardinality(x.areas)])
+           || p.levels[cardinality(p.levels)] AS levels
+FROM place p
+CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}') AS areas
+    FROM location_containers(p.id) c WHERE c.id <> ALL (p.path)
+) x
+WHERE p.id = ANY(%(ids)s)
 
 -- name: source_refs
 SELECT s.id, source_ref(s) AS ref FROM source s WHERE s.id = ANY(%(ids)s)

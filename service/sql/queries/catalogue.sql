@@ -28,10 +28,12 @@ ORDER BY id LIMIT %(limit)s
 SELECT id FROM location WHERE id = %(code)s OR pcode = %(code)s
 
 -- name: location_subtree
+-- The place and every place inside it, through its children and the places
+-- that lie in it as an area (migration 0018).
 WITH RECURSIVE tree AS (
     SELECT id FROM location WHERE id = %(id)s
     UNION
-    SELECT l.id FROM location l JOIN tree ON l.parent_id = tree.id
+    SELECT c.inner_id FROM location_containment c JOIN tree ON c.outer_id = tree.id
 )
 SELECT array_agg(id) AS ids FROM tree
 
@@ -46,7 +48,9 @@ SELECT v.body,
        coalesce((SELECT json_agg(location_ref(l) ORDER BY a.depth)
                  FROM ancestors a JOIN location l ON l.id = a.id), '[]') AS ancestors,
        coalesce((SELECT json_agg(location_ref(c) ORDER BY c.id)
-                 FROM location c WHERE c.parent_id = v.id), '[]') AS children
+                 FROM location c
+                 WHERE c.id IN (SELECT x.inner_id FROM location_containment x WHERE x.outer_id = v.id)),
+                '[]') AS children
 FROM location_api v WHERE v.id = %(id)s
 
 -- name: list_metrics

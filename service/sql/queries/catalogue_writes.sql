@@ -27,10 +27,12 @@ RETURNING id
 UPDATE location SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING id
 
 -- name: is_inside
--- True when location %(id)s is %(ancestor)s or lies inside it.
-WITH RECURSIVE up AS (
-    SELECT id, parent_id FROM location WHERE id = %(id)s
-    UNION
-    SELECT l.id, l.parent_id FROM location l JOIN up ON l.id = up.parent_id
-)
-SELECT EXISTS (SELECT 1 FROM up WHERE id = %(ancestor)s) AS inside
+-- True when location %(id)s is %(ancestor)s or lies inside it, by any containment.
+SELECT %(id)s = %(ancestor)s
+       OR EXISTS (SELECT 1 FROM location_containers(%(id)s) c WHERE c.id = %(ancestor)s) AS inside
+
+-- name: clear_areas
+DELETE FROM location_area WHERE location_id = %(id)s
+
+-- name: add_area
+INSERT INTO location_area (location_id, area_id) VALUES (%(id)s, %(area)s)

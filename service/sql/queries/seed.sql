@@ -12,6 +12,10 @@ VALUES (%(id)s, %(pcode)s, %(name)s, %(name_ar)s, %(aliases)s, %(kind)s, %(paren
         %(latitude)s, %(longitude)s, %(description)s)
 ON CONFLICT (id) DO NOTHING
 
+-- name: insert_location_area
+INSERT INTO location_area (location_id, area_id) VALUES (%(id)s, %(area)s)
+ON CONFLICT DO NOTHING
+
 -- name: insert_document
 WITH inserted AS (
     INSERT INTO document (title, publisher_id, url, published_on, language)
