@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import flask_smorest
 from flask import Response, current_app, g
@@ -53,7 +54,8 @@ def _request_connection() -> Connection:
         held = ExitStack()
         g.tally_connection = held.enter_context(pool_connection(current_app.extensions[POOL_KEY]))
         g.tally_held_connection = held
-    return g.tally_connection
+    conn: Connection = g.tally_connection
+    return conn
 
 
 def release_connection(_error: BaseException | None = None) -> None:
@@ -62,6 +64,13 @@ def release_connection(_error: BaseException | None = None) -> None:
     g.pop("tally_connection", None)
     if held is not None:
         held.close()
+
+
+def written(row: dict[str, Any] | None) -> str:
+    """The JSON body of a resource this request has just written, read back (so it is there)."""
+    assert row is not None
+    body: str = row["body"]
+    return body
 
 
 def json_response(body: str | bytes, status: int = 200) -> Response:

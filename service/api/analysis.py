@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from flask import Response
 from flask.views import MethodView
@@ -52,7 +54,7 @@ class Claims(MethodView):
     @blp.response(200, ClaimPageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List claims: figures of several sources about one quantity, with their range
 
         Figures state the same quantity when metric, location, origin and destination are the same,
@@ -74,7 +76,7 @@ class Coverage(MethodView):
     @blp.response(200, CoveragePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List what data exists per metric, place and source
 
         One row per metric, place (as the figures state it) and source: how many figures, by status
@@ -87,9 +89,9 @@ class Coverage(MethodView):
         return page_response(rows, limit)
 
 
-def totals_response(metric: str, args: dict) -> Response:
+def totals_response(metric: str, args: dict[str, Any]) -> Response:
     """The per-source totals of metric that args ask for."""
-    options = {
+    options: dict[str, Any] = {
         "by": args["by"],
         "level": rules.LEVELS.get(args["level"]),
         "include_disputed": args["include_disputed"],
@@ -116,7 +118,7 @@ class FigureTotals(MethodView):
     @blp.response(200, TotalsSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         return totals_response(args.pop("metric"), args)
 
     get.__doc__ = "Total one metric per source, without counting anyone twice\n" + TOTALS_DESCRIPTION
@@ -130,7 +132,7 @@ def _collection_totals(path: str, metric: str) -> None:
         @blp.response(200, TotalsSchema)
         @blp.alt_response(400, response="BAD_REQUEST")
         @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-        def get(self, args):
+        def get(self, args: dict[str, Any]) -> Response:
             return totals_response(metric, args)
 
     MetricTotals.get.__doc__ = (

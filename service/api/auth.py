@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from flask import g, request
 
@@ -16,7 +17,7 @@ from . import Blueprint, connection
 _BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,200})$")
 
 
-def current_key(needed: str) -> dict:
+def current_key(needed: str) -> dict[str, Any]:
     """The request's API key, checked for the scope needed; raises 401 or 403."""
     header = request.headers.get("Authorization")
     if not header:
@@ -34,12 +35,16 @@ def current_key(needed: str) -> dict:
     return key
 
 
-def requires(scope: str) -> Callable:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def requires(scope: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate a view: it runs only for a key with this scope, and the docs say so."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(view)
-        def checked(*args, **kwargs):
+        def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             current_key(scope)
             return view(*args, **kwargs)
 

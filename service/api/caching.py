@@ -43,7 +43,7 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or etag.removeprefix("W/") in tags
 
 
-def _not_modified_since(changed_at) -> bool:
+def _not_modified_since(changed_at: dt.datetime) -> bool:
     header = request.headers.get("If-Modified-Since")
     if header is None or "If-None-Match" in request.headers:
         return False

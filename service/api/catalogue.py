@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
+from flask import Response
 from flask.views import MethodView
 
 from ..errors import InvalidParameter, NotFound
@@ -30,7 +33,7 @@ from ..schemas.catalogue_writes import (
     SourceWriteSchema,
 )
 from ..vocabulary import METRIC_COLLECTIONS
-from . import Blueprint, connection, json_response
+from . import Blueprint, connection, json_response, written
 from .auth import requires
 
 blp = Blueprint(
@@ -49,7 +52,7 @@ class Sources(MethodView):
     @blp.arguments(SourceQuerySchema, location="query")
     @blp.response(200, SourcePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List sources"""
         with connection() as conn:
             rows = catalogue.list_sources(
@@ -61,18 +64,18 @@ class Sources(MethodView):
     @blp.arguments(SourceCreateSchema)
     @blp.response(201, SourceSchema)
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, body):
+    def post(self, body: dict[str, Any]) -> Response:
         """Create a source"""
         with connection() as conn:
             source_id = catalogue_writes.create_source(conn, fields=body)
-            return created(catalogue.get_source(conn, source_id=source_id)["body"], f"/v1/sources/{source_id}")
+            return created(written(catalogue.get_source(conn, source_id=source_id)), f"/v1/sources/{source_id}")
 
 
 @blp.route("/sources/<source_id>")
 class SourceById(MethodView):
     @blp.response(200, SourceSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, source_id: str):
+    def get(self, source_id: str) -> Response:
         """Get one source"""
         with connection() as conn:
             row = catalogue.get_source(conn, source_id=source_id)
@@ -84,11 +87,11 @@ class SourceById(MethodView):
     @blp.arguments(SourceWriteSchema)
     @blp.response(200, SourceSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, body, source_id: str):
+    def patch(self, body: dict[str, Any], source_id: str) -> Response:
         """Change a source"""
         with connection() as conn:
             catalogue_writes.update_source(conn, source_id=source_id, changes=_some(body))
-            return json_response(catalogue.get_source(conn, source_id=source_id)["body"])
+            return json_response(written(catalogue.get_source(conn, source_id=source_id)))
 
 
 @blp.route("/documents")
@@ -96,7 +99,7 @@ class Documents(MethodView):
     @blp.arguments(DocumentQuerySchema, location="query")
     @blp.response(200, DocumentPageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List documents"""
         with connection() as conn:
             rows = catalogue.list_documents(
@@ -108,19 +111,19 @@ class Documents(MethodView):
     @blp.arguments(DocumentCreateSchema)
     @blp.response(201, DocumentSchema)
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, body):
+    def post(self, body: dict[str, Any]) -> Response:
         """Create a document"""
         with connection() as conn:
             document_id = catalogue_writes.create_document(conn, fields=body)
-            body = catalogue.get_document(conn, document_id=document_id)["body"]
-        return created(body, f"/v1/documents/{document_id}")
+            document = written(catalogue.get_document(conn, document_id=document_id))
+        return created(document, f"/v1/documents/{document_id}")
 
 
 @blp.route("/documents/<int:document_id>")
 class DocumentById(MethodView):
     @blp.response(200, DocumentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, document_id: int):
+    def get(self, document_id: int) -> Response:
         """Get one document"""
         with connection() as conn:
             row = catalogue.get_document(conn, document_id=document_id)
@@ -132,11 +135,11 @@ class DocumentById(MethodView):
     @blp.arguments(DocumentWriteSchema)
     @blp.response(200, DocumentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, body, document_id: int):
+    def patch(self, body: dict[str, Any], document_id: int) -> Response:
         """Change a document"""
         with connection() as conn:
             catalogue_writes.update_document(conn, document_id=document_id, changes=_some(body))
-            return json_response(catalogue.get_document(conn, document_id=document_id)["body"])
+            return json_response(written(catalogue.get_document(conn, document_id=document_id)))
 
 
 @blp.route("/locations")
@@ -144,7 +147,7 @@ class Locations(MethodView):
     @blp.arguments(LocationQuerySchema, location="query")
     @blp.response(200, LocationPageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List locations"""
         with connection() as conn:
             rows = locations.list_locations(
@@ -160,7 +163,7 @@ class Locations(MethodView):
     @blp.arguments(LocationCreateSchema)
     @blp.response(201, LocationDetailSchema)
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, body):
+    def post(self, body: dict[str, Any]) -> Response:
         """Create a location"""
         with connection() as conn:
             location_id = catalogue_writes.create_location(conn, fields=body)
@@ -172,7 +175,7 @@ class Locations(MethodView):
 class LocationByCode(MethodView):
     @blp.response(200, LocationDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, code: str):
+    def get(self, code: str) -> Response:
         """Get one location by id or p-code, with its parents and children"""
         with connection() as conn:
             location = locations.get_location(conn, code=code)
@@ -184,21 +187,21 @@ class LocationByCode(MethodView):
     @blp.arguments(LocationWriteSchema)
     @blp.response(200, LocationDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, body, code: str):
+    def patch(self, body: dict[str, Any], code: str) -> Response:
         """Change a location (a new parent may not lie inside it)"""
         with connection() as conn:
             location_id = catalogue_writes.update_location(conn, code=code, changes=_some(body))
             return json_response(orjson.dumps(locations.get_location(conn, code=location_id)))
 
 
-def _some(changes: dict) -> dict:
+def _some(changes: dict[str, Any]) -> dict[str, Any]:
     """A PATCH body must change something."""
     if not changes:
         raise InvalidParameter("_body", "Give at least one field to change.", where="json")
     return changes
 
 
-def created(body: str | bytes, location: str):
+def created(body: str | bytes, location: str) -> Response:
     """201 Created with the new resource and its URL."""
     response = json_response(body)
     response.status_code = 201
@@ -214,7 +217,7 @@ class Metrics(MethodView):
     @blp.arguments(NoQuerySchema, location="query")
     @blp.response(200, MetricListSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, _args):
+    def get(self, _args: dict[str, Any]) -> Response:
         """List the metric catalogue"""
         with connection() as conn:
             metrics = catalogue.list_metrics(conn)

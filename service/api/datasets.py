@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import orjson
 from flask import Response, request
@@ -55,7 +56,7 @@ class Datasets(MethodView):
     @blp.arguments(NoQuerySchema, location="query")
     @blp.response(200, DatasetListSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, _args):
+    def get(self, _args: dict[str, Any]) -> Response:
         """List datasets"""
         with connection() as conn:
             return json_response(datasets.list_datasets(conn))
@@ -65,7 +66,7 @@ class Datasets(MethodView):
 class DatasetById(MethodView):
     @blp.response(200, DatasetDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, dataset_id: str):
+    def get(self, dataset_id: str) -> Response:
         """Get one dataset with its imports"""
         with connection() as conn:
             body = datasets.get_dataset(conn, dataset_id=dataset_id)
@@ -78,7 +79,7 @@ class DatasetById(MethodView):
 class ImportById(MethodView):
     @blp.response(200, ImportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, import_id: int):
+    def get(self, import_id: int) -> Response:
         """Get one import record"""
         with connection() as conn:
             body = datasets.get_import(conn, import_id=import_id)
@@ -112,7 +113,7 @@ class ImportProblems(MethodView):
     @blp.response(200, description="The row-level report as CSV (a header only when the import found nothing).")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(**_REPORT_RESPONSE)
-    def get(self, import_id: int):
+    def get(self, import_id: int) -> Response:
         """Get an import's row-level report (CSV), as `tally import --report FILE` writes it"""
         with connection() as conn:
             rows = datasets.import_problems(conn, import_id=import_id)
@@ -134,7 +135,7 @@ class ImportRejected(TallyError):
     title = "Import rejected"
 
 
-def result_body(result: Result, *, dry_run: bool) -> dict:
+def result_body(result: Result, *, dry_run: bool) -> dict[str, Any]:
     """An import's result as the API reports it."""
     problems = report_dicts(result, MAX_PROBLEMS)  # in the order of the report GET .../problems serves
     return {
@@ -152,7 +153,7 @@ def result_body(result: Result, *, dry_run: bool) -> dict:
     }
 
 
-def run_upload(args: dict, data: bytes) -> Result:
+def run_upload(args: dict[str, Any], data: bytes) -> Result:
     """Run one importer on an uploaded file, kept in a temporary folder for the length of the import."""
     options = Options(
         actor=actor(),
@@ -169,7 +170,7 @@ def run_upload(args: dict, data: bytes) -> Result:
                 return IMPORTERS[args["dataset"]].run(conn, path, options)
             except InvalidRows as error:
                 [result] = error.results
-                raise ImportRejected(str(error), **{"result": result_body(result, dry_run=args["dry_run"])}) from None
+                raise ImportRejected(str(error), result=result_body(result, dry_run=args["dry_run"])) from None
             except ImportFailed as error:
                 raise ImportRejected(str(error)) from None
 
@@ -183,7 +184,7 @@ class Imports(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(**_CSV_BODY)
-    def post(self, args):
+    def post(self, args: dict[str, Any]) -> Response:
         """Import a dataset file sent as text/csv, with the same report as `tally import`"""
         data = request.get_data()
         if not data:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
+from ..db import Connection
 from ..errors import NotFound
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, page_response
 from ..repositories import figure_writes, figures
@@ -30,7 +32,7 @@ from ..schemas.figures import (
     FigureSchema,
 )
 from ..vocabulary import METRIC_COLLECTIONS
-from . import Blueprint, connection, exports, json_response
+from . import Blueprint, connection, exports, json_response, written
 from .auth import requires
 from .caching import etag_matches
 from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
@@ -83,7 +85,7 @@ _IF_MATCH_PARAMETER = {
 }
 
 
-def figure_page(args: dict):
+def figure_page(args: dict[str, Any]) -> Response:
     """The figures a query asks for: a JSON page, or CSV/HXL (a page, or everything, streamed)."""
     fmt = exports.requested_format(args)
     fields = args.pop("fields_", None)
@@ -102,18 +104,18 @@ def figure_page(args: dict):
     return page_response(rows, limit, fields=fields, sort=sort)
 
 
-def create_figure(fields: dict):
+def create_figure(fields: dict[str, Any]) -> Response:
     """Create a figure from a validated body; 201 with the figure, Location and ETag."""
     reason = fields.pop("reason", None)
     with connection() as conn:
         created = figure_writes.create_figure(conn, fields=fields, actor=actor(), reason=reason)
-        body = figures.get_figure(conn, figure_id=created["id"])["body"]
+        body = written(figures.get_figure(conn, figure_id=created["id"]))
     return figure_response(body, created["version"], status=201, location=f"/v1/figures/{created['id']}")
 
 
-def current_figure(conn, figure_id: int, version: int):
+def current_figure(conn: Connection, figure_id: int, version: int) -> Response:
     """The figure as it is now, with its ETag."""
-    return figure_response(figures.get_figure(conn, figure_id=figure_id)["body"], version)
+    return figure_response(written(figures.get_figure(conn, figure_id=figure_id)), version)
 
 
 # Instances, not classes: given a class, webargs builds the schema anew on
@@ -128,7 +130,7 @@ class Figures(MethodView):
     @blp.response(200, FigurePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.doc(**_CSV_RESPONSE)
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """List figures of every metric"""
         return figure_page(args)
 
@@ -138,7 +140,7 @@ class Figures(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
     @idempotent
-    def post(self, body):
+    def post(self, body: dict[str, Any]) -> Response:
         """Create a figure"""
         return create_figure(body)
 
@@ -148,7 +150,7 @@ class FigureById(MethodView):
     @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, args, figure_id: int):
+    def get(self, args: dict[str, Any], figure_id: int) -> Response:
         """Get one figure (as it stands, or as it stood at `as_of`)"""
         with connection() as conn:
             current = figure_writes.figure_state(conn, figure_id=figure_id)
@@ -167,7 +169,7 @@ class FigureById(MethodView):
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.doc(parameters=[_IF_MATCH_PARAMETER | {"required": True}])
-    def patch(self, body, figure_id: int):
+    def patch(self, body: dict[str, Any], figure_id: int) -> Response:
         """Change a figure (needs If-Match and a reason)"""
         versions = if_match_versions(required=True)
         reason = body.pop("reason")
@@ -184,7 +186,7 @@ class FigureById(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.doc(parameters=[_IF_MATCH_PARAMETER])
-    def delete(self, body, figure_id: int):
+    def delete(self, body: dict[str, Any], figure_id: int) -> Response:
         """Retract a figure (it stays readable, with its history)"""
         versions = if_match_versions(required=False)
         with connection() as conn:
@@ -203,7 +205,7 @@ class FigureDisputes(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
     @idempotent
-    def post(self, body, figure_id: int):
+    def post(self, body: dict[str, Any], figure_id: int) -> Response:
         """Record that a figure is disputed, by whom and why"""
         with connection() as conn:
             row = figure_writes.add_dispute(conn, figure_id=figure_id, dispute=body, actor=actor())
@@ -216,7 +218,7 @@ class FigureDisputes(MethodView):
 class FigureRevisions(MethodView):
     @blp.response(200, RevisionListSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, figure_id: int):
+    def get(self, figure_id: int) -> Response:
         """List every version of a figure, oldest first"""
         with connection() as conn:
             revisions = figure_writes.list_revisions(conn, figure_id=figure_id)
@@ -230,7 +232,7 @@ class Changes(MethodView):
     @blp.arguments(ChangesQuerySchema, location="query")
     @blp.response(200, ChangePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> Response:
         """Follow every create, update, dispute and retraction of figures, in commit order"""
         after = decode_cursor(args.get("since")) or 0
         with connection() as conn:
@@ -250,7 +252,7 @@ def _metric_collection(path: str, metric: str) -> None:
         @blp.response(200, FigurePageSchema)
         @blp.alt_response(400, response="BAD_REQUEST")
         @blp.doc(**_CSV_RESPONSE)
-        def get(self, args):
+        def get(self, args: dict[str, Any]) -> Response:
             return figure_page(args | {"metric": [metric]})
 
         @requires("write")
@@ -259,7 +261,7 @@ def _metric_collection(path: str, metric: str) -> None:
         @blp.alt_response(409, response="CONFLICT")
         @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
         @idempotent
-        def post(self, body):
+        def post(self, body: dict[str, Any]) -> Response:
             return create_figure(body | {"metric": metric})
 
     MetricFigures.get.__doc__ = f"List {label} figures"

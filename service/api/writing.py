@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable
+from typing import ParamSpec
 
 import orjson
 from flask import Response, current_app, g, request
@@ -22,7 +23,8 @@ _REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
 
 def actor() -> str:
     """Who is writing: the API key's name (never the key)."""
-    return g.api_key["name"]
+    name: str = g.api_key["name"]
+    return name
 
 
 def etag(version: int) -> str:
@@ -65,17 +67,20 @@ class InvalidIdempotencyKey(TallyError):
     """Idempotency-Key must be 1 to 255 visible ASCII characters."""
 
 
-def _fingerprint(payload) -> bytes:
+def _fingerprint(payload: object) -> bytes:
     """The request as parsed, so a retry with other whitespace or key order still matches."""
     canonical = orjson.dumps([request.method, request.path, payload], option=orjson.OPT_SORT_KEYS, default=str)
     return hashlib.sha256(canonical).digest()
 
 
-def idempotent(view: Callable) -> Callable:
+_P = ParamSpec("_P")
+
+
+def idempotent(view: Callable[_P, Response]) -> Callable[_P, Response]:
     """Make a POST safe to retry with an Idempotency-Key header (kept IDEMPOTENCY_TTL_HOURS)."""
 
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Response:
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is None:
             return view(*args, **kwargs)
