@@ -82,8 +82,12 @@ class Place(AnyOf):
     """Figures at a place or anywhere inside it: the code (id or p-code) is resolved to its subtree's ids."""
 
     def query_fields(self) -> dict[str, fields.Field[Any]]:
-        return {self.param: fields.String(validate=validate.Length(min=1, error="Give a location id or p-code."),
-                                          metadata={"description": self.description, "example": self.example[0]})}
+        return {
+            self.param: fields.String(
+                validate=validate.Length(min=1, error="Give a location id or p-code."),
+                metadata={"description": self.description, "example": self.example[0]},
+            )
+        }
 
 
 @dataclass(frozen=True)

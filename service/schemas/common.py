@@ -54,8 +54,9 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
 def csv_list(choices: tuple[str, ...] | None = None, *, data_key: str | None = None, **metadata: Any) -> DelimitedList:
     """A comma-separated list of values (source=sohr,unicef), each optionally from choices."""
     inner = fields.String(validate=one_of(choices)) if choices else fields.String(validate=validate.Length(min=1))
-    return DelimitedList(inner, data_key=data_key, metadata=metadata,
-                         validate=validate.Length(min=1, error="Give at least one value."))
+    return DelimitedList(
+        inner, data_key=data_key, metadata=metadata, validate=validate.Length(min=1, error="Give at least one value.")
+    )
 
 
 class QuerySchema(Schema):
