@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 TALLY  := $(BIN)/tally
 
-.PHONY: run test setup install openapi bench db-stop clean
+.PHONY: run test lint setup install openapi bench db-stop clean
 
 ## run: set everything up and serve the API on http://127.0.0.1:8000
 run: setup
@@ -15,6 +15,12 @@ run: setup
 ## test: set everything up and run the whole test suite against a real PostgreSQL
 test: install
 	$(BIN)/pytest
+
+## lint: ruff (lint and format check) over the code, mypy (strict) over service/
+lint: install
+	$(BIN)/ruff check service bench tests
+	$(BIN)/ruff format --check service bench tests
+	$(BIN)/mypy
 
 ## setup: virtualenv, install, migrations, seed data
 setup: install
