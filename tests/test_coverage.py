@@ -50,7 +50,7 @@ def test_a_coverage_row_in_full(client):
         "by_status": {"reported": 2, "verified": 0, "disputed": 0, "retracted": 0},
         "by_count_kind": {"event": 0, "period_total": 2, "stock": 0},
         "zero_values": 0,
-        "period_start": "2016-11-26",
+        "period_start": "2016-11-27",
         "period_end": "2016-11-27",
         "latest_stated_on": "2016-11-27",
     }

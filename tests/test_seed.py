@@ -12,10 +12,12 @@ SUNDAY = dt.date(2016, 11, 27)
 # (metric, source, location, value, qualifier, low, high, period_start, origin, destination)
 EXPECTED = [
     ("people_trapped", "article-2016-11-27", "eastern-aleppo", 250000, "approximately", None, None, SUNDAY, None, None),
-    ("displaced", "sohr", "aleppo-city", 1700, "approximately", None, None, dt.date(2016, 11, 26), "eastern-aleppo", "western-aleppo"),
-    ("displaced", "sohr", "aleppo-city", 2500, "approximately", None, None, dt.date(2016, 11, 26), "eastern-aleppo", "sheikh-maqsoud"),
+    # No period stated: the flows cover the day they were stated, nothing invented before it.
+    ("displaced", "sohr", "aleppo-city", 1700, "approximately", None, None, SUNDAY, "eastern-aleppo", "western-aleppo"),
+    ("displaced", "sohr", "aleppo-city", 2500, "approximately", None, None, SUNDAY, "eastern-aleppo", "sheikh-maqsoud"),
     ("civilians_killed", "sohr", "eastern-aleppo", 250, "more_than", None, None, dt.date(2016, 11, 15), None, None),
-    ("children_under_siege", "unicef", "SY", 500000, "approximately", None, None, SUNDAY, None, None),
+    # "nearly 500,000": approximately, with 500,000 as the upper bound.
+    ("children_under_siege", "unicef", "SY", 500000, "approximately", None, 500000, SUNDAY, None, None),
     ("children_under_siege", "un", "SY", 500000, "exact", None, None, SUNDAY, None, None),
     ("civilians_killed", "lcc", "anjara", 15, "exact", None, None, SUNDAY, None, None),
     ("civilians_injured", "lcc", "anjara", 20, "at_least", 20, 99, SUNDAY, None, None),
@@ -93,3 +95,25 @@ def test_seeding_twice_adds_nothing(fresh_url):
         assert load_seed(conn) == 0
         again = conn.execute(_COUNTS).fetchone()
     assert again == counts == {"f": 13, "s": 11, "l": 13, "d": 1, "x": 1, "r": 13}
+
+
+def test_migration_0019_reads_an_earlier_seed_again_with_its_history(fresh_url):
+    from pathlib import Path
+
+    from service import db, migrations
+
+    with db.connect(fresh_url) as conn:  # the seed as it was read before
+        conn.execute("UPDATE figure SET high = NULL, version = version + 1 WHERE stated_words = 'nearly 500,000'")
+        conn.execute("""UPDATE figure SET period_start = '2016-11-26', version = version + 1
+                        WHERE stated_words IN ('around 1,700', 'another 2,500')""")
+        migration = Path(migrations.__file__).parent / "sql" / "migrations" / "0019_seed_readings.sql"
+        conn.execute(migration.read_text("utf-8"))
+        changed = conn.execute("""SELECT f.stated_words, f.high, f.period_start, r.changed_by, r.reason
+                                  FROM figure f JOIN figure_revision r ON r.figure_id = f.id AND r.version = f.version
+                                  WHERE f.stated_words IN ('nearly 500,000', 'around 1,700', 'another 2,500')
+                                  ORDER BY f.id""").fetchall()
+    assert [(c["stated_words"], c["high"], c["period_start"], c["changed_by"]) for c in changed] == [
+        ("around 1,700", None, SUNDAY, "migration 0019"), ("another 2,500", None, SUNDAY, "migration 0019"),
+        ("nearly 500,000", 500000, SUNDAY, "migration 0019")]
+    assert changed[2]["reason"] == '"nearly X" is approximately X with X as its upper bound'
+    assert changed[0]["reason"].startswith("The flow states no period of its own")
