@@ -65,6 +65,14 @@ def _validator(spec: dict, path: str, status: str = "200") -> Draft202012Validat
 
 @pytest.mark.parametrize(("path", "url"), [
     ("/v1/figures", "/v1/figures?limit=500"),
+    ("/v1/figures", "/v1/figures?status=retracted,disputed,reported,verified&limit=500"),
+    ("/v1/claims", "/v1/claims?limit=500"),
+    ("/v1/coverage", "/v1/coverage"),
+    ("/v1/civilians-killed/totals", "/v1/civilians-killed/totals?group_by=month,location_level"),
+    ("/v1/figures/totals", "/v1/figures/totals?metric=displaced&include_disputed=true"),
+    ("/v1/changes", "/v1/changes?limit=5"),
+    ("/v1/figures/{figure_id}/revisions", "/v1/figures/9/revisions"),
+    ("/v1/datasets", "/v1/datasets"),
     ("/v1/displaced", "/v1/displaced"),
     ("/v1/figures/{figure_id}", "/v1/figures/9"),
     ("/v1/sources", "/v1/sources"),
@@ -86,6 +94,42 @@ def test_documented_schemas_are_strict_enough_to_fail(spec):
     """The check above must be able to fail: a wrong type is caught."""
     validator = _validator(spec, "/v1/figures/{figure_id}")
     assert list(validator.iter_errors({"id": "nine", "value": -1.5}))
+
+
+def _nested_keys(body, prefix=()):
+    """Every (path, key) of the objects in a JSON body."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            yield prefix, key
+            yield from _nested_keys(value, (*prefix, key))
+    elif isinstance(body, list) and body:
+        yield from _nested_keys(body[0], (*prefix, 0))
+
+
+def _without(body, path, key):
+    copy = json.loads(json.dumps(body))
+    target = copy
+    for step in path:
+        target = target[step]
+    del target[key]
+    return copy
+
+
+@pytest.mark.parametrize(("path", "url"), [("/v1/figures/{figure_id}", "/v1/figures/9"),
+                                           ("/v1/claims", "/v1/claims?metric=children_under_siege")])
+def test_a_field_dropped_from_a_response_or_one_added_to_it_breaks_the_documented_schema(spec, client, path, url):
+    """Every documented field is required and no other is allowed: a body built without one of its
+    fields (as if dropped from the SQL), or with one more, fails the check."""
+    body = client.get(url).get_json()
+    validator = _validator(spec, path)
+    assert list(validator.iter_errors(body)) == []
+    keys = [(p, k) for p, k in _nested_keys(body) if not (p and p[-1] in ("attributes", "state"))]
+    assert len(keys) > 30
+    for where, key in keys:
+        assert list(validator.iter_errors(_without(body, where, key))), f"dropping {where}/{key} went unnoticed"
+    extra = json.loads(json.dumps(body))
+    (extra["data"][0] if "data" in extra else extra)["undocumented"] = 1
+    assert list(validator.iter_errors(extra))
 
 
 def test_swagger_ui_is_served_from_the_installed_package(client):
