@@ -16,7 +16,7 @@ from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
 from .api.auth import current_key
 from .config import Settings
-from .errors import PROBLEM_JSON, PayloadTooLarge, UnsupportedMediaType, http_problem, register_error_handlers
+from .errors import PROBLEM_JSON, InvalidParameter, PayloadTooLarge, UnsupportedMediaType, http_problem, register_error_handlers
 from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\
@@ -72,9 +72,20 @@ def check_body_size(limit: int) -> None:
         raise PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
+def refuse_nul() -> None:
+    """PostgreSQL text cannot hold NUL: a query or path value with one is a 422 naming it, before any work."""
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value:
+            raise InvalidParameter(name, "Must not contain a NUL character.")
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidParameter(name, "Must not contain a NUL character.", where="path")
+
+
 def check_request() -> None:
-    """Refuse what no endpoint could use, before any work: wrong body types, missing read keys."""
+    """Refuse what no endpoint could use, before any work: wrong body types, NUL characters, missing read keys."""
     settings = current_app.config["TALLY_SETTINGS"]
+    refuse_nul()
     upload = request.endpoint in FILE_UPLOADS
     check_body_size(settings.max_import_bytes if upload else settings.max_body_bytes)
     if request.method in BODY_METHODS and request.content_length:

@@ -25,7 +25,7 @@ from psycopg import sql
 
 from . import filters as kinds
 from .db import queries
-from .schemas.common import Text, count, one_of
+from .schemas.common import Text, count, one_of, row_id
 from .schemas.datasets import FigureDatasetSchema
 from .schemas.refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
 from .vocabulary import COUNT_KINDS, METRIC_IDS, QUALIFIERS, SETTABLE_STATUSES, STATUSES
@@ -389,11 +389,7 @@ FIELDS: tuple[FigureField, ...] = (
             Column("document_url", ("document", "url"), "#meta+url", True),
             Column("document_published_on", ("document", "published_on"), "#date+published", True),
         ),
-        body=fields.Integer(
-            strict=True,
-            validate=lambda v: v > 0,
-            metadata={"description": "Id of the document it was published in.", "example": 1},
-        ),
+        body=row_id(metadata={"description": "Id of the document it was published in.", "example": 1}),
         default=REQUIRED,
         imported=True,
     ),

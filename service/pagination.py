@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
@@ -35,13 +36,43 @@ def _load(cursor: str) -> dict[str, Any]:
 
 
 _Id = TypeVar("_Id", bound=int | str)
+# The largest id PostgreSQL's bigint holds, and the longest text id Tally issues.
+BIGINT_MAX = 2**63 - 1
+_MAX_TEXT_ID = 300
+
+
+def _valid(value: object, id_type: type) -> bool:
+    """Whether value is an id Tally could have put in a cursor: a bigint, or text without control characters."""
+    if isinstance(value, bool) or not isinstance(value, id_type):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= BIGINT_MAX
+    return isinstance(value, str) and len(value) <= _MAX_TEXT_ID and value.isprintable()
 
 
 def _after(data: dict[str, Any], id_type: type[_Id]) -> _Id:
     after = data["after"]
-    if not isinstance(after, id_type) or isinstance(after, bool):
+    if not _valid(after, id_type):
         raise InvalidCursor()
-    return after
+    return after  # type: ignore[no-any-return]
+
+
+def _date(value: object) -> bool:
+    try:
+        return isinstance(value, str) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _moment(value: object) -> bool:
+    try:
+        return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+# How a sort key of each SQL type must look in a cursor: the value the database returned, as JSON.
+_KEY_CHECKS = {"bigint": lambda v: _valid(v, int), "date": _date, "timestamptz": _moment}
 
 
 @overload
@@ -55,15 +86,19 @@ def decode_cursor(cursor: str | None, id_type: type[_Id] | type[int] = int) -> _
     return _after(_load(cursor), id_type)
 
 
-def decode_sorted_cursor(cursor: str | None, sort: str) -> tuple[int, object] | None:
-    """(id, sort key) a cursor of a sorted listing resumes after; it must come from the same sort."""
+def decode_sorted_cursor(cursor: str | None, sort: str, key_type: str) -> tuple[int, object] | None:
+    """(id, sort key) a cursor of a sorted listing resumes after; it must come from the same sort, and its key
+    must be a value of key_type (the sort column's SQL type), so a tampered cursor is a 400, never a 500."""
     if cursor is None:
         return None
     data = _load(cursor)
     after = _after(data, int)
     if data.get("sort", "id") != sort:
         raise InvalidCursor("This cursor belongs to another sort order; start again without it.")
-    return after, data.get("key", after)
+    key = data.get("key", after)
+    if not _KEY_CHECKS[key_type](key):
+        raise InvalidCursor()
+    return after, key
 
 
 def _next_url(cursor: str) -> str:

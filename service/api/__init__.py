@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import flask_smorest
-from flask import Response, current_app, g
-from webargs.flaskparser import FlaskParser
+from flask import Request, Response, current_app, g
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from ..db import Connection, pool_connection, transaction
 
 POOL_KEY = "tally.pool"
 API_KEY = "tally.api"
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: with a key given twice, which value was meant is a guess."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        repeated = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+        raise ValueError(f"the key {repeated!r} is given twice")
+    return found
+
+
+class StrictJSONParser(FlaskParser):
+    """webargs' Flask parser, reading JSON bodies strictly: a body nested too deeply, a number too long to
+    read or a key given twice is a 400 saying which, never a 500 or a silent last-one-wins."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        if not is_json_request(req):
+            return core.missing
+        text = req.get_data(cache=True)
+        try:
+            return json.loads(text.decode("utf-8"), object_pairs_hook=_refuse_duplicate_keys)
+        except UnicodeDecodeError as error:
+            return self._handle_invalid_json_error(error, req)
+        except RecursionError:
+            reason = "it nests too deeply"
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:  # a key given twice, or an integer of thousands of digits
+            reason = "a number has too many digits" if "digits" in str(error) else str(error)
+        abort(400, messages={"json": [f"Invalid JSON body: {reason}."]})
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -23,7 +56,7 @@ class Blueprint(flask_smorest.Blueprint):
     in a filter would return everything.
     """
 
-    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+    ARGUMENTS_PARSER = StrictJSONParser(unknown=None)
 
 
 @contextmanager

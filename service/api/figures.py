@@ -91,7 +91,7 @@ def figure_page(args: dict[str, Any]) -> Response:
     fields = args.pop("fields_", None)
     limit = args.pop("limit", None)
     sort = args.pop("sort", "id")
-    after = decode_sorted_cursor(args.pop("cursor", None), sort)
+    after = decode_sorted_cursor(args.pop("cursor", None), sort, figures.SORT_COLUMNS[sort.removeprefix("-")])
     as_of = args.pop("as_of", None)
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":

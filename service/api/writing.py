@@ -15,6 +15,8 @@ from ..errors import PreconditionFailed, PreconditionRequired, TallyError, Unpro
 from ..repositories import idempotency
 from . import connection
 
+# The largest version a figure's integer column holds.
+INTEGER_MAX = 2**31 - 1
 _ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Headers replayed to a retry along with the stored body.
@@ -42,7 +44,8 @@ def if_match_versions(*, required: bool) -> list[int] | None:
     tags = [tag.strip() for tag in header.split(",")]
     if "*" in tags:
         return None
-    versions = [int(m.group(1)) for m in map(_ETAG.match, tags) if m]
+    # A version past PostgreSQL's integer cannot exist: such a tag names no version, like a malformed one.
+    versions = [v for v in (int(m.group(1)) for m in map(_ETAG.match, tags) if m) if v <= INTEGER_MAX]
     if not versions:
         raise PreconditionFailed(f'If-Match {header!r} names no version of this resource (ETags look like "v3").')
     return versions

@@ -169,6 +169,11 @@ class Text(fields.String):
 BIGINT_MAX = 2**63 - 1
 
 
+def row_id(**kwargs: Any) -> fields.Integer:
+    """The id of a row, as a body gives it: a JSON integer from 1 to the largest bigint."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=BIGINT_MAX), **kwargs)
+
+
 def count(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
     """A whole, non-negative number of people that fits the database (strict: JSON numbers only)."""
     return fields.Integer(strict=strict, validate=validate.Range(min=0, max=BIGINT_MAX), **kwargs)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from .. import figure
-from .common import ResponseSchema, Text
+from .common import ResponseSchema, Text, row_id
 
 
 def _ref(description: str, example: object, **kwargs: Any) -> Text:
@@ -104,11 +104,8 @@ class DisputeCreateSchema(Schema):
     """A statement that contradicts a figure."""
 
     source = _ref("Id of the source that disputes the figure.", "afad", required=True)
-    document = fields.Integer(
-        strict=True,
-        allow_none=True,
-        validate=lambda v: v > 0,
-        metadata={"description": "Id of the document the dispute was published in.", "example": 1},
+    document = row_id(
+        allow_none=True, metadata={"description": "Id of the document the dispute was published in.", "example": 1}
     )
     stated_on = fields.Date(required=True, metadata={"example": "2016-11-27"})
     quote = Text(allow_none=True, metadata={"description": "The disputing statement, verbatim."})
