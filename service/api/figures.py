@@ -240,8 +240,10 @@ class Changes(MethodView):
         cursor = encode_cursor(changes[-1]["seq"] if changes else after)
         next_url = f"{request.base_url}?{urlencode({'since': cursor, 'limit': args['limit']})}"
         # seq is the feed position the cursor carries, not a field of a change.
-        data = [{k: v for k, v in change.items() if k != "seq"} | {"figure": f"/v1/figures/{change['figure_id']}"}
-                for change in changes]
+        data = [
+            {k: v for k, v in change.items() if k != "seq"} | {"figure": f"/v1/figures/{change['figure_id']}"}
+            for change in changes
+        ]
         return json_response(orjson.dumps({"data": data, "cursor": cursor, "next": next_url}))
 
 
