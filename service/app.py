@@ -88,7 +88,8 @@ def check_request() -> None:
     refuse_nul()
     upload = request.endpoint in FILE_UPLOADS
     check_body_size(settings.max_import_bytes if upload else settings.max_body_bytes)
-    if request.method in BODY_METHODS and request.content_length:
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.method in BODY_METHODS and (request.content_length or chunked):
         expected = "text/csv" if upload else "application/json"
         if request.mimetype != expected:
             raise UnsupportedMediaType(f"Send the body as {expected}, not {request.mimetype or 'untyped'}.")

@@ -67,6 +67,7 @@ class Forbidden(TallyError):
 
     status = 403
     title = "Forbidden"
+    headers = {"WWW-Authenticate": 'Bearer realm="tally", error="insufficient_scope"'}
 
 
 class UnsupportedMediaType(TallyError):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 
 import pytest
@@ -70,3 +71,51 @@ def test_hostile_bodies_and_headers_are_problems_and_change_nothing(write_client
     if detail:
         assert response.get_json()["detail"] == detail
     assert database_fingerprint(fresh_url) == before
+
+
+def test_the_bearer_scheme_is_case_insensitive(write_client, keys):
+    token = keys["write"]["Authorization"].split(" ", 1)[1]
+    for n, scheme in enumerate(("bearer", "BEARER", "Bearer")):
+        response = write_client.post("/v1/sources", json={"id": f"source-{n}", "name": "x", "kind": "ngo"},
+                                     headers={"Authorization": f"{scheme} {token}"})
+        assert response.status_code == 201, (scheme, response.get_json())
+
+
+def test_a_key_without_the_scope_is_told_insufficient_scope(write_client, keys):
+    response = write_client.post("/v1/sources", json={"id": "x", "name": "x", "kind": "ngo"}, headers=keys["read"])
+    assert response.status_code == 403
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="tally", error="insufficient_scope"'
+
+
+def test_if_match_compares_strongly(write_client, keys):
+    response = write_client.patch("/v1/figures/4", json={"value": 1, "reason": "x"},
+                                  headers=keys["write"] | {"If-Match": 'W/"v1"'})
+    assert response.status_code == 412
+    assert write_client.get("/v1/figures/4").get_json()["value"] == 250
+
+
+def test_a_chunked_body_of_the_wrong_type_is_a_415(write_client, keys):
+    response = write_client.post("/v1/figures", input_stream=io.BytesIO(b"value=7"),
+                                 headers=keys["write"] | {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"})
+    assert (response.status_code, response.get_json()["detail"]) == (
+        415, "Send the body as application/json, not text/plain.")
+
+
+def test_problems_with_extension_members_match_the_documented_problem_schema(write_client, keys):
+    from jsonschema import Draft202012Validator
+
+    from service.cli import render_openapi
+
+    spec = json.loads(render_openapi())
+    validator = Draft202012Validator({"$ref": "#/components/schemas/Problem", "components": spec["components"]})
+    figure = write_client.get("/v1/figures/4").get_json()
+    body = {name: figure[name] for name in ("metric", "count_kind", "value", "qualifier", "period_start",
+                                            "period_end", "stated_on")} | {
+        "location": figure["location"]["id"], "source": figure["source"]["id"], "document": figure["document"]["id"],
+        "population_group": figure["population_group"]}
+    duplicate = write_client.post("/v1/figures", json=body, headers=keys["write"])
+    stale = write_client.patch("/v1/figures/4", json={"value": 1, "reason": "x"},
+                               headers=keys["write"] | {"If-Match": '"v7"'})
+    assert (duplicate.status_code, duplicate.get_json()["existing_id"], stale.status_code) == (409, 4, 412)
+    for problem in (duplicate.get_json(), stale.get_json()):
+        assert list(validator.iter_errors(problem)) == []

@@ -14,7 +14,8 @@ from ..errors import Forbidden, InvalidKey, Unauthorized
 from ..repositories import api_keys
 from . import Blueprint, connection
 
-_BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,200})$")
+# The scheme name is case-insensitive (RFC 9110, section 11.1); the key is not.
+_BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,200})$")
 
 
 def current_key(needed: str) -> dict[str, Any]:

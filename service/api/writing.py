@@ -17,7 +17,8 @@ from . import connection
 
 # The largest version a figure's integer column holds.
 INTEGER_MAX = 2**31 - 1
-_ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
+# If-Match compares strongly (RFC 9110, section 13.1.1): a weak tag matches no version.
+_ETAG = re.compile(r'^"v(\d+)"$')
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Headers replayed to a retry along with the stored body.
 _REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
