@@ -16,7 +16,14 @@ from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
 from .api.auth import current_key
 from .config import Settings
-from .errors import PROBLEM_JSON, InvalidParameter, PayloadTooLarge, UnsupportedMediaType, http_problem, register_error_handlers
+from .errors import (
+    PROBLEM_JSON,
+    InvalidParameter,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    http_problem,
+    register_error_handlers,
+)
 from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\

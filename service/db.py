@@ -58,6 +58,10 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached, or every connection is busy; try again shortly."""
 
 
+class QueryTooExpensive(Exception):
+    """A query ran past the statement timeout: asking again would fail the same way."""
+
+
 def _unreachable(error: psycopg.OperationalError) -> DatabaseUnavailable:
     return DatabaseUnavailable(f"The database cannot be reached: {error}")
 
@@ -70,6 +74,8 @@ def pool_connection(pool: ConnectionPool[Connection]) -> Iterator[Connection]:
             yield conn
     except PoolTimeout:
         raise DatabaseUnavailable("No database connection became free in time.") from None
+    except psycopg.errors.QueryCanceled:
+        raise QueryTooExpensive() from None
     except psycopg.OperationalError as error:
         raise _unreachable(error) from None
 
@@ -80,6 +86,8 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     try:
         with conn.transaction():
             yield conn
+    except psycopg.errors.QueryCanceled:  # an OperationalError too, but the database is there
+        raise QueryTooExpensive() from None
     except psycopg.OperationalError as error:
         raise _unreachable(error) from None
 

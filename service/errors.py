@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import orjson
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from .db import ConstraintViolation, DatabaseUnavailable
+from .db import ConstraintViolation, DatabaseUnavailable, QueryTooExpensive
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Forbidden(TallyError):
 
     status = 403
     title = "Forbidden"
-    headers = {"WWW-Authenticate": 'Bearer realm="tally", error="insufficient_scope"'}
+    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": 'Bearer realm="tally", error="insufficient_scope"'}
 
 
 class UnsupportedMediaType(TallyError):
@@ -234,6 +234,18 @@ def register_error_handlers(app: Flask) -> None:
             "Service unavailable",
             "The database is busy or unreachable; try again shortly.",
             headers={"Retry-After": "5"},
+        )
+
+    @app.errorhandler(QueryTooExpensive)
+    def _too_expensive(error: QueryTooExpensive) -> Response:
+        timeout = current_app.config["TALLY_SETTINGS"].statement_timeout_ms
+        log.warning("statement timeout on %s %s", request.method, request.full_path)
+        # No Retry-After: the same request would take as long again.
+        return problem(
+            504,
+            "Query too expensive",
+            f"The query ran past the {timeout} ms statement timeout. "
+            "Narrow it (location, from/to, source, metric, limit) or export in parts.",
         )
 
     @app.errorhandler(Exception)

@@ -119,3 +119,15 @@ def test_problems_with_extension_members_match_the_documented_problem_schema(wri
     assert (duplicate.status_code, duplicate.get_json()["existing_id"], stale.status_code) == (409, 4, 412)
     for problem in (duplicate.get_json(), stale.get_json()):
         assert list(validator.iter_errors(problem)) == []
+
+
+def test_a_statement_timeout_is_a_504_that_says_how_to_narrow_and_not_to_retry(fresh_url):
+    from service import db
+    from tests.conftest import _app
+
+    with _app(fresh_url, statement_timeout_ms=300) as app, db.connect(fresh_url) as blocker:
+        blocker.execute("LOCK TABLE figure IN ACCESS EXCLUSIVE MODE")  # the list query waits past its timeout
+        response = app.test_client().get("/v1/figures")
+    assert (response.status_code, response.mimetype) == (504, "application/problem+json")
+    assert response.get_json()["detail"].startswith("The query ran past the 300 ms statement timeout. Narrow it")
+    assert "Retry-After" not in response.headers

@@ -130,14 +130,21 @@ class ProblemSchema(Schema):
         fields.Nested(ProblemFieldSchema), metadata={"description": "Field errors, for validation problems."}
     )
     # Extension members (RFC 9457, section 3.2) some problems carry.
-    existing_id = fields.Integer(metadata={"description": "409 on a figure entered twice: the figure that holds "
-                                           "this statement.", "example": 4})
-    existing = fields.String(metadata={"description": "409 on a figure entered twice: its URL.",
-                                       "example": "/v1/figures/4"})
-    current_etag = fields.String(metadata={"description": "412: the ETag of the version that stands now.",
-                                           "example": '"v2"'})
-    result = fields.Dict(metadata={"description": "422 on an import rejected whole: its report, as an import's "
-                                   "result (ImportResult), with the rows at fault."})
+    existing_id = fields.Integer(
+        metadata={"description": "409 on a figure entered twice: the figure that holds this statement.", "example": 4}
+    )
+    existing = fields.String(
+        metadata={"description": "409 on a figure entered twice: its URL.", "example": "/v1/figures/4"}
+    )
+    current_etag = fields.String(
+        metadata={"description": "412: the ETag of the version that stands now.", "example": '"v2"'}
+    )
+    result = fields.Dict(
+        metadata={
+            "description": "422 on an import rejected whole: its report, as an import's "
+            "result (ImportResult), with the rows at fault."
+        }
+    )
 
 
 def ensure_ordered(data: Mapping[str, Any], first: str, last: str, *, name: str) -> None:
