@@ -57,7 +57,10 @@ class Settings:
     workers: int = 2
     threads: int = 4
     worker_class: str = "gthread"
-    pool_timeout: float = 10.0
+    # How long a request waits for a database connection before a 503, and how long
+    # connecting may take: an outage fails fast instead of holding every thread.
+    pool_timeout_ms: int = 1500
+    connect_timeout_s: int = 1
     statement_timeout_ms: int = 10_000
     log_level: str = "info"
     # Reads are public unless this is set; writes always need a key.
@@ -84,6 +87,8 @@ class Settings:
             threads=_int(env, "GUNICORN_THREADS", defaults.threads),
             worker_class=_choice(env, "GUNICORN_WORKER_CLASS", WORKER_CLASSES, defaults.worker_class),
             statement_timeout_ms=_int(env, "STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms),
+            pool_timeout_ms=_int(env, "POOL_TIMEOUT_MS", defaults.pool_timeout_ms),
+            connect_timeout_s=_int(env, "CONNECT_TIMEOUT_S", defaults.connect_timeout_s),
             log_level=env.get("LOG_LEVEL", "").strip() or defaults.log_level,
             require_read_key=_bool(env, "REQUIRE_READ_KEY", defaults.require_read_key),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),

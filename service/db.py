@@ -37,6 +37,7 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
     return {
         "options": f"-c statement_timeout={settings.statement_timeout_ms}",
         "application_name": "tally",
+        "connect_timeout": settings.connect_timeout_s,
     }
 
 
@@ -47,7 +48,11 @@ def create_pool(settings: Settings, conninfo: str) -> ConnectionPool[Connection]
         min_size=1,
         max_size=max(1, settings.threads),
         kwargs={**connect_kwargs(settings), "row_factory": dict_row},
-        timeout=settings.pool_timeout,
+        timeout=settings.pool_timeout_ms / 1000,
+        # A connection that failed is retried with a growing back-off; giving up
+        # within a pool timeout instead lets the next request try at once, so
+        # requests succeed again as soon as the database is back.
+        reconnect_timeout=settings.pool_timeout_ms / 1000,
         check=ConnectionPool.check_connection,
         open=False,
         name="tally",
@@ -67,10 +72,11 @@ def _unreachable(error: psycopg.OperationalError) -> DatabaseUnavailable:
 
 
 @contextmanager
-def pool_connection(pool: ConnectionPool[Connection]) -> Iterator[Connection]:
-    """A pooled connection for one unit of work; an unreachable or saturated database is DatabaseUnavailable."""
+def pool_connection(pool: ConnectionPool[Connection], timeout: float | None = None) -> Iterator[Connection]:
+    """A pooled connection for one unit of work (waiting at most timeout, else the pool's); an unreachable or
+    saturated database is DatabaseUnavailable."""
     try:
-        with pool.connection() as conn:
+        with pool.connection(timeout=timeout) as conn:
             yield conn
     except PoolTimeout:
         raise DatabaseUnavailable("No database connection became free in time.") from None

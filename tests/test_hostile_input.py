@@ -131,3 +131,24 @@ def test_a_statement_timeout_is_a_504_that_says_how_to_narrow_and_not_to_retry(f
     assert (response.status_code, response.mimetype) == (504, "application/problem+json")
     assert response.get_json()["detail"].startswith("The query ran past the 300 ms statement timeout. Narrow it")
     assert "Retry-After" not in response.headers
+
+
+def test_with_the_database_unreachable_requests_fail_fast_and_healthz_does_not_wait():
+    import time
+
+    from service.app import create_app
+    from service.config import Settings
+
+    unreachable = "postgresql://tally@127.0.0.1:9/tally"  # the discard port: nothing answers there
+    app = create_app(Settings(database_url=unreachable), database_url=unreachable, open_pool=False)
+    app.extensions["tally.pool"].open(wait=False)
+    client = app.test_client()
+    try:
+        for path, status, within in [("/v1/figures", 503, 2.0), ("/readyz", 503, 1.0), ("/healthz", 200, 0.05)]:
+            started = time.monotonic()
+            response = client.get(path)
+            took = time.monotonic() - started
+            assert (response.status_code, took < within) == (status, True), (path, response.status_code, took)
+        assert client.get("/v1/figures").headers["Retry-After"] == "5"
+    finally:
+        app.extensions["tally.pool"].close()

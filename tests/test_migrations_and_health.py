@@ -65,7 +65,7 @@ def test_set_up_commands_are_idempotent(empty_url):
 
 
 def test_a_saturated_pool_is_a_503_with_retry_after(seeded_url):
-    app = create_app(Settings(database_url=seeded_url, pool_timeout=0.2, threads=1), database_url=seeded_url)
+    app = create_app(Settings(database_url=seeded_url, pool_timeout_ms=200, threads=1), database_url=seeded_url)
     pool = app.extensions["tally.pool"]
     try:
         with pool.connection():  # the worker's only connection is busy
