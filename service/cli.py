@@ -59,9 +59,12 @@ def db_url(settings: Settings) -> None:
 @click.pass_obj
 def db_stop(settings: Settings) -> None:
     """Stop the embedded PostgreSQL server, if it runs."""
-    from .embedded import stop_embedded_server
+    from .embedded import EmbeddedServerInUse, stop_embedded_server
 
-    click.echo("stopped" if stop_embedded_server(settings.embedded_pgdata) else "not running")
+    try:
+        click.echo("stopped" if stop_embedded_server(settings.embedded_pgdata) else "not running")
+    except EmbeddedServerInUse as error:
+        raise click.ClickException(f"not stopped: {error}") from None
 
 
 @main.group()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 from pathlib import Path
 
@@ -25,13 +27,43 @@ def embedded_server_url(pgdata: Path, database: str = DATABASE) -> str:
     return server.get_uri(database)
 
 
+class EmbeddedServerInUse(Exception):
+    """Other processes still use the embedded server: stopping it would fail their work."""
+
+
 def stop_embedded_server(pgdata: Path) -> bool:
-    """Stop the embedded server in pgdata; False if none was running."""
+    """Stop the embedded server in pgdata; False if none was running.
+
+    EmbeddedServerInUse names the live processes (`tally serve`, a test run)
+    that still hold it. Handles of processes that have died do not count.
+    """
     if not (pgdata / "postmaster.pid").exists():
         return False
+    users = _live_users(pgdata)
+    if users:
+        raise EmbeddedServerInUse(
+            f"the embedded PostgreSQL in {pgdata} is still used by {', '.join(users)}; "
+            "stop those first (Ctrl-C for `tally serve`)"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # made at import, one per binary
 
-        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=server.system_user)
     return True
+
+
+def _live_users(pgdata: Path) -> list[str]:
+    """The live processes other than this one holding a handle on the server, as 'name (pid N)'."""
+    import psutil
+
+    path = pgdata / ".handle_pids.json"
+    pids = json.loads(path.read_text("utf-8")) if path.exists() else []
+    users = []
+    for pid in pids:
+        if pid != os.getpid() and psutil.pid_exists(pid):
+            command = [Path(arg).name for arg in psutil.Process(pid).cmdline()[1:3]]  # e.g. tally serve
+            users.append(f"`{' '.join(command) or 'a process'}` (pid {pid})")
+    return users

@@ -1,0 +1,44 @@
+"""`tally db stop` stops the embedded PostgreSQL, or says who still uses it and fails."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from service.embedded import embedded_server_url
+embedded_server_url(Path(sys.argv[1]))
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def _tally(*args: str, pgdata) -> subprocess.CompletedProcess:
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"TALLY_PGDATA": str(pgdata)}
+    return subprocess.run([tally, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(tmp_path):
+    pgdata = tmp_path / "pgdata"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(pgdata)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        refused = _tally("db", "stop", pgdata=pgdata)
+        assert refused.returncode == 1 and (pgdata / "postmaster.pid").exists()
+        assert f"still used by `-c " in refused.stderr and f"(pid {holder.pid})" in refused.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    stopped = _tally("db", "stop", pgdata=pgdata)  # the holder died without letting go: it no longer counts
+    assert (stopped.returncode, stopped.stdout.strip()) == (0, "stopped")
+    deadline = time.monotonic() + 10
+    while (pgdata / "postmaster.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not (pgdata / "postmaster.pid").exists()
+    again = _tally("db", "stop", pgdata=pgdata)
+    assert (again.returncode, again.stdout.strip()) == (0, "not running")
