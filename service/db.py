@@ -20,6 +20,7 @@ from .config import Settings
 # Every Tally connection returns rows as dicts (row_factory=dict_row).
 Connection: TypeAlias = psycopg.Connection[DictRow]
 Cursor: TypeAlias = psycopg.Cursor[DictRow]
+Pool: TypeAlias = ConnectionPool[Connection]
 
 _BLOCK = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 

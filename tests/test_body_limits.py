@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import make_key
+from tests.live_server import live_server as serve
 from tests.test_import_support import IDMC, fingerprint
 
 pytest_plugins = ["tests.test_import_support"]
@@ -27,44 +23,11 @@ BODY = IDMC.read_bytes() + b"SYR,Syrian Arab Republic,2008,,,,98765\n"
 LIMIT = len(BODY)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(located_url: str) -> Iterator[tuple[int, str]]:
-    """`tally serve` on a free port over a database of this test's own, with MAX_IMPORT_BYTES = LIMIT."""
-    port = _free_port()
-    env = os.environ | {"DATABASE_URL": located_url, "PORT": str(port), "WEB_CONCURRENCY": "1",
-                        "GUNICORN_THREADS": "2", "MAX_IMPORT_BYTES": str(LIMIT), "LOG_LEVEL": "warning"}
-    tally = os.path.join(os.path.dirname(sys.executable), "tally")
-    server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_until_ready(port, server)
+    """`tally serve` over a database of this test's own, with MAX_IMPORT_BYTES = LIMIT."""
+    with serve(located_url, MAX_IMPORT_BYTES=str(LIMIT)) as port:
         yield port, located_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        server.stderr.close()
-
-
-def _wait_until_ready(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"tally serve exited: {server.stderr.read().decode()}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/readyz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    raise RuntimeError("tally serve did not become ready")
 
 
 def _upload(port: int, token: str, body: bytes, *, chunked: bool) -> tuple[int, str, bytes]:

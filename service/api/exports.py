@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
 from .. import formats
-from ..db import Connection
+from ..db import Connection, Pool, pool_connection, transaction
 from ..pagination import link_header, split_page
 from ..repositories import catalogue, figures
-from . import connection
+from . import POOL_KEY, connection, release_connection
 
 CSV_MIMETYPE = formats.CSV
 
@@ -61,17 +61,36 @@ def csv_response(
             )
             body = b"".join(write([row["body"] for row in rows], columns, hashtag))
             return _csv(body, link_header(next_url))
-    return _csv(stream_with_context(_stream(params, as_of, sort, lambda rows: write(rows, columns, hashtag))), {})
+    # The export holds a connection of its own for as long as it streams; the request's goes back first,
+    # so a request never holds two.
+    release_connection()
+    stream = _stream(current_app.extensions[POOL_KEY], params, as_of, sort, lambda rows: write(rows, columns, hashtag))
+    # The query runs, and its first rows are written, before the 200 is sent: an error then (a statement
+    # timeout, the database gone) is a problem document, never an empty or cut export that looks whole.
+    # An error after the first byte leaves the generator, and the server closes the connection without
+    # the last chunk, so a client can tell a cut export from a complete one.
+    first = next(stream)
+    return _csv(stream_with_context(_resumed(first, stream)), {})
+
+
+def _resumed(first: bytes, rest: Generator[bytes, None, None]) -> Iterator[bytes]:
+    """first, then rest; closing this closes rest (a client gone mid-export frees its connection)."""
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
 
 
 def _stream(
+    pool: Pool,
     params: dict[str, Any],
     as_of: dt.datetime | None,
     sort: str,
     write: Callable[[Iterable[str]], Iterator[bytes]],
-) -> Iterator[bytes]:
-    """The export, batch by batch, on the request's connection, held until the last batch is sent."""
-    with connection() as conn:
+) -> Generator[bytes, None, None]:
+    """The export, batch by batch, on a pooled connection held until the last batch is sent."""
+    with pool_connection(pool) as conn, transaction(conn):
         yield from write(figures.stream_figures(conn, params=params, as_of=as_of, sort=sort))
 
 

@@ -1,0 +1,54 @@
+"""`tally serve` in a subprocess on a free port: for what only the real server (gunicorn) shows."""
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def live_server(database_url: str, **settings: str) -> Iterator[int]:
+    """Serve the database at database_url with these settings (environment names); yields the port."""
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": database_url, "PORT": str(port), "WEB_CONCURRENCY": "1",
+                        "GUNICORN_THREADS": "2", "LOG_LEVEL": "warning"} | settings
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_until_ready(port, server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        assert server.stderr is not None
+        server.stderr.close()
+
+
+def _wait_until_ready(port: int, server: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            assert server.stderr is not None
+            raise RuntimeError(f"tally serve exited: {server.stderr.read().decode()}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/readyz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise RuntimeError("tally serve did not become ready")
