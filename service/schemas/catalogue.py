@@ -23,6 +23,15 @@ class SourceSchema(ResponseSchema):
     kind = fields.String(metadata={"enum": list(SOURCE_KINDS), "example": "monitor"})
     url = fields.String(allow_none=True, metadata={"example": None})
     description = fields.String(allow_none=True)
+    aliases = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Spellings that name this source when a dataset writes them (UCDP's source_office), "
+            "alphabetically. Imports look a spelling up by its key: accents, case and punctuation dropped, "
+            "http(s)://, www. and a trailing .com or / dropped. See POST /v1/sources/{source_id}/aliases.",
+            "example": ["OHR", "SHR", "SOH", "SOHR", "Syrian Observatory for Human Rights"],
+        },
+    )
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
