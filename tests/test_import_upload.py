@@ -75,9 +75,10 @@ def test_an_hxl_export_uploads_into_another_tally(uploader, located_url, client)
     assert response.status_code == 201, response.get_json()
     result = response.get_json()
     assert (result["dataset"], result["counts"]["rejected"]) == ("tally-csv", 0)
-    assert result["counts"]["inserted"] == len(exported.decode().splitlines()) - 2 > 0
-    values = [f["value"] for f in uploading.get("/v1/figures?dataset=tally-csv").get_json()["data"]]
-    assert sorted(values) == sorted(f["value"] for f in client.get("/v1/civilians-killed").get_json()["data"])
+    # This Tally holds the seed's figures too: each row is recognised as the figure it is, and none is added
+    # (tests/imports/test_tally_csv_identity.py uploads into a Tally without them).
+    assert (result["counts"]["inserted"], result["counts"]["skipped"]) == (0, len(exported.decode().splitlines()) - 2)
+    assert uploading.get("/v1/figures?dataset=tally-csv").get_json()["data"] == []
 
 
 @pytest.mark.parametrize(("query", "body", "content_type", "status", "detail"), [

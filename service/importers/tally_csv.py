@@ -4,9 +4,21 @@ The columns are those of service/formats.py, which defines the export, so an
 export imports again as it was. An HXL file is read by its hashtag row
 instead: any HXL-tagged CSV whose hashtags map to Tally's columns and
 metrics imports, whatever its header names. Places must already be in Tally
-(by id or p-code); sources and documents are created when missing. A figure
-keeps the id it had where it was exported as its id in this dataset, so
-importing the same file again changes nothing.
+(by id or p-code); sources and documents are created when missing.
+
+Which figure a row is (so that no import of an export adds a figure twice):
+1. the figure its dataset_id and dataset_external_id name, if Tally has it
+   (an export names every imported figure so, this dataset's included);
+2. else this dataset's figure whose external id is the row's id (the same
+   file, or a later export of the same database, imported before);
+3. else a figure with the same statement: source, metric, location, origin,
+   destination, population group, period and value (figure_statement_unique),
+   the one whose id is the row's id first, each figure for one row only;
+4. else none: the row is a new figure of this dataset, its id its external id.
+A figure of this dataset is updated as any import updates its figures. Any
+other figure (entered by hand, or another dataset's) is left as it is: the
+row is skipped, and listed in the report when its fields differ. So an
+export imported into the database it came from changes no figure.
 
 Rows never pass through Python one by one: the file is COPYed as it is into a
 table with a column per file column, then checked, typed and staged in SQL
@@ -65,6 +77,8 @@ READ = (
     "quote",
     "latitude",
     "longitude",
+    "dataset_id",
+    "dataset_external_id",
 )
 # The first lines of a file, enough to hold its header and HXL hashtag row.
 HEAD_BYTES = 1 << 20
@@ -309,9 +323,47 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
     parsed = Parsed(rows_read=rows_read, problems=_problems(data, layout, faulty))
     if faulty and not options.skip_invalid:
         return parsed  # nothing is staged: the import stops at the first check
+    _match(conn, data, layout, parsed)
     for step in ("stage_sources", "stage_documents", "stage_figures"):
         conn.execute(named[step], {"first_line": layout.first_line})
     return parsed
+
+
+def _match(conn: Connection, data: DataFile, layout: Layout, parsed: Parsed) -> None:
+    """Find the figure each valid row is (match_figures); count the rows left out and list those to report."""
+    named = queries("tally_csv")
+    conn.execute(named["analyze_checked"])
+    conn.execute(named["match_figures"], {"dataset": TALLY_CSV.id})
+    counts = conn.execute(named["match_counts"]).fetchone()
+    assert counts is not None
+    parsed.skipped_rows = counts["left_as_they_are"] + counts["not_imported"]
+    parsed.notes |= {"matched": counts["matched"], "left_as_they_are": counts["left_as_they_are"]}
+    left = conn.execute(named["left_rows"], {"present": _present(layout)}).fetchall()
+    lines = record_lines(data.path, [row["record"] for row in left], layout.header_records)
+    parsed.problems += [Problem(lines[row["record"]], "id", row["id"], _left_reason(row), "skipped") for row in left]
+
+
+def _present(layout: Layout) -> list[str]:
+    """The compared fields (left_rows) the file has: a place by its id or p-code, the metric also by a hashtag."""
+    present = [column for column in layout.columns if column in READ]
+    present += [f"{place}_id" for place in ("location", "origin", "destination") if f"{place}_pcode" in present]
+    return present + (["metric"] if layout.implied_metric else [])
+
+
+def _left_reason(row: dict[str, Any]) -> str:
+    """Why a row was not imported: the figure it is states otherwise, an earlier row is it, or its id is
+    another figure's."""
+    if row["repeats"] is not None:
+        return f"names figure {row['repeats']}, which an earlier row of this file is: a figure is imported once"
+    if row["taken_by"] is not None:
+        return (
+            f"already the external id of figure {row['taken_by']}, which another row of this file is: "
+            "the two cannot be told apart; not imported"
+        )
+    origin = f"dataset {row['figure_dataset']}" if row["figure_dataset"] else "entered by hand"
+    return (
+        f"is figure {row['figure_id']} ({origin}), which states otherwise: {', '.join(row['differs'])}; left as it is"
+    )
 
 
 def import_tally_csv(conn: Connection, path: Path, options: Options) -> Result:
