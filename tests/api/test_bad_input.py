@@ -5,8 +5,8 @@ import pytest
 
 from service import db
 
-from .conftest import database_fingerprint
-from .test_writes import NEW_FIGURE
+from tests.support import database_fingerprint
+from tests.support import NEW_FIGURE
 
 GOOD = NEW_FIGURE
 

@@ -14,10 +14,9 @@ from service import db
 from service.importers.datasets import UCDP_GED
 from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
-from tests.conftest import _admin, _database
-from tests.test_import_support import GAZETTEERS, UCDP, options, rows
+from tests.support import admin, database
+from tests.imports.support import GAZETTEERS, UCDP, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 REVISIONS = """SELECT f.external_id, r.version, r.kind, r.changed_by, r.reason, r.changed_at = f.updated_at AS at_write,
                       r.state - ARRAY['id', 'created_at', 'updated_at'] AS state, r.state = to_jsonb(f) AS current
@@ -33,11 +32,11 @@ def not_owner(located_url):
               sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role)),
               sql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(role))]
     for statement in grants:
-        _admin(located_url, statement)
+        admin(located_url, statement)
     parts = urlsplit(located_url)
     yield urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")))
-    _admin(located_url, sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-    _admin(located_url, sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    admin(located_url, sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+    admin(located_url, sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
 def test_every_imported_figure_has_its_revision(located_url):
@@ -51,7 +50,7 @@ def test_every_imported_figure_has_its_revision(located_url):
 
 def test_a_role_that_owns_no_table_imports_with_the_same_history(located_url, not_owner, server_url, template_db):
     # The same import twice: by the tables' owner and by a role with write grants only.
-    with _database(server_url, template=template_db) as owner_url:
+    with database(server_url, template=template_db) as owner_url:
         with db.connect(owner_url) as conn:
             import_locations(conn, GAZETTEERS, options())
             import_ucdp(conn, UCDP, options())

@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 
 from service.cli import render_openapi
 
-from .test_totals import add
+from tests.support import add
 
 
 def claims(client, url: str) -> list[dict]:

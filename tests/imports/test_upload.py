@@ -6,17 +6,15 @@ import io
 
 import pytest
 
-from tests.conftest import _app, database_fingerprint, make_key
-from tests.test_import_support import IDMC, UCDP
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.support import app_over, database_fingerprint, make_key
+from tests.imports.support import IDMC, UCDP
 
 
 @pytest.fixture
 def uploader(located_url):
     """A client over a database with the gazetteer excerpts, and a write key's headers."""
     headers = {"Authorization": f"Bearer {make_key(located_url, 'uploader', 'write')}", "Content-Type": "text/csv"}
-    with _app(located_url) as app:
+    with app_over(located_url) as app:
         yield app.test_client(), headers
 
 

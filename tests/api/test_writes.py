@@ -8,13 +8,7 @@ import pytest
 
 from service import db
 
-from .conftest import database_fingerprint
-
-NEW_FIGURE = {
-    "metric": "civilians_killed", "count_kind": "event", "value": 7, "qualifier": "exact",
-    "location": "SY0200", "period_start": "2016-11-28", "period_end": "2016-11-28", "stated_on": "2016-11-28",
-    "source": "sohr", "document": 1, "quote": "Seven civilians were killed.", "reason": "From the SOHR bulletin",
-}
+from tests.support import NEW_FIGURE, database_fingerprint
 
 
 def create(client, headers, **changes):

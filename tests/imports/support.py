@@ -1,21 +1,17 @@
-"""Fixtures and helpers the import tests share (no tests here)."""
+"""Data files and helpers the import tests share."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import pytest
 from psycopg import sql
 
 from service import db
 from service.importers.core import Options
 from service.importers.datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
-from service.importers.locations import import_locations
-from tests.conftest import TABLES, _database
+from tests.support import TABLES
 
-DATA = Path(__file__).parent / "data"
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 UCDP = DATA / "ucdp_ged_excerpt.csv"
 UNHCR = DATA / "unhcr_population_excerpt.csv"
 IDMC = DATA / "idmc_gidd_excerpt.csv"
@@ -40,22 +36,6 @@ def fingerprint(url: str) -> dict[str, str]:
         sequences = conn.execute("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ' ' "
                                  "ORDER BY sequencename) AS s FROM pg_sequences").fetchone()["s"]
     return tables | {"sequences": sequences}
-
-
-@pytest.fixture(scope="session")
-def located_template(server_url: str, template_db: str) -> Iterator[str]:
-    """The seeded template with the gazetteer excerpts imported: the places the figure excerpts need."""
-    with _database(server_url, template=template_db) as url:
-        with db.connect(url) as conn:
-            import_locations(conn, GAZETTEERS, options())
-        yield urlsplit(url).path.lstrip("/")
-
-
-@pytest.fixture
-def located_url(server_url: str, located_template: str) -> Iterator[str]:
-    """A database of this test's own with seed and gazetteer excerpts."""
-    with _database(server_url, template=located_template) as url:
-        yield url
 
 
 def rows(url: str, query: str, params: dict | None = None) -> list[dict]:

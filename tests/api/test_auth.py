@@ -9,7 +9,7 @@ from service.app import create_app
 from service.cli import OPENAPI_FILE
 from service.config import Settings
 
-from .conftest import database_fingerprint, run_tally
+from tests.support import database_fingerprint, run_tally
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Values for path parameters: ids that exist in the seed data.

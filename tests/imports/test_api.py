@@ -7,10 +7,8 @@ from service import db
 from service.importers.datasets import UCDP_GED
 from service.importers.ucdp import import_ucdp
 from service.importers.unhcr import import_unhcr
-from tests.conftest import _app
-from tests.test_import_support import UCDP, UNHCR, options
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.support import app_over
+from tests.imports.support import UCDP, UNHCR, options
 
 
 @pytest.fixture
@@ -19,7 +17,7 @@ def imported(located_url):
     with db.connect(located_url) as conn:
         ucdp = import_ucdp(conn, UCDP, options())
         import_unhcr(conn, UNHCR, options())
-    with _app(located_url) as app:
+    with app_over(located_url) as app:
         yield app.test_client(), ucdp.import_id
 
 

@@ -9,9 +9,8 @@ from service import db
 from service.importers.datasets import OPENSYRIA_SUBDISTRICTS
 from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
-from tests.test_import_support import GAZETTEERS, SHARED_DATA, options, rows
+from tests.imports.support import GAZETTEERS, SHARED_DATA, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 UCDP_FULL = SHARED_DATA / "ucdp_ged_syria_2016-2019.csv"
 OPENSYRIA_FULL = SHARED_DATA / "opensyria_syria_subdistricts_adm3.json"
@@ -54,7 +53,7 @@ def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(lo
     from service.config import Settings
     from service.importers.ucdp import import_ucdp
 
-    from .test_import_support import UCDP, options
+    from tests.imports.support import UCDP, options
 
     with db.connect(located_url) as conn:
         import_ucdp(conn, UCDP, options())

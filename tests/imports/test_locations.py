@@ -11,9 +11,8 @@ from service.importers.core import InvalidRows
 from service.importers.datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from service.importers.gazetteers import admin0_pcode
 from service.importers.locations import import_locations
-from tests.test_import_support import GAZETTEERS, fingerprint, options, rows
+from tests.imports.support import GAZETTEERS, fingerprint, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 LOCATION = """SELECT id, pcode, name, name_ar, aliases, kind, parent_id, latitude, longitude, iso3,
                      gazetteer_id, gazetteer_version, gazetteer_key

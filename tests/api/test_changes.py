@@ -6,7 +6,7 @@ import time
 
 from service import db
 
-from .test_writes import NEW_FIGURE
+from tests.support import NEW_FIGURE
 
 
 def poll(client, cursor: str | None = None, limit: int = 100) -> tuple[list[tuple[str, int, int]], str]:

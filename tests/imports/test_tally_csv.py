@@ -10,8 +10,8 @@ import pytest
 from service import db
 from service.db import queries
 from service.importers.tally_csv import FAULTS, import_tally_csv
-from tests.conftest import database_fingerprint
-from tests.test_import_support import fingerprint, options
+from tests.support import database_fingerprint
+from tests.imports.support import fingerprint, options
 
 # What a figure is, whoever holds it (ids and times differ between databases).
 SAME = ("metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",
@@ -44,9 +44,9 @@ def test_an_export_imports_into_another_database_as_the_same_figures(client, emp
         assert (result.rejected, result.inserted) == (0, len(rows_of(exported, hxl=fmt == "hxl")))
         again = import_tally_csv(conn, path, options())
         assert (again.inserted, again.updated, again.unchanged) == (0, 0, result.inserted)
-    from tests.conftest import _app
+    from tests.support import app_over
 
-    with _app(empty_url) as app:
+    with app_over(empty_url) as app:
         reimported = app.test_client().get(url.replace(f"format={fmt}", "format=csv")).get_data(as_text=True)
     original = client.get(url.replace(f"format={fmt}", "format=csv")).get_data(as_text=True)
     assert [{k: r[k] for k in SAME} for r in rows_of(reimported)] == [{k: r[k] for k in SAME} for r in rows_of(original)]

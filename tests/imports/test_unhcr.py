@@ -9,9 +9,8 @@ from service import db
 from service.importers.core import InvalidRows
 from service.importers.datasets import UNHCR_POPULATION
 from service.importers.unhcr import import_unhcr
-from tests.test_import_support import UNHCR, fingerprint, options, rows
+from tests.imports.support import UNHCR, fingerprint, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 FIGURE = """SELECT metric_id, count_kind, value, qualifier, location_id, origin_id, destination_id, population_group,
                    period_start, period_end, stated_on, source_id, version, dataset_attributes AS attributes

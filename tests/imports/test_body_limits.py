@@ -11,11 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import make_key
+from tests.support import make_key
+from tests.imports.support import IDMC, fingerprint
 from tests.live_server import live_server as serve
-from tests.test_import_support import IDMC, fingerprint
-
-pytest_plugins = ["tests.test_import_support"]
 
 # The last row's value sits at the very end of the file, so a body cut short
 # at the limit would still parse, with a smaller number (98765 -> 98).

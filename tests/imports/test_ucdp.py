@@ -12,9 +12,8 @@ from service.importers.core import InvalidRows, write_report
 from service.importers.datasets import OCHA_PCODES, UCDP_GED
 from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
-from tests.test_import_support import GAZETTEERS, UCDP, fingerprint, options, rows
+from tests.imports.support import GAZETTEERS, UCDP, fingerprint, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 FIGURE = """SELECT f.metric_id, f.count_kind, f.value, f.low, f.high, f.qualifier, f.population_group,
                    f.location_id, f.period_start, f.period_end, f.stated_on, f.source_id, f.latitude,

@@ -9,9 +9,8 @@ from service import db
 from service.importers.core import InvalidRows
 from service.importers.datasets import IDMC_GIDD
 from service.importers.idmc import import_idmc
-from tests.test_import_support import IDMC, fingerprint, options, rows
+from tests.imports.support import IDMC, fingerprint, options, rows
 
-pytest_plugins = ["tests.test_import_support"]
 
 FIGURE = """SELECT metric_id, count_kind, value, qualifier, location_id, origin_id, destination_id, period_start,
                    period_end, stated_on, source_id, dataset_attributes AS attributes
@@ -66,7 +65,7 @@ def test_a_country_without_a_name_is_known_by_its_code(located_url):
 
 def test_idmc_and_unhcr_disagree_side_by_side(located_url):
     from service.importers.unhcr import import_unhcr
-    from tests.test_import_support import UNHCR
+    from tests.imports.support import UNHCR
 
     _import(located_url)
     with db.connect(located_url) as conn:

@@ -7,9 +7,7 @@ import re
 from click.testing import CliRunner
 
 from service.cli import main
-from tests.test_import_support import GAZETTEERS, IDMC, UCDP, fingerprint
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import GAZETTEERS, IDMC, UCDP, fingerprint
 
 
 def _run(url: str, *args: str):
