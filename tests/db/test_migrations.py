@@ -5,27 +5,26 @@ from service import db, migrations
 from tests.support import run_tally
 
 
-def test_migrations_apply_to_an_empty_database_once(empty_url):
-    with db.connect(empty_url) as conn:
-        applied = migrations.upgrade(conn)
-        assert applied == [m.version for m in migrations.available()]
-        assert migrations.upgrade(conn) == []
-        assert migrations.pending(conn) == []
-        tables = {r["tablename"] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+def test_migrations_apply_to_an_empty_database_once(empty_rollback_conn):
+    conn = empty_rollback_conn
+    applied = migrations.upgrade(conn)
+    assert applied == [m.version for m in migrations.available()]
+    assert migrations.upgrade(conn) == []
+    assert migrations.pending(conn) == []
+    tables = {r["tablename"] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
     assert {"metric", "source", "document", "location", "figure", "figure_revision", "figure_dispute"} <= tables
 
 
-def test_an_edited_migration_is_detected(empty_url):
-    with db.connect(empty_url) as conn:
-        migrations.upgrade(conn)
-        conn.execute("UPDATE schema_migration SET checksum = 'x' WHERE version = '0001_initial'")
-        conn.commit()
-        try:
-            migrations.pending(conn)
-        except migrations.MigrationChanged as error:
-            assert "0001_initial" in str(error)
-        else:
-            raise AssertionError("an edited migration went unnoticed")
+def test_an_edited_migration_is_detected(empty_rollback_conn):
+    conn = empty_rollback_conn
+    migrations.upgrade(conn)
+    conn.execute("UPDATE schema_migration SET checksum = 'x' WHERE version = '0001_initial'")
+    try:
+        migrations.pending(conn)
+    except migrations.MigrationChanged as error:
+        assert "0001_initial" in str(error)
+    else:
+        raise AssertionError("an edited migration went unnoticed")
 
 
 def _tally(*args: str, url: str) -> str:
