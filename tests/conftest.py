@@ -62,6 +62,33 @@ def fresh_url(server_url: str, template_db: str) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def shared_url(server_url: str, template_db: str) -> Iterator[str]:
+    """A seeded database one module's tests share: each only reads, or is refused and (mostly) proves with a
+    fingerprint that nothing changed. Cheaper than a clone per test; a test that writes by mistake harms
+    only its own module."""
+    with database(server_url, template=template_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shared_app(shared_url: str):
+    with app_over(shared_url) as app:
+        yield app
+
+
+@pytest.fixture
+def shared_client(shared_app):
+    """HTTP client over shared_url."""
+    return shared_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def shared_keys(shared_url: str) -> dict[str, dict[str, str]]:
+    """Like keys, in shared_url."""
+    return key_headers(shared_url)
+
+
 @pytest.fixture
 def empty_url(server_url: str) -> Iterator[str]:
     """An empty database with no schema at all, of this test's own."""

@@ -79,10 +79,11 @@ CORPUS = [
 
 @pytest.mark.parametrize(("description", "method", "path", "body", "headers", "status"), CORPUS,
                          ids=[case[0] for case in CORPUS])
-def test_malformed_writes_change_nothing(write_client, keys, fresh_url, description, method, path, body, headers, status):
-    before = database_fingerprint(fresh_url)
-    send = getattr(write_client, method)
-    all_headers = keys["write"] | headers
+def test_malformed_writes_change_nothing(shared_client, shared_keys, shared_url, description, method, path, body,
+                                         headers, status):
+    before = database_fingerprint(shared_url)
+    send = getattr(shared_client, method)
+    all_headers = shared_keys["write"] | headers
     if isinstance(body, bytes | None):
         response = send(path, data=body, headers=all_headers)
     else:
@@ -93,7 +94,7 @@ def test_malformed_writes_change_nothing(write_client, keys, fresh_url, descript
     assert problem["status"] == status and problem["detail"]
     if status == 422:
         assert problem.get("errors"), problem
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 def test_a_write_interrupted_by_a_database_failure_leaves_nothing(write_client, keys, fresh_url):

@@ -25,3 +25,11 @@ def located_url(server_url: str, located_template: str) -> Iterator[str]:
     """A database of this test's own with seed and gazetteer excerpts."""
     with database(server_url, template=located_template) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def shared_located_url(server_url: str, located_template: str) -> Iterator[str]:
+    """A database with seed and gazetteer excerpts one module's tests share: what the module's own fixtures
+    import into it, its tests only read; or they prove with a fingerprint that they changed nothing."""
+    with database(server_url, template=located_template) as url:
+        yield url

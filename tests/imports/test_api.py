@@ -11,13 +11,14 @@ from tests.support import app_over
 from tests.imports.support import UCDP, UNHCR, options
 
 
-@pytest.fixture
-def imported(located_url):
-    """An app over a database with the UCDP and UNHCR excerpts imported, and the UCDP import's id."""
-    with db.connect(located_url) as conn:
+@pytest.fixture(scope="module")
+def imported(shared_located_url):
+    """An app over a database with the UCDP and UNHCR excerpts imported, and the UCDP import's id.
+    The module's tests share it: they only read."""
+    with db.connect(shared_located_url) as conn:
         ucdp = import_ucdp(conn, UCDP, options())
         import_unhcr(conn, UNHCR, options())
-    with app_over(located_url) as app:
+    with app_over(shared_located_url) as app:
         yield app.test_client(), ucdp.import_id
 
 

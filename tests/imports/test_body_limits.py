@@ -28,6 +28,13 @@ def live_server(located_url: str) -> Iterator[tuple[int, str]]:
         yield port, located_url
 
 
+@pytest.fixture(scope="module")
+def refusing_server(shared_located_url: str) -> Iterator[tuple[int, str]]:
+    """Like live_server, over a database the module's tests share: each of them proves it changed nothing."""
+    with serve(shared_located_url, MAX_IMPORT_BYTES=str(LIMIT)) as port:
+        yield port, shared_located_url
+
+
 def _upload(port: int, token: str, body: bytes, *, chunked: bool) -> tuple[int, str, bytes]:
     """POST body as an IDMC upload; chunked sends it in 64 KiB chunks with no Content-Length."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -47,8 +54,8 @@ def _upload(port: int, token: str, body: bytes, *, chunked: bool) -> tuple[int, 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
 @pytest.mark.parametrize("extra", [b"\n", b"4321"], ids=["one-byte-over", "number-cut-at-the-limit"])
-def test_a_body_over_the_limit_is_refused_whole_and_nothing_is_written(live_server, chunked, extra):
-    port, url = live_server
+def test_a_body_over_the_limit_is_refused_whole_and_nothing_is_written(refusing_server, chunked, extra):
+    port, url = refusing_server
     token = make_key(url, "uploader", "write")
     before = fingerprint(url)
     body = BODY[:-1] + extra + b"\n" if extra != b"\n" else BODY + extra

@@ -24,43 +24,52 @@ def _import(url: str, path=IDMC, **kwargs):
         return import_idmc(conn, path, options(**kwargs))
 
 
+@pytest.fixture(scope="module")
+def first_import(shared_located_url):
+    """The excerpt imported once, into the database this module's reading tests share; its result."""
+    return _import(shared_located_url)
+
+
+@pytest.fixture
+def imported_url(shared_located_url: str, first_import) -> str:
+    """The database first_import imported into. Tests given it only read."""
+    return shared_located_url
+
+
 def _figure(url: str, external_id: str) -> dict | None:
     found = rows(url, FIGURE, {"id": external_id})
     return found[0] if found else None
 
 
-def test_counts(located_url):
-    result = _import(located_url)
+def test_counts(first_import):
+    result = first_import
     # 8 rows, 16 measures: Israel 2010 has none, Angola 2009 no total.
     assert (result.rows_read, result.rejected, result.skipped) == (8, 0, 1)
     assert (result.inserted, result.unchanged) == (13, 0)
     assert result.notes["gaps"] == 3
 
 
-def test_exact_value_with_the_rounded_one_kept_beside_it(located_url):
-    _import(located_url)
-    new = _figure(located_url, "SYR:2016:new_displacement")
+def test_exact_value_with_the_rounded_one_kept_beside_it(imported_url):
+    new = _figure(imported_url, "SYR:2016:new_displacement")
     assert new == {"metric_id": "displaced", "count_kind": "period_total", "value": 2148498, "qualifier": "exact",
                    "location_id": "SY", "origin_id": None, "destination_id": None,
                    "period_start": dt.date(2016, 1, 1), "period_end": dt.date(2016, 12, 31),
                    "stated_on": IDMC_GIDD.released, "source_id": "idmc", "attributes": {"rounded": 2148000}}
-    total = _figure(located_url, "SYR:2024:total_displacement")
+    total = _figure(imported_url, "SYR:2024:total_displacement")
     assert (total["metric_id"], total["count_kind"], total["value"], total["attributes"]) == (
         "idps", "stock", 7408809, {"rounded": 7409000})
 
 
-def test_empty_fields_are_gaps_not_zeros(located_url):
-    _import(located_url)
-    assert _figure(located_url, "AGO:2009:total_displacement") is None
-    assert _figure(located_url, "AGO:2009:new_displacement")["value"] == 0  # IDMC gives 0 here
-    assert _figure(located_url, "ISR:2010:new_displacement") is None
+def test_empty_fields_are_gaps_not_zeros(imported_url):
+    assert _figure(imported_url, "AGO:2009:total_displacement") is None
+    assert _figure(imported_url, "AGO:2009:new_displacement")["value"] == 0  # IDMC gives 0 here
+    assert _figure(imported_url, "ISR:2010:new_displacement") is None
 
 
-def test_a_country_without_a_name_is_known_by_its_code(located_url):
-    _import(located_url)
-    assert rows(located_url, "SELECT id, name, iso3 FROM location WHERE id = 'XKX'") == [
+def test_a_country_without_a_name_is_known_by_its_code(imported_url):
+    assert rows(imported_url, "SELECT id, name, iso3 FROM location WHERE id = 'XKX'") == [
         {"id": "XKX", "name": "XKX", "iso3": "XKX"}]
-    assert _figure(located_url, "XKX:2012:total_displacement")["value"] == 17738
+    assert _figure(imported_url, "XKX:2012:total_displacement")["value"] == 17738
 
 
 def test_idmc_and_unhcr_disagree_side_by_side(located_url):

@@ -53,21 +53,21 @@ def test_an_export_imports_into_another_database_as_the_same_figures(client, emp
     assert {r["dataset_id"] for r in rows_of(reimported)} == {"tally-csv"}
 
 
-def test_rows_naming_unknown_places_or_metrics_are_rejected_and_nothing_is_written(client, fresh_url, tmp_path):
+def test_rows_naming_unknown_places_or_metrics_are_rejected_and_nothing_is_written(client, shared_url, tmp_path):
     text = client.get("/v1/figures?format=csv&limit=3").get_data(as_text=True)
     lines = text.splitlines(keepends=True)
     lines[2] = lines[2].replace("displaced,", "deaths,", 1)
     lines[3] = lines[3].replace(",eastern-aleppo,", ",atlantis,", 1)
     path = tmp_path / "broken.csv"
     path.write_text("".join(lines), "utf-8")
-    before = database_fingerprint(fresh_url)
+    before = database_fingerprint(shared_url)
     from service.importers.core import InvalidRows
 
-    with db.connect(fresh_url) as conn, pytest.raises(InvalidRows) as raised:
+    with db.connect(shared_url) as conn, pytest.raises(InvalidRows) as raised:
         import_tally_csv(conn, path, options())
     [result] = raised.value.results
     assert sorted((p.line, p.field) for p in result.problems) == [(3, "metric"), (4, "origin_id")]
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 # A valid row of a hand-made Tally CSV; the tests below break one field at a time.
@@ -152,18 +152,18 @@ def test_every_fault_is_reported_on_its_line_and_skip_invalid_imports_the_rest(f
     assert {(p.field, p.reason) for p in result.problems} == {(field, reason) for field, _, reason in FAULTS.values()}
 
 
-def test_without_skip_invalid_one_bad_row_in_the_middle_leaves_the_database_as_it_was(fresh_url, tmp_path):
+def test_without_skip_invalid_one_bad_row_in_the_middle_leaves_the_database_as_it_was(shared_url, tmp_path):
     rows = [VALID | {"id": f"r{n}"} for n in range(5)]
     rows[2]["value"] = "lots"
     path = tmp_path / "one-bad.csv"
     write_csv(path, rows)
-    before = database_fingerprint(fresh_url)
+    before = database_fingerprint(shared_url)
     from service.importers.core import InvalidRows
 
-    with db.connect(fresh_url) as conn, pytest.raises(InvalidRows) as raised:
+    with db.connect(shared_url) as conn, pytest.raises(InvalidRows) as raised:
         import_tally_csv(conn, path, options())
     assert [(p.line, p.field, p.value) for p in raised.value.results[0].problems] == [(4, "value", "lots")]
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 def test_new_sources_documents_and_places_by_pcode_are_taken_from_the_rows(fresh_url, tmp_path):
@@ -199,16 +199,16 @@ def test_new_sources_documents_and_places_by_pcode_are_taken_from_the_rows(fresh
     (",".join(HEADER).encode() + b"\n" + b"r1" + b",x" * (len(HEADER) - 1) + b"\nr2\xff" + b",x" * (len(HEADER) - 1),
      f"broken.csv, line 3: not UTF-8 text (byte {len(','.join(HEADER)) + 2 * len(HEADER) + 4})"),
 ])
-def test_a_file_copy_cannot_read_fails_whole_naming_the_line(fresh_url, tmp_path, content, message):
+def test_a_file_copy_cannot_read_fails_whole_naming_the_line(shared_url, tmp_path, content, message):
     from service.importers.core import ImportFailed
 
     path = tmp_path / "broken.csv"
     path.write_bytes(content)
-    before = database_fingerprint(fresh_url)
-    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+    before = database_fingerprint(shared_url)
+    with db.connect(shared_url) as conn, pytest.raises(ImportFailed) as raised:
         import_tally_csv(conn, path, options())
     assert str(raised.value) == message
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 def test_a_byte_order_mark_and_a_dry_run(fresh_url, tmp_path):
@@ -232,7 +232,7 @@ def test_a_byte_order_mark_and_a_dry_run(fresh_url, tmp_path):
      "3 rows in the file, but 2 as PostgreSQL reads it"),
     ("\\.\n", "3 rows in the file, but 1 as PostgreSQL reads it"),
 ])
-def test_rows_postgresql_would_read_differently_fail_the_file(fresh_url, tmp_path, raw_row, message):
+def test_rows_postgresql_would_read_differently_fail_the_file(shared_url, tmp_path, raw_row, message):
     from service.importers.core import ImportFailed
 
     path = tmp_path / "odd.csv"
@@ -240,11 +240,11 @@ def test_rows_postgresql_would_read_differently_fail_the_file(fresh_url, tmp_pat
     text = path.read_text("utf-8")
     path.write_text(text + raw_row + (f"{','.join(VALID.get(h, '') for h in HEADER).replace('r1', 'r9')}\n"
                                       if raw_row.startswith("\\") else ""), "utf-8")
-    before = fingerprint(fresh_url)
-    with db.connect(fresh_url) as conn, pytest.raises(ImportFailed) as raised:
+    before = fingerprint(shared_url)
+    with db.connect(shared_url) as conn, pytest.raises(ImportFailed) as raised:
         import_tally_csv(conn, path, options(skip_invalid=True))
     assert message in str(raised.value)
-    assert fingerprint(fresh_url) == before
+    assert fingerprint(shared_url) == before
 
 
 def test_a_header_that_is_not_utf8_fails_naming_its_line(fresh_url, tmp_path):
@@ -300,14 +300,14 @@ def test_a_publisher_only_a_rejected_row_introduces_is_left_out(fresh_url, tmp_p
     assert document == {"title": "Other", "publisher_id": None}
 
 
-def test_a_dry_run_uses_up_no_ids(fresh_url, tmp_path):
+def test_a_dry_run_uses_up_no_ids(shared_url, tmp_path):
     path = tmp_path / "dry.csv"
     write_csv(path, [VALID | {"source_id": "new-src", "source_name": "New", "document_title": "New document"}])
-    before = fingerprint(fresh_url)
-    with db.connect(fresh_url) as conn:
+    before = fingerprint(shared_url)
+    with db.connect(shared_url) as conn:
         result = import_tally_csv(conn, path, options(dry_run=True))
     assert (result.inserted, result.notes["sources_created"], result.notes["documents_created"]) == (1, 1, 1)
-    assert fingerprint(fresh_url) == before
+    assert fingerprint(shared_url) == before
 
 
 def test_a_copy_error_in_an_hxl_file_names_its_line(client, fresh_url, tmp_path):

@@ -28,40 +28,50 @@ def _import(url: str, path=UCDP, **kwargs):
         return import_ucdp(conn, path, options(**kwargs))
 
 
+@pytest.fixture(scope="module")
+def first_import(shared_located_url):
+    """The excerpt imported once, into the database this module's reading tests share; its result."""
+    return _import(shared_located_url)
+
+
+@pytest.fixture
+def imported_url(shared_located_url: str, first_import) -> str:
+    """The database first_import imported into. Tests given it only read."""
+    return shared_located_url
+
+
 def _figure(url: str, external_id: str) -> dict:
     return rows(url, FIGURE, {"id": external_id})[0]
 
 
-def test_every_event_gives_two_figures(located_url):
-    result = _import(located_url)
+def test_every_event_gives_two_figures(first_import):
+    result = first_import
     assert (result.rows_read, result.rejected, result.skipped) == (22, 0, 0)
     assert (result.inserted, result.updated, result.unchanged) == (44, 0, 0)
     assert result.committed and result.import_id
 
 
-def test_civilian_and_total_deaths_with_ucdps_bounds(located_url):
-    _import(located_url)
-    civilians = _figure(located_url, "223919:civilians_killed")
+def test_civilian_and_total_deaths_with_ucdps_bounds(imported_url):
+    civilians = _figure(imported_url, "223919:civilians_killed")
     assert (civilians["metric_id"], civilians["count_kind"], civilians["value"], civilians["low"], civilians["high"],
             civilians["qualifier"], civilians["population_group"]) == (
         "civilians_killed", "event", 6, None, None, "exact", "civilians")
-    total = _figure(located_url, "223919:people_killed")
+    total = _figure(imported_url, "223919:people_killed")
     assert (total["value"], total["low"], total["high"], total["qualifier"], total["population_group"]) == (
         6, 5, 7, "approximately", None)
-    assert _figure(located_url, "219415:people_killed")["qualifier"] == "exact"
+    assert _figure(imported_url, "219415:people_killed")["qualifier"] == "exact"
 
 
-def test_best_outside_low_high_keeps_best_and_reports_the_bounds(located_url):
-    result = _import(located_url)
-    total = _figure(located_url, "219459:people_killed")
+def test_best_outside_low_high_keeps_best_and_reports_the_bounds(imported_url, first_import):
+    result = first_import
+    total = _figure(imported_url, "219459:people_killed")
     assert (total["value"], total["low"], total["high"]) == (142, None, None)
     assert (total["attributes"]["low"], total["attributes"]["high"]) == (177, 177)
     assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [(14, "best", "177/142/177", "warning")]
 
 
-def test_period_date_precision_and_coordinates_are_kept(located_url):
-    _import(located_url)
-    figure = _figure(located_url, "214808:civilians_killed")
+def test_period_date_precision_and_coordinates_are_kept(imported_url):
+    figure = _figure(imported_url, "214808:civilians_killed")
     assert (figure["period_start"], figure["period_end"]) == (dt.date(2016, 1, 1), dt.date(2016, 1, 1))
     assert (figure["latitude"], figure["longitude"]) == (36.201241, 37.161173)
     assert figure["attributes"] | {"distance_km": None} == figure["attributes"] | {
@@ -79,14 +89,13 @@ def test_period_date_precision_and_coordinates_are_kept(located_url):
     ("233200", "SY", "country"),            # no adm_1: Syria
     ("223985", "SY090202", "coordinates"),  # "Albu Kamal district" is Abu Kamal; the event is in its Hajin
 ])
-def test_events_are_placed_at_the_best_matching_unit(located_url, event, location, placement):
-    _import(located_url)
-    figure = _figure(located_url, f"{event}:people_killed")
+def test_events_are_placed_at_the_best_matching_unit(imported_url, event, location, placement):
+    figure = _figure(imported_url, f"{event}:people_killed")
     assert (figure["location_id"], figure["attributes"]["placement"]) == (location, placement)
 
 
-def test_names_matched_are_reported_with_how(located_url):
-    result = _import(located_url)
+def test_names_matched_are_reported_with_how(first_import):
+    result = first_import
     matched = {(m["field"], m["name"]): (m["location"], m["method"]) for m in result.notes["matched_names"]}
     assert matched[("adm_2", "Jabal Saman district")] == ("SY0200", "name")
     assert matched[("adm_2", "Mintaqat Azaz district")] == ("SY0204", "name")
@@ -117,33 +126,30 @@ CITED = """SELECT c.position, c.source_id, d.title, d.publisher_id, d.published_
            WHERE f.external_id = %(id)s ORDER BY c.position"""
 
 
-def test_ucdp_states_its_estimates_and_the_report_it_coded_them_from_is_a_citation(located_url):
-    _import(located_url)
-    figure = _figure(located_url, "214808:civilians_killed")
+def test_ucdp_states_its_estimates_and_the_report_it_coded_them_from_is_a_citation(imported_url):
+    figure = _figure(imported_url, "214808:civilians_killed")
     assert (figure["source_id"], figure["title"], figure["publisher_id"], figure["published_on"], figure["url"]) == (
         "ucdp", "UCDP Georeferenced Event Dataset (GED), Syria", "ucdp", None, "https://ucdp.uu.se/downloads/")
     assert figure["stated_on"] == dt.date(2016, 1, 1)  # the first cited report's date: UCDP gives none per event
     assert figure["dataset_id"] == UCDP_GED.id
-    assert rows(located_url, CITED, {"id": "214808:civilians_killed"}) == [
+    assert rows(imported_url, CITED, {"id": "214808:civilians_killed"}) == [
         {"position": 1, "source_id": "sohr", "title": "Clashes on many fronts of Aleppo", "publisher_id": "sohr",
          "published_on": dt.date(2016, 1, 1)}]
-    assert rows(located_url, "SELECT kind FROM source WHERE id = 'ucdp'") == [{"kind": "dataset"}]
+    assert rows(imported_url, "SELECT kind FROM source WHERE id = 'ucdp'") == [{"kind": "dataset"}]
     # The seed's SOHR is reused, not duplicated.
-    assert rows(located_url, "SELECT count(*) AS n FROM source WHERE id = 'sohr'")[0]["n"] == 1
+    assert rows(imported_url, "SELECT count(*) AS n FROM source WHERE id = 'sohr'")[0]["n"] == 1
 
 
-def test_a_record_with_newlines_inside_quoted_fields_is_one_event(located_url):
-    _import(located_url)
-    figure = _figure(located_url, "217846:people_killed")
-    [cited] = rows(located_url, CITED, {"id": "217846:people_killed"})
+def test_a_record_with_newlines_inside_quoted_fields_is_one_event(imported_url):
+    figure = _figure(imported_url, "217846:people_killed")
+    [cited] = rows(imported_url, CITED, {"id": "217846:people_killed"})
     assert (figure["source_id"], cited["source_id"], cited["title"]) == (
         "ucdp", "waha-report", "Syria Daily Report 15/02/2016")
     assert figure["attributes"]["source_original"] == "Waha Report"
 
 
-def test_every_cited_source_is_kept_in_order_with_headlines_that_hold_semicolons(located_url):
-    _import(located_url)
-    cited = rows(located_url, """
+def test_every_cited_source_is_kept_in_order_with_headlines_that_hold_semicolons(imported_url):
+    cited = rows(imported_url, """
         SELECT c.position, c.source_id, d.title, d.published_on FROM figure_citation c
         JOIN figure f ON f.id = c.figure_id JOIN document d ON d.id = c.document_id
         WHERE f.external_id = '244976:civilians_killed' ORDER BY c.position""")
@@ -154,9 +160,8 @@ def test_every_cited_source_is_kept_in_order_with_headlines_that_hold_semicolons
     assert cited[2]["title"].startswith("Syrian report: One killed in cross-border Israeli air strike on vehicle\n")
 
 
-def test_two_events_with_identical_values_are_two_figures(located_url):
-    _import(located_url)
-    twins = rows(located_url, """SELECT external_id, value, location_id, period_start, source_id FROM figure
+def test_two_events_with_identical_values_are_two_figures(imported_url):
+    twins = rows(imported_url, """SELECT external_id, value, location_id, period_start, source_id FROM figure
                                  WHERE external_id IN ('214814:people_killed', '214817:people_killed')
                                  ORDER BY external_id""")
     assert len(twins) == 2
@@ -242,9 +247,9 @@ def test_a_newer_version_updates_changed_figures_in_place_as_new_revisions(locat
         {"import_id": first.import_id}]
 
 
-def test_the_import_record_has_licence_checksum_and_counts(located_url):
-    result = _import(located_url)
-    record = rows(located_url, "SELECT * FROM dataset_import WHERE id = %(id)s", {"id": result.import_id})[0]
+def test_the_import_record_has_licence_checksum_and_counts(imported_url, first_import):
+    result = first_import
+    record = rows(imported_url, "SELECT * FROM dataset_import WHERE id = %(id)s", {"id": result.import_id})[0]
     assert (record["dataset_id"], record["version"], record["file_name"], record["imported_by"]) == (
         "ucdp-ged", UCDP_GED.version, "ucdp_ged_excerpt.csv", "test")
     assert record["sha256"] == "%s" % result.sha256 and len(record["sha256"]) == 64

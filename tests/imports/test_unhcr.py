@@ -22,13 +22,25 @@ def _import(url: str, path=UNHCR, **kwargs):
         return import_unhcr(conn, path, options(**kwargs))
 
 
+@pytest.fixture(scope="module")
+def first_import(shared_located_url):
+    """The excerpt imported once, into the database this module's reading tests share; its result."""
+    return _import(shared_located_url)
+
+
+@pytest.fixture
+def imported_url(shared_located_url: str, first_import) -> str:
+    """The database first_import imported into. Tests given it only read."""
+    return shared_located_url
+
+
 def _figure(url: str, external_id: str) -> dict | None:
     found = rows(url, FIGURE, {"id": external_id})
     return found[0] if found else None
 
 
-def test_counts(located_url):
-    result = _import(located_url)
+def test_counts(first_import):
+    result = first_import
     # 12 rows: 10 give a stock each, the asylum-seekers-only row a refugee stock of 0, Syria's three
     # IDP rows a refugee stock of 0 each; UNK asylum gives none.
     assert (result.rows_read, result.rejected, result.skipped) == (12, 0, 1)
@@ -36,9 +48,8 @@ def test_counts(located_url):
     assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [(3, "coa_iso", "UNK", "skipped")]
 
 
-def test_refugees_flow_from_origin_to_asylum_as_a_year_end_stock(located_url):
-    _import(located_url)
-    germany = _figure(located_url, "2016:SYR:DEU:refugees")
+def test_refugees_flow_from_origin_to_asylum_as_a_year_end_stock(imported_url):
+    germany = _figure(imported_url, "2016:SYR:DEU:refugees")
     assert germany == {
         "metric_id": "refugees", "count_kind": "stock", "value": 375122, "qualifier": "exact",
         "location_id": "DEU", "origin_id": "SY", "destination_id": "DEU", "population_group": None,
@@ -47,30 +58,27 @@ def test_refugees_flow_from_origin_to_asylum_as_a_year_end_stock(located_url):
         "attributes": {"coo": "SYR", "coa": "GFR"}}
 
 
-def test_countries_come_from_the_iso_columns_not_unhcrs_codes(located_url):
-    _import(located_url)
-    egypt = _figure(located_url, "2016:SYR:EGY:refugees")  # UNHCR's own code for Egypt is ARE
+def test_countries_come_from_the_iso_columns_not_unhcrs_codes(imported_url):
+    egypt = _figure(imported_url, "2016:SYR:EGY:refugees")  # UNHCR's own code for Egypt is ARE
     assert (egypt["location_id"], egypt["value"], egypt["attributes"]) == ("EGY", 116013, {"coo": "SYR", "coa": "ARE"})
-    assert rows(located_url, "SELECT id, name, iso3, kind FROM location WHERE id IN ('EGY', 'ARE') ORDER BY id") == [
+    assert rows(imported_url, "SELECT id, name, iso3, kind FROM location WHERE id IN ('EGY', 'ARE') ORDER BY id") == [
         {"id": "EGY", "name": "Egypt", "iso3": "EGY", "kind": "country"}]
     # A country the gazetteer knew only by its code takes UNHCR's name.
-    assert rows(located_url, "SELECT name FROM location WHERE id = 'AFG'") == [{"name": "Afghanistan"}]
+    assert rows(imported_url, "SELECT name FROM location WHERE id = 'AFG'") == [{"name": "Afghanistan"}]
 
 
-def test_unknown_origin_and_stateless_refugees(located_url):
-    _import(located_url)
-    unknown = _figure(located_url, "1951:UNK:AUS:refugees")
+def test_unknown_origin_and_stateless_refugees(imported_url):
+    unknown = _figure(imported_url, "1951:UNK:AUS:refugees")
     assert (unknown["origin_id"], unknown["destination_id"], unknown["value"], unknown["population_group"]) == (
         None, "AUS", 180000, None)
-    stateless = _figure(located_url, "1980:XXA:ITA:refugees")
+    stateless = _figure(imported_url, "1980:XXA:ITA:refugees")
     assert (stateless["origin_id"], stateless["population_group"], stateless["value"]) == (None, "stateless", 8)
-    assert not rows(located_url, "SELECT 1 FROM location WHERE id IN ('UNK', 'XXA', 'UKN', 'STA')")
-    assert _figure(located_url, "1951:UNK:UNK:refugees") is None  # no country of asylum: nowhere to put it
+    assert not rows(imported_url, "SELECT 1 FROM location WHERE id IN ('UNK', 'XXA', 'UKN', 'STA')")
+    assert _figure(imported_url, "1951:UNK:UNK:refugees") is None  # no country of asylum: nowhere to put it
 
 
-def test_syrias_idps_per_year(located_url):
-    _import(located_url)
-    idps = rows(located_url, """SELECT period_end, value, location_id, origin_id, destination_id FROM figure
+def test_syrias_idps_per_year(imported_url):
+    idps = rows(imported_url, """SELECT period_end, value, location_id, origin_id, destination_id FROM figure
                                 WHERE dataset_id = 'unhcr-population' AND metric_id = 'idps' ORDER BY period_end""")
     assert idps == [
         {"period_end": dt.date(2016, 12, 31), "value": 6325978, "location_id": "SY", "origin_id": None, "destination_id": None},
@@ -78,11 +86,10 @@ def test_syrias_idps_per_year(located_url):
         {"period_end": dt.date(2025, 12, 31), "value": 5542227, "location_id": "SY", "origin_id": None, "destination_id": None}]
 
 
-def test_zeros_are_not_figures(located_url):
-    _import(located_url)
+def test_zeros_are_not_figures(imported_url):
     # An explicit 0 is a stock of 0 (tests/imports/test_unhcr_zeros.py); a cross-border IDP 0 states nothing.
-    assert _figure(located_url, "2016:TJK:AFG:refugees")["value"] == 0
-    assert _figure(located_url, "2016:SYR:DEU:idps") is None
+    assert _figure(imported_url, "2016:TJK:AFG:refugees")["value"] == 0
+    assert _figure(imported_url, "2016:SYR:DEU:idps") is None
 
 
 def test_reimport_changes_nothing_and_dry_run_writes_nothing(located_url):

@@ -18,6 +18,15 @@ def uploader(located_url):
         yield app.test_client(), headers
 
 
+@pytest.fixture(scope="module")
+def shared_uploader(shared_located_url):
+    """Like uploader, over a database the module's tests share: each of them proves it changed nothing, or reads."""
+    headers = {"Authorization": f"Bearer {make_key(shared_located_url, 'uploader', 'write')}",
+               "Content-Type": "text/csv"}
+    with app_over(shared_located_url) as app:
+        yield app.test_client(), headers
+
+
 def test_an_upload_imports_the_file_and_reports_like_the_command(uploader, located_url):
     client, headers = uploader
     response = client.post("/v1/imports?dataset=ucdp&file_name=ucdp_ged_excerpt.csv", data=UCDP.read_bytes(),
@@ -43,27 +52,27 @@ def test_uploading_the_same_file_again_changes_nothing(uploader, located_url):
     assert database_fingerprint(located_url) == before
 
 
-def test_a_dry_run_reports_and_writes_nothing(uploader, located_url):
-    client, headers = uploader
-    before = database_fingerprint(located_url)
+def test_a_dry_run_reports_and_writes_nothing(shared_uploader, shared_located_url):
+    client, headers = shared_uploader
+    before = database_fingerprint(shared_located_url)
     response = client.post("/v1/imports?dataset=idmc&dry_run=true&skip_invalid=true", data=IDMC.read_bytes(),
                            headers=headers)
     assert response.status_code == 200
     assert response.get_json()["dry_run"] is True and response.get_json()["counts"]["inserted"] > 0
-    assert database_fingerprint(located_url) == before
+    assert database_fingerprint(shared_located_url) == before
 
 
-def test_a_file_with_an_invalid_row_is_rejected_whole_with_the_rows_at_fault(uploader, located_url):
-    client, headers = uploader
+def test_a_file_with_an_invalid_row_is_rejected_whole_with_the_rows_at_fault(shared_uploader, shared_located_url):
+    client, headers = shared_uploader
     lines = UCDP.read_text("utf-8").splitlines(keepends=True)
     broken = "".join(lines[:3]) + lines[3].replace(",Syria,", ",Syria,", 1).rsplit(",", 1)[0] + ",-5\n" + "".join(lines[4:])
-    before = database_fingerprint(located_url)
+    before = database_fingerprint(shared_located_url)
     response = client.post("/v1/imports?dataset=ucdp", data=broken.encode(), headers=headers)
     assert response.status_code == 422, response.get_json()
     problem = response.get_json()
     assert problem["title"] == "Import rejected"
     assert [p["line"] for p in problem["result"]["problems"] if p["outcome"] == "rejected"] == [4]
-    assert database_fingerprint(located_url) == before
+    assert database_fingerprint(shared_located_url) == before
 
 
 def test_an_hxl_export_uploads_into_another_tally(uploader, located_url, client):
@@ -85,22 +94,22 @@ def test_an_hxl_export_uploads_into_another_tally(uploader, located_url, client)
     ("dataset=ucdp", b'{"a": 1}', "application/json", 415, "Send the body as text/csv, not application/json."),
     ("dataset=ucdp", b"not,a,ucdp\nfile,at,all\n", "text/csv", 422, None),
 ])
-def test_bad_uploads_are_problems(uploader, located_url, query, body, content_type, status, detail):
-    client, headers = uploader
-    before = database_fingerprint(located_url)
+def test_bad_uploads_are_problems(shared_uploader, shared_located_url, query, body, content_type, status, detail):
+    client, headers = shared_uploader
+    before = database_fingerprint(shared_located_url)
     response = client.post(f"/v1/imports?{query}", data=body, headers=headers | {"Content-Type": content_type})
     assert response.status_code == status, response.get_json()
     assert response.mimetype == "application/problem+json"
     if detail:
         assert response.get_json()["detail"] == detail
-    assert database_fingerprint(located_url) == before
+    assert database_fingerprint(shared_located_url) == before
 
 
-def test_uploads_may_be_larger_than_json_bodies(located_url):
+def test_uploads_may_be_larger_than_json_bodies(shared_located_url):
     # The app's MAX_BODY_BYTES is set below the size of the excerpt, so the upload need not be megabytes.
     body = UCDP.read_bytes()
-    token = make_key(located_url, "uploader", "write")
-    with app_over(located_url, max_body_bytes=len(body) // 2) as app:
+    token = make_key(shared_located_url, "uploader", "write")
+    with app_over(shared_located_url, max_body_bytes=len(body) // 2) as app:
         settings = app.config["TALLY_SETTINGS"]
         # Past MAX_BODY_BYTES, under MAX_IMPORT_BYTES.
         assert settings.max_body_bytes < len(body) < settings.max_import_bytes
@@ -132,8 +141,8 @@ def test_the_row_level_report_of_an_import_that_landed_is_kept_whole(uploader, l
     assert [(r["value"], r["outcome"]) for r in rows if r["value"] == "AB9"][-3:] == [("AB9", "rejected")] * 3
 
 
-def test_the_report_of_an_unknown_import_is_a_404(uploader):
-    client, _ = uploader
+def test_the_report_of_an_unknown_import_is_a_404(shared_uploader):
+    client, _ = shared_uploader
     response = client.get("/v1/imports/999999/problems")
     assert response.status_code == 404 and response.get_json()["detail"] == "No import with id 999999."
 
@@ -154,7 +163,7 @@ def test_a_response_lists_the_first_thousand_findings_and_the_record_keeps_them_
     assert report[:1000] == [{k: str(v) for k, v in p.items()} for p in result["problems"]]
 
 
-def test_an_import_id_past_any_integer_is_not_found(uploader):
-    client, _ = uploader
+def test_an_import_id_past_any_integer_is_not_found(shared_uploader):
+    client, _ = shared_uploader
     response = client.get("/v1/imports/99999999999999999999/problems")
     assert response.status_code == 404 and response.get_json()["detail"] == "No import with id 99999999999999999999."
