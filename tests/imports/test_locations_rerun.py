@@ -8,9 +8,7 @@ from service.importers.datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRI
 from service.importers.idmc import import_idmc
 from service.importers.locations import import_locations
 from service.importers.unhcr import import_unhcr
-from tests.test_import_support import GAZETTEERS, IDMC, SHARED_DATA, UNHCR, fingerprint, options, rows
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import GAZETTEERS, IDMC, SHARED_DATA, UNHCR, fingerprint, options, rows
 
 REAL_GAZETTEERS = {OCHA_PCODES.id: SHARED_DATA / "ocha_global_pcodes_adm1_adm2.csv",
                    OPENSYRIA_SUBDISTRICTS.id: SHARED_DATA / "opensyria_syria_subdistricts_adm3.json",

@@ -11,7 +11,6 @@ from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
 from tests.imports.support import GAZETTEERS, SHARED_DATA, options, rows
 
-
 UCDP_FULL = SHARED_DATA / "ucdp_ged_syria_2016-2019.csv"
 OPENSYRIA_FULL = SHARED_DATA / "opensyria_syria_subdistricts_adm3.json"
 
@@ -52,7 +51,6 @@ def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(lo
     from service.app import create_app
     from service.config import Settings
     from service.importers.ucdp import import_ucdp
-
     from tests.imports.support import UCDP, options
 
     with db.connect(located_url) as conn:
@@ -74,13 +72,13 @@ def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(lo
 
 
 def test_the_dataset_filter_means_the_same_on_every_read(located_url):
-    from tests.conftest import _app
-    from tests.test_filters_everywhere import same_on_every_read
-    from tests.test_import_support import UCDP
+    from tests.api.test_filters_everywhere import same_on_every_read
+    from tests.imports.support import UCDP
+    from tests.support import app_over
 
     with db.connect(located_url) as conn:
         import_ucdp(conn, UCDP, options())
-    with _app(located_url) as app:
+    with app_over(located_url) as app:
         client = app.test_client()
         same_on_every_read(client, "dataset=ucdp-ged")
         assert len(client.get("/v1/civilians-killed?dataset=ucdp-ged&limit=500").get_json()["data"]) == 22

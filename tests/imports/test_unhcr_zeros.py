@@ -9,10 +9,8 @@ import pytest
 
 from service import db
 from service.importers.unhcr import import_unhcr
-from tests.conftest import _app
-from tests.test_import_support import DATA, SHARED_DATA, options, rows
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import DATA, SHARED_DATA, options, rows
+from tests.support import app_over
 
 # Refugees from Syria in North Macedonia 2016-2025 (17 in 2021, 0 in 2022-2024), and Congo's
 # own rows for 2022-2023 (26,875 IDPs, then 0): real rows of the UNHCR file.
@@ -36,7 +34,7 @@ def _stocks(url: str, like: str) -> dict[str, tuple]:
 
 
 def _total(url: str, query: str) -> dict:
-    with _app(url) as app:
+    with app_over(url) as app:
         [total] = app.test_client().get(query).get_json()["totals"]
     return total
 

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from service import db
-from tests.test_totals import add
+from tests.support import add
 
 
 def test_a_place_names_its_areas_and_an_area_lists_what_lies_in_it(client):

@@ -37,7 +37,7 @@ def _filters() -> list[tuple[str, str]]:
 
 FILTERS = _filters()
 # The seed database has imported no dataset, so `dataset` names an unknown one there (a 422, tested below);
-# tests/test_import_totals.py walks it over a database with an imported dataset.
+# tests/imports/test_totals.py walks it over a database with an imported dataset.
 SEED_FILTERS = [(name, example) for name, example in FILTERS if name != "dataset"]
 
 
