@@ -137,10 +137,9 @@ def conn(seeded_url: str) -> Iterator[db.Connection]:
 
 
 def _rolled_back(url: str) -> Iterator[db.Connection]:
-    with db.connect(url) as connection:
-        # Transactions the code opens inside become savepoints; an explicit commit() raises.
-        with connection.transaction(force_rollback=True):
-            yield connection
+    # Transactions the code opens inside become savepoints; an explicit commit() raises.
+    with db.connect(url) as connection, connection.transaction(force_rollback=True):
+        yield connection
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from service.app import create_app
 from service.cli import OPENAPI_FILE
 from service.config import Settings
-
 from tests.support import database_fingerprint, run_tally
 
 WRITE_METHODS = ("post", "put", "patch", "delete")

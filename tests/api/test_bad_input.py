@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service import db
-
-from tests.support import database_fingerprint
-from tests.support import NEW_FIGURE
+from tests.support import NEW_FIGURE, database_fingerprint
 
 GOOD = NEW_FIGURE
 

@@ -5,7 +5,6 @@ import threading
 import time
 
 from service import db
-
 from tests.support import NEW_FIGURE
 
 

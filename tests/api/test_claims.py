@@ -7,7 +7,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from service.cli import render_openapi
-
 from tests.support import add
 
 

@@ -8,7 +8,6 @@ from jsonschema import Draft202012Validator
 
 from service.cli import OPENAPI_FILE, render_openapi
 
-
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 

@@ -7,7 +7,6 @@ import threading
 import pytest
 
 from service import db
-
 from tests.support import NEW_FIGURE, database_fingerprint
 
 

@@ -7,8 +7,8 @@ from service import db
 from service.importers.datasets import UCDP_GED
 from service.importers.ucdp import import_ucdp
 from service.importers.unhcr import import_unhcr
-from tests.support import app_over
 from tests.imports.support import UCDP, UNHCR, options
+from tests.support import app_over
 
 
 @pytest.fixture(scope="module")

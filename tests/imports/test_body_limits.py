@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import make_key
 from tests.imports.support import IDMC, fingerprint
 from tests.live_server import live_server as serve
+from tests.support import make_key
 
 # The last row's value sits at the very end of the file, so a body cut short
 # at the limit would still parse, with a smaller number (98765 -> 98).

@@ -14,9 +14,8 @@ from service import db
 from service.importers.datasets import UCDP_GED
 from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
-from tests.support import admin, database
 from tests.imports.support import GAZETTEERS, UCDP, options, rows
-
+from tests.support import admin, database
 
 REVISIONS = """SELECT f.external_id, r.version, r.kind, r.changed_by, r.reason, r.changed_at = f.updated_at AS at_write,
                       r.state - ARRAY['id', 'created_at', 'updated_at'] AS state, r.state = to_jsonb(f) AS current

@@ -11,7 +11,6 @@ from service.importers.datasets import IDMC_GIDD
 from service.importers.idmc import import_idmc
 from tests.imports.support import IDMC, fingerprint, options, rows
 
-
 FIGURE = """SELECT metric_id, count_kind, value, qualifier, location_id, origin_id, destination_id, period_start,
                    period_end, stated_on, source_id, dataset_attributes AS attributes
             FROM figure WHERE dataset_id = 'idmc-gidd' AND external_id = %(id)s"""

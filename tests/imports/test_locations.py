@@ -13,7 +13,6 @@ from service.importers.gazetteers import admin0_pcode
 from service.importers.locations import import_locations
 from tests.imports.support import GAZETTEERS, fingerprint, options, rows
 
-
 LOCATION = """SELECT id, pcode, name, name_ar, aliases, kind, parent_id, latitude, longitude, iso3,
                      gazetteer_id, gazetteer_version, gazetteer_key
               FROM location WHERE id = %(id)s"""

@@ -10,8 +10,8 @@ import pytest
 from service import db
 from service.db import queries
 from service.importers.tally_csv import FAULTS, import_tally_csv
-from tests.support import database_fingerprint
 from tests.imports.support import fingerprint, options
+from tests.support import database_fingerprint
 
 # What a figure is, whoever holds it (ids and times differ between databases).
 SAME = ("metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",

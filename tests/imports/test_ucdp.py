@@ -14,7 +14,6 @@ from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
 from tests.imports.support import GAZETTEERS, UCDP, fingerprint, options, rows
 
-
 FIGURE = """SELECT f.metric_id, f.count_kind, f.value, f.low, f.high, f.qualifier, f.population_group,
                    f.location_id, f.period_start, f.period_end, f.stated_on, f.source_id, f.latitude,
                    f.longitude, f.dataset_id, f.version, f.dataset_attributes AS attributes,

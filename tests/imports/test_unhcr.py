@@ -11,7 +11,6 @@ from service.importers.datasets import UNHCR_POPULATION
 from service.importers.unhcr import import_unhcr
 from tests.imports.support import UNHCR, fingerprint, options, rows
 
-
 FIGURE = """SELECT metric_id, count_kind, value, qualifier, location_id, origin_id, destination_id, population_group,
                    period_start, period_end, stated_on, source_id, version, dataset_attributes AS attributes
             FROM figure WHERE dataset_id = 'unhcr-population' AND external_id = %(id)s"""

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from tests.support import app_over, database_fingerprint, make_key
 from tests.imports.support import IDMC, UCDP
+from tests.support import app_over, database_fingerprint, make_key
 
 
 @pytest.fixture

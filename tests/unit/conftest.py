@@ -6,4 +6,5 @@ import pytest
 
 @pytest.fixture(scope="session")
 def server_url() -> str:
-    pytest.fail("tests/unit/ uses no database: a test that needs one belongs in tests/db/, tests/api/ or tests/imports/")
+    pytest.fail("tests/unit/ uses no database: a test that needs one belongs in tests/db/, tests/api/ or "
+                "tests/imports/")
