@@ -19,10 +19,8 @@ from service.importers.idmc import import_idmc
 from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
 from service.importers.unhcr import import_unhcr
-from tests.conftest import _app, _database
-from tests.test_import_support import GAZETTEERS, SHARED_DATA, options
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import GAZETTEERS, SHARED_DATA, options
+from tests.support import app_over, database
 
 UCDP_FULL = SHARED_DATA / "ucdp_ged_syria_2016-2019.csv"
 UNHCR_FULL = SHARED_DATA / "unhcr_population_1951-2025.csv"
@@ -65,14 +63,14 @@ def client(server_url, template_db, files, tmp_path_factory) -> Iterator:
     folder = tmp_path_factory.mktemp("real")
     _write(folder / "ucdp_aleppo.csv", files["aleppo"])
     _write(folder / "unhcr_syria.csv", files["unhcr"])
-    with _database(server_url, template=template_db) as url:
+    with database(server_url, template=template_db) as url:
         with db.connect(url) as conn:
             import_locations(conn, GAZETTEERS | {OPENSYRIA_SUBDISTRICTS.id: OPENSYRIA_FULL}, options())
             ucdp = import_ucdp(conn, folder / "ucdp_aleppo.csv", options())
             assert (ucdp.rejected, ucdp.notes["unmatched_names"]) == (0, [])
             import_unhcr(conn, folder / "unhcr_syria.csv", options())
             import_idmc(conn, IDMC_FULL, options(skip_invalid=True))
-        with _app(url) as app:
+        with app_over(url) as app:
             yield app.test_client()
 
 

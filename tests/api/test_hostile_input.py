@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import database_fingerprint
+from tests.support import database_fingerprint
 
 
 def cursor(content: dict) -> str:
@@ -123,9 +123,9 @@ def test_problems_with_extension_members_match_the_documented_problem_schema(wri
 
 def test_a_statement_timeout_is_a_504_that_says_how_to_narrow_and_not_to_retry(fresh_url):
     from service import db
-    from tests.conftest import _app
+    from tests.support import app_over
 
-    with _app(fresh_url, statement_timeout_ms=300) as app, db.connect(fresh_url) as blocker:
+    with app_over(fresh_url, statement_timeout_ms=300) as app, db.connect(fresh_url) as blocker:
         blocker.execute("LOCK TABLE figure IN ACCESS EXCLUSIVE MODE")  # the list query waits past its timeout
         response = app.test_client().get("/v1/figures")
     assert (response.status_code, response.mimetype) == (504, "application/problem+json")
