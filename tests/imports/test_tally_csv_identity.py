@@ -8,10 +8,8 @@ import io
 from service import db
 from service.importers.tally_csv import REQUIRED, import_tally_csv
 from service.importers.ucdp import import_ucdp
-from tests.conftest import _app, make_key
-from tests.test_import_support import UCDP, fingerprint, options, rows
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import UCDP, fingerprint, options, rows
+from tests.support import app_over, make_key
 
 ANJARA = "/v1/civilians-killed?format=hxl&location=anjara"
 LCC = "/v1/civilians-killed/totals?source=lcc"
@@ -22,12 +20,12 @@ IMPORT_RECORD = {"dataset", "dataset_import", "data_version", "sequences"}
 
 
 def _get(url: str, path: str) -> str:
-    with _app(url) as app:
+    with app_over(url) as app:
         return app.test_client().get(path).get_data(as_text=True)
 
 
 def _lcc_total(url: str) -> int:
-    with _app(url) as app:
+    with app_over(url) as app:
         [total] = app.test_client().get(LCC).get_json()["totals"]
     return total["sum"]
 
@@ -94,7 +92,7 @@ def _another_database(url: str) -> None:
 
 def test_into_another_database_the_figures_are_created_once(located_url, fresh_url, tmp_path):
     from service.importers.locations import import_locations
-    from tests.test_import_support import GAZETTEERS
+    from tests.imports.support import GAZETTEERS
 
     _with_ucdp(located_url)
     exported = _export(located_url, "/v1/figures?format=csv", tmp_path, "all.csv")
@@ -127,7 +125,7 @@ def _upload_twice(url: str, exported: bytes) -> list[int]:
     """POST /v1/imports?dataset=hxl the same file twice; what each inserted."""
     headers = {"Authorization": f"Bearer {make_key(url, 'uploader', 'write')}", "Content-Type": "text/csv"}
     inserted = []
-    with _app(url) as app:
+    with app_over(url) as app:
         for _ in range(2):
             response = app.test_client().post("/v1/imports?dataset=hxl&file_name=anjara.hxl.csv", data=exported,
                                               headers=headers)
