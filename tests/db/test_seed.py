@@ -87,13 +87,10 @@ _COUNTS = """SELECT (SELECT count(*) FROM figure) f, (SELECT count(*) FROM sourc
                      (SELECT count(*) FROM figure_dispute) x, (SELECT count(*) FROM figure_revision) r"""
 
 
-def test_seeding_twice_adds_nothing(fresh_url):
-    from service import db
-
-    with db.connect(fresh_url) as conn:
-        counts = conn.execute(_COUNTS).fetchone()
-        assert load_seed(conn) == 0
-        again = conn.execute(_COUNTS).fetchone()
+def test_seeding_twice_adds_nothing(rollback_conn):
+    counts = rollback_conn.execute(_COUNTS).fetchone()
+    assert load_seed(rollback_conn) == 0
+    again = rollback_conn.execute(_COUNTS).fetchone()
     # s: the seed's 11 sources and the 18 more migration 0017 makes (the sources UCDP's spellings name).
     assert again == counts == {"f": 13, "s": 29, "l": 13, "d": 1, "x": 1, "r": 13}
 
