@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from .. import figure
 from ..db import Connection, acting_as, one, queries
+from ..repositories import catalogue_writes
 from .core import (
     REPORT_COLUMNS,
     DataFile,
@@ -92,8 +93,11 @@ class Parsed:
     rows_read: int = 0
     figures: list[StagedFigure] = field(default_factory=list)
     sources: dict[str, StagedSource] = field(default_factory=dict)  # by id
+    # Spellings that name a source, to add to the alias table: key -> (spelling, source id).
+    source_aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
     documents: dict[str, StagedDocument] = field(default_factory=dict)  # by document_key
-    citations: list[tuple[str, int, str, str]] = field(default_factory=list)  # group, position, source, doc key
+    # group, position, source, doc key, the source as the dataset writes it
+    citations: list[tuple[str, int, str, str, str | None]] = field(default_factory=list)
     countries: dict[str, tuple[str, str]] = field(default_factory=dict)  # iso3 -> (name, location id)
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: int = 0
@@ -190,6 +194,8 @@ def _write(
     if place is not None:
         place(conn, options)
     result.notes["sources_created"] = conn.execute(named["insert_sources"]).rowcount
+    if parsed.source_aliases:
+        result.notes["source_aliases_created"] = catalogue_writes.add_source_aliases(conn, parsed.source_aliases)
     conn.execute(named["resolve_documents"])
     if options.dry_run:
         result.notes["documents_created"] = one(conn.execute(named["new_documents"]))["n"]
@@ -249,7 +255,12 @@ def _stage(conn: Connection, parsed: Parsed) -> None:
             ("key", "title", "publisher_id", "url", "published_on"),
             ((k, d["title"], d["publisher_id"], d.get("url"), d["published_on"]) for k, d in parsed.documents.items()),
         )
-        copy_rows(cur, "staged_citation", ("citation_group", "position", "source_id", "document_key"), parsed.citations)
+        copy_rows(
+            cur,
+            "staged_citation",
+            ("citation_group", "position", "source_id", "document_key", "name_as_written"),
+            parsed.citations,
+        )
         copy_rows(
             cur,
             "staged_country",

@@ -5,6 +5,16 @@ states every figure (source `ucdp`, document: the dataset). The reports
 (source_office, e.g. SOHR; source_headline; source_date) are the figure's
 citations, every one in UCDP's order. UCDP gives no date per event, so a
 figure is stated on the date of the first report it cites.
+
+An office is named as UCDP writes it (kept on the citation as name_as_written)
+and reconciled through the alias table (service/importers/sources.py): SOH,
+OHR and SHR are SOHR's spellings, so their reports are SOHR's. A spelling
+that is no alias but close to one (same key once the words news, the, agency,
+report and the spaces are dropped; or a difflib ratio of 0.9 or more between
+such keys of 6 characters or more) is attributed to that alias's source; one
+close to none becomes a new source (kind media unless SOURCE_KINDS knows it).
+Both are warnings on the row, and the report's notes list them as
+unknown_sources, with how many rows and citations name them.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from .core import DataFile, Options, Problem, Record, Result, RowError, csv_reco
 from .datasets import UCDP_GED
 from .figures import Parsed, StagedFigure, StagedSource, document_key, import_figures
 from .places import Gazetteer, Match
+from .sources import SourceNames
 
 COLUMNS = (
     "id",
@@ -78,8 +89,10 @@ SOURCE: StagedSource = {
 }
 DOCUMENT_TITLE = "UCDP Georeferenced Event Dataset (GED), Syria"
 
-# Offices UCDP cites whose kind is known; UCDP's source_office names the outlet
-# that published the report, so any other is recorded as media.
+# Kinds of offices by the id a new source would take (source_id); UCDP's
+# source_office names the outlet that published the report, so any other new
+# source is recorded as media. The offices of the GED Syria file are all in
+# the alias table (migration 0017), with their sources' kinds.
 SOURCE_KINDS = {
     "sohr": "monitor",
     "airwars": "monitor",
@@ -93,6 +106,10 @@ SOURCE_KINDS = {
     "amnesty": "ngo",
     "icg": "ngo",
     "heyva-sor-a-kurd-kurdish-red-crescent": "ngo",
+    "msf": "ngo",
+    "carnegie": "ngo",
+    "ocha": "un_agency",
+    "un-news-centre": "un_agency",
     "sdf-press-office": "armed_group",
     "sdf-media-center": "armed_group",
     "sdf-press-center": "armed_group",
@@ -101,7 +118,7 @@ SOURCE_KINDS = {
 
 @functools.cache
 def source_id(office: str) -> str:
-    """A source slug from an office name as UCDP writes it (SOHR -> sohr)."""
+    """The id a new source takes from an office name as UCDP writes it (Enab Baladi -> enab-baladi)."""
     ascii_name = unicodedata.normalize("NFKD", office).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63].rstrip("-")
 
@@ -262,7 +279,7 @@ class _Shared(TypedDict):
     placement: str
 
 
-def _event(line: int, record: Record, placer: Placer, parsed: Parsed) -> list[StagedFigure]:
+def _event(line: int, record: Record, placer: Placer, names: SourceNames, parsed: Parsed) -> list[StagedFigure]:
     """The two figures of one event, with its sources and documents added to parsed."""
     event_id = str(_int(record, "id", low=1))
     start, end = _date(record, "date_start"), _date(record, "date_end")
@@ -293,7 +310,7 @@ def _event(line: int, record: Record, placer: Placer, parsed: Parsed) -> list[St
         )
         attributes |= {"low": low, "high": high}
         low = high = None
-    _add_provenance(event_id, cited, parsed)
+    _add_provenance(line, event_id, cited, names, parsed)
     first = cited[0]
     common: _Shared = {
         "line": line,
@@ -336,23 +353,27 @@ def _event(line: int, record: Record, placer: Placer, parsed: Parsed) -> list[St
 DATASET_DOCUMENT = document_key(DOCUMENT_TITLE, "ucdp", None)
 
 
-def _document_key(cited: Citation) -> str:
-    return document_key(cited.headline or "(no headline given)", source_id(cited.office), cited.published_on)
-
-
-def _add_provenance(event_id: str, cited: list[Citation], parsed: Parsed) -> None:
-    """The reports one event cites: their sources and documents, and the event's citations."""
+def _add_provenance(line: int, event_id: str, cited: list[Citation], names: SourceNames, parsed: Parsed) -> None:
+    """The reports one event cites: their sources (named through the alias table; a new one staged) and
+    documents, and the event's citations; a spelling the alias table lacks is a warning on the row."""
+    warned: set[str] = set()
     for position, report in enumerate(cited, start=1):
-        publisher = source_id(report.office)
-        parsed.sources.setdefault(
-            publisher,
-            {
-                "name": report.office,
-                "kind": SOURCE_KINDS.get(publisher, "media"),
-                "description": "Cited as source office in the UCDP Georeferenced Event Dataset.",
-            },
-        )
-        key = _document_key(report)
+        named = names.name(report.office, source_id(report.office), line)
+        publisher = named.source_id
+        if named.how == "new":
+            parsed.sources.setdefault(
+                publisher,
+                {
+                    "name": report.office,
+                    "kind": SOURCE_KINDS.get(publisher, "media"),
+                    "description": "Cited as source office in the UCDP Georeferenced Event Dataset.",
+                },
+            )
+        reason = names.reason(report.office)
+        if reason and report.office not in warned:
+            warned.add(report.office)
+            parsed.problems.append(Problem(line, "source_office", report.office, reason, "warning"))
+        key = document_key(report.headline or "(no headline given)", publisher, report.published_on)
         parsed.documents.setdefault(
             key,
             {
@@ -361,7 +382,7 @@ def _add_provenance(event_id: str, cited: list[Citation], parsed: Parsed) -> Non
                 "published_on": report.published_on,
             },
         )
-        parsed.citations.append((event_id, position, publisher, key))
+        parsed.citations.append((event_id, position, publisher, key, report.office))
 
 
 def parse(conn: Connection, data: DataFile, options: Options, version: str) -> Parsed:
@@ -374,7 +395,7 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
         "url": UCDP_GED.url,
         "published_on": None,
     }
-    placer = Placer(Gazetteer.load(conn))
+    placer, names = Placer(Gazetteer.load(conn)), SourceNames.load(conn)
     for line, record in csv_records(data, COLUMNS):
         parsed.rows_read += 1
         try:
@@ -382,13 +403,15 @@ def parse(conn: Connection, data: DataFile, options: Options, version: str) -> P
                 raise RowError("id", record.get("id") or "", "wrong number of fields")
             if record["id"].strip() in seen:
                 raise RowError("id", record["id"], "event id given twice in the file")
-            figures = _event(line, record, placer, parsed)
+            figures = _event(line, record, placer, names, parsed)
         except RowError as error:
             parsed.problems.append(Problem(line, *error.problem))
             continue
         seen.add(record["id"].strip())
         parsed.figures.extend(figures)
     parsed.notes["matched_names"], parsed.notes["unmatched_names"] = placer.report()
+    parsed.notes["unknown_sources"] = names.unknown()
+    parsed.source_aliases = names.aliases
     return parsed
 
 

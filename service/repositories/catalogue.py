@@ -18,6 +18,11 @@ def get_source(conn: Connection, *, source_id: str) -> dict[str, Any] | None:
     return conn.execute(queries("catalogue")["get_source"], {"id": source_id}).fetchone()
 
 
+def source_spellings(conn: Connection) -> list[dict[str, Any]]:
+    """Every spelling that names a source (spelling, source_id, how: alias or source), aliases first."""
+    return conn.execute(queries("catalogue")["source_spellings"]).fetchall()
+
+
 def list_documents(
     conn: Connection, *, publisher: list[str] | None, after: int | None, limit: int
 ) -> list[dict[str, Any]]:

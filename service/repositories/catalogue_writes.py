@@ -7,7 +7,8 @@ from typing import Any
 from psycopg import sql
 
 from ..db import Connection, one, queries, savepoint
-from ..errors import InvalidParameter, NotFound
+from ..errors import Conflict, InvalidParameter, NotFound
+from ..importers.sources import source_key
 from .locations import find_location_id, resolve_location_id
 
 # API field -> column, where they differ.
@@ -40,6 +41,46 @@ def create_source(conn: Connection, *, fields: dict[str, Any]) -> str:
 def update_source(conn: Connection, *, source_id: str, changes: dict[str, Any]) -> None:
     """Change the given fields of a source."""
     _update(conn, "update_source", source_id, changes)
+
+
+def add_source_alias(conn: Connection, *, source_id: str, alias: str) -> bool:
+    """Make a spelling name a source: True if added, False if the source has that alias (its key) already.
+
+    NotFound if there is no such source; Conflict if the key names another source; InvalidParameter if the
+    spelling has no key (nothing but punctuation).
+    """
+    key = source_key(alias)
+    if not key:
+        raise InvalidParameter("alias", "Give a name with at least one letter or digit.", where="json")
+    named = queries("catalogue_writes")
+    params = {"key": key, "alias": alias.strip(), "source_id": source_id}
+    with savepoint(conn):
+        if conn.execute(named["insert_source_alias"], params).fetchone() is not None:
+            return True
+    found = one(conn.execute(named["find_source_alias"], params))
+    if not found["source_exists"]:
+        raise NotFound(f"No source with id {source_id!r}.")
+    if found["source_id"] != source_id:
+        raise Conflict(
+            f"alias: {alias.strip()!r} names source {found['source_id']!r} already (as {found['alias']!r}, "
+            f"key {key!r}).",
+            errors=[{"in": "json", "field": "alias", "messages": [f"Names source {found['source_id']!r} already."]}],
+            source=f"/v1/sources/{found['source_id']}",
+        )
+    return False
+
+
+def add_source_aliases(conn: Connection, aliases: dict[str, tuple[str, str]]) -> int:
+    """Add spellings an import found to name their sources (key -> (spelling, source id)), except keys that
+    name a source already; how many were added."""
+    keys = list(aliases)
+    params = {
+        "keys": keys,
+        "aliases": [aliases[key][0] for key in keys],
+        "sources": [aliases[key][1] for key in keys],
+    }
+    added: int = conn.execute(queries("catalogue_writes")["insert_source_aliases"], params).rowcount
+    return added
 
 
 def create_document(conn: Connection, *, fields: dict[str, Any]) -> int:

@@ -8,6 +8,18 @@ ORDER BY id LIMIT %(limit)s
 -- name: get_source
 SELECT id, body::text AS body FROM source_api WHERE id = %(id)s
 
+-- name: source_spellings
+-- Every spelling that names a source, for imports (service/importers/sources.py):
+-- the aliases first, then each source's name and its id.
+SELECT spelling, source_id, how FROM (
+    SELECT alias AS spelling, source_id, 'alias' AS how, 0 AS rank FROM source_alias
+    UNION ALL
+    SELECT name, id, 'source', 1 FROM source
+    UNION ALL
+    SELECT id, id, 'source', 2 FROM source
+) spellings
+ORDER BY rank, source_id, spelling
+
 -- name: list_documents
 SELECT id, body::text AS body FROM document_api
 WHERE (%(after)s::bigint IS NULL OR id > %(after)s)

@@ -59,7 +59,7 @@ CREATE TEMPORARY TABLE staged_document (
 ) ON COMMIT DROP;
 CREATE TEMPORARY TABLE staged_citation (
     citation_group text NOT NULL, position smallint NOT NULL, source_id text NOT NULL,
-    document_key text NOT NULL, PRIMARY KEY (citation_group, position)
+    document_key text NOT NULL, name_as_written text, PRIMARY KEY (citation_group, position)
 ) ON COMMIT DROP;
 CREATE TEMPORARY TABLE staged_country (
     iso3 text PRIMARY KEY, name text NOT NULL, location_id text NOT NULL
@@ -259,8 +259,10 @@ USING import_figure i
 WHERE c.figure_id = i.figure_id AND i.action = 'update'
 
 -- name: insert_citations
-INSERT INTO figure_citation (figure_id, position, source_id, document_id)
-SELECT f.id, c.position, c.source_id, d.document_id
+-- name_as_written is not compared (classify_figures): the source is. A
+-- citation written before it was recorded keeps null until its figure changes.
+INSERT INTO figure_citation (figure_id, position, source_id, document_id, name_as_written)
+SELECT f.id, c.position, c.source_id, d.document_id, c.name_as_written
 FROM import_figure i
 JOIN figure f ON f.dataset_id = %(dataset)s AND f.external_id = i.external_id
 JOIN staged_citation c ON c.citation_group = i.citation_group
