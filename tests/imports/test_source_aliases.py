@@ -11,10 +11,8 @@ from service.importers.sources import is_close, source_key
 from service.importers.ucdp import import_ucdp
 from service.repositories import catalogue_writes
 from service.seed import seed_data
-from tests.conftest import _app
-from tests.test_import_support import SHARED_DATA, UCDP, fingerprint, options, rows
-
-pytest_plugins = ["tests.test_import_support"]
+from tests.imports.support import SHARED_DATA, UCDP, fingerprint, options, rows
+from tests.support import app_over
 
 UCDP_FULL = SHARED_DATA / "ucdp_ged_syria_2016-2019.csv"
 MIGRATION = Path(migrations.__file__).parent / "sql" / "migrations" / "0017_source_aliases.sql"
@@ -231,7 +229,7 @@ def test_migration_0017_merges_spelled_sources_with_history(located_url):
     with db.connect(located_url) as conn:
         settings = conn.execute("SELECT current_setting('tally.actor', true) AS actor").fetchone()
     assert settings["actor"] in (None, "")
-    with _app(located_url) as app:
+    with app_over(located_url) as app:
         body = app.test_client().get("/v1/sources/sohr").get_json()
     assert {"OHR", "SOH", "SOHR", "SHR", "Syrian Observatory for Human Rights"} <= set(body["aliases"])
 
@@ -272,7 +270,7 @@ def test_the_full_ucdp_file_names_each_source_once(fresh_url):
     assert result.committed
     assert all(u["outcome"] == "new_source" for u in result.notes["unknown_sources"])  # nothing merely close
 
-    with _app(fresh_url) as app:
+    with app_over(fresh_url) as app:
         sources = _sources(app.test_client())
     keys = {source["id"]: {source_key(a) for a in source["aliases"]} for source in sources}
     named_by = {}

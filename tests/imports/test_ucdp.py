@@ -66,7 +66,10 @@ def test_best_outside_low_high_keeps_best_and_reports_the_bounds(imported_url, f
     total = _figure(imported_url, "219459:people_killed")
     assert (total["value"], total["low"], total["high"]) == (142, None, None)
     assert (total["attributes"]["low"], total["attributes"]["high"]) == (177, 177)
-    assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [(14, "best", "177/142/177", "warning")]
+    assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [
+        (14, "best", "177/142/177", "warning"),
+        # An office the alias table does not know (a new source), reported too.
+        (25, "source_office", "Jpost.com (The Jerusalem Post online edition)", "warning")]
 
 
 def test_period_date_precision_and_coordinates_are_kept(imported_url):
@@ -212,7 +215,8 @@ def test_skip_invalid_imports_the_other_rows_and_writes_the_report(located_url, 
     with report.open(newline="", encoding="utf-8") as f:
         lines = list(csv.DictReader(f))
     assert [(r["line"], r["field"], r["outcome"]) for r in lines] == [("12", "date_start", "rejected"),
-                                                                      ("14", "best", "warning")]
+                                                                      ("14", "best", "warning"),
+                                                                      ("25", "source_office", "warning")]
     record = rows(located_url, "SELECT rejected, inserted FROM dataset_import WHERE id = %(id)s",
                   {"id": result.import_id})[0]
     assert record == {"rejected": 1, "inserted": 42}
