@@ -13,7 +13,7 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from werkzeug.exceptions import HTTPException
 
 from . import db
-from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, release_connection
+from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, limits, release_connection
 from .api.auth import current_key
 from .config import Settings
 from .errors import (
@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.register_blueprint(health.blp)
     app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))
     register_error_handlers(app)
+    limits.init_limits(app, settings)  # its check runs before check_request: a flood is refused before any work
     app.before_request(check_request)
     app.before_request(caching.check_cache)
     app.after_request(caching.add_validators)

@@ -69,6 +69,14 @@ class Settings:
     max_body_bytes: int = 1_048_576
     # Largest data file POST /v1/imports accepts.
     max_import_bytes: int = 67_108_864
+    # Rate limits (limits' syntax: "600/minute"): reads and writes per API key, else per client
+    # address; failed authentications per address. The storage is per process with memory://
+    # (each gunicorn worker counts apart); redis://host:6379 shares it between workers and hosts.
+    rate_limits_enabled: bool = True
+    rate_limit_reads: str = "1200/minute"
+    rate_limit_writes: str = "120/minute"
+    rate_limit_failed_auth: str = "30/minute"
+    rate_limit_storage_uri: str = "memory://"
     # How long a POST's Idempotency-Key (and its stored response) is kept.
     idempotency_ttl_hours: int = 24
 
@@ -94,4 +102,9 @@ class Settings:
             max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),
             max_import_bytes=_int(env, "MAX_IMPORT_BYTES", defaults.max_import_bytes),
             idempotency_ttl_hours=_int(env, "IDEMPOTENCY_TTL_HOURS", defaults.idempotency_ttl_hours),
+            rate_limits_enabled=_bool(env, "RATE_LIMITS_ENABLED", defaults.rate_limits_enabled),
+            rate_limit_reads=env.get("RATE_LIMIT_READS", "").strip() or defaults.rate_limit_reads,
+            rate_limit_writes=env.get("RATE_LIMIT_WRITES", "").strip() or defaults.rate_limit_writes,
+            rate_limit_failed_auth=env.get("RATE_LIMIT_FAILED_AUTH", "").strip() or defaults.rate_limit_failed_auth,
+            rate_limit_storage_uri=env.get("RATE_LIMIT_STORAGE_URI", "").strip() or defaults.rate_limit_storage_uri,
         )

@@ -66,8 +66,9 @@ def database(server_url: str, *, template: str | None = None) -> Iterator[str]:
 
 @contextmanager
 def app_over(url: str, **settings):
-    """An app over the database at url, its pool closed afterwards."""
-    app = create_app(Settings(database_url=url, **settings), database_url=url)
+    """An app over the database at url, its pool closed afterwards; rate limits off unless a test asks for them
+    (one shared app serves the whole suite's reads)."""
+    app = create_app(Settings(database_url=url, **{"rate_limits_enabled": False} | settings), database_url=url)
     app.config["TESTING"] = True
     try:
         yield app

@@ -13,6 +13,7 @@ from ..auth import grants, token_hash
 from ..errors import Forbidden, InvalidKey, Unauthorized
 from ..repositories import api_keys
 from . import Blueprint, connection
+from .limits import remember_verified_key
 
 # The scheme name is case-insensitive (RFC 9110, section 11.1); the key is not.
 _BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,200})$")
@@ -33,6 +34,7 @@ def current_key(needed: str) -> dict[str, Any]:
     if not grants(key["scope"], needed):
         raise Forbidden(f"This operation needs a key with scope {needed!r}; this key has {key['scope']!r}.")
     g.api_key = key
+    remember_verified_key()
     return key
 
 
