@@ -29,6 +29,7 @@ from ..schemas.catalogue_writes import (
     DocumentWriteSchema,
     LocationCreateSchema,
     LocationWriteSchema,
+    SourceAliasSchema,
     SourceCreateSchema,
     SourceWriteSchema,
 )
@@ -92,6 +93,40 @@ class SourceById(MethodView):
         with connection() as conn:
             catalogue_writes.update_source(conn, source_id=source_id, changes=_some(body))
             return json_response(written(catalogue.get_source(conn, source_id=source_id)))
+
+
+_ALIAS_EXAMPLES = {
+    "a spelling UCDP writes": {"value": {"alias": "Syria LiveuMap"}},
+    "a web address": {"value": {"alias": "http://syria.liveuamap.com/"}},
+}
+
+
+@blp.route("/sources/<source_id>/aliases")
+class SourceAliases(MethodView):
+    @requires("admin")
+    @blp.arguments(SourceAliasSchema, examples=_ALIAS_EXAMPLES)
+    @blp.response(201, SourceSchema, description="The alias was added; the source, with its aliases.")
+    @blp.alt_response(200, schema=SourceSchema, description="The source has this alias (its key) already.")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The alias's key names another source already.")
+    def post(self, body: dict[str, Any], source_id: str) -> Response:
+        """Add a spelling that names a source (admin)
+
+        Imports look each source name a dataset writes up by its key: accents, case and punctuation
+        dropped, `http(s)://`, `www.` and a trailing `.com` or `/` dropped (`SDF Press Office` and
+        `SDF PRESS OFFICE` have one key). A spelling that is no alias is *close* to a known one when
+        their keys are equal once the words news, the, agency and report and the spaces are dropped
+        too, or when both such keys have 6 characters or more and difflib's ratio between them is 0.9
+        or more; the import then attributes it to that source and warns, naming the spelling it
+        matched. Adding the alias confirms it; a spelling close to none makes a new source. A key
+        names one source only: 409 when it names another.
+        """
+        with connection() as conn:
+            added = catalogue_writes.add_source_alias(conn, source_id=source_id, alias=body["alias"])
+            source = written(catalogue.get_source(conn, source_id=source_id))
+        if not added:
+            return json_response(source)
+        return created(source, f"/v1/sources/{source_id}")
 
 
 @blp.route("/documents")

@@ -31,6 +31,20 @@ class SourceCreateSchema(SourceWriteSchema):
     kind = fields.String(required=True, validate=one_of(SOURCE_KINDS), metadata={"example": "monitor"})
 
 
+class SourceAliasSchema(Schema):
+    """A spelling that names a source."""
+
+    alias = Text(
+        required=True,
+        max_length=300,
+        metadata={
+            "description": "The spelling as a dataset writes it. Its key (accents, case and punctuation dropped, "
+            "http(s)://, www. and a trailing .com or / dropped) may name one source only.",
+            "example": "Syria LiveuMap",
+        },
+    )
+
+
 class DocumentWriteSchema(Schema):
     """A document's fields; PATCH changes only those given."""
 
