@@ -32,7 +32,8 @@ that also holds the place, then the place; a place contains another when it lies
 other's path, by any containment. A flow
 (displacement) is a place triple - where it was recorded, its origin and destination - and
 two flows are the same or nested only when all three are; an unknown origin or
-destination may be anywhere, so it is treated as containing every place.
+destination may be anywhere, so it is treated as containing every place; but stocks of
+unknown origin (UNHCR's UNK, stateless people) are groups of their own, holding no other stock.
 """
 
 from __future__ import annotations
@@ -122,16 +123,21 @@ class Total:
 
 def place_relation(a: Candidate, b: Candidate) -> str | None:
     """'same' or 'nested' when two figures' places may count the same people, else None."""
-    relations = [_path_relation(x, y) for x, y in zip(a.places, b.places, strict=True)]
+    # A flow of unknown origin may be anywhere, so it may hold a known one. A stock of people of unknown
+    # origin (UNHCR's UNK) is a group of its own: it holds none of the known origins' stocks.
+    unknown_is_apart = a.count_kind == b.count_kind == "stock"
+    relations = [_path_relation(x, y, unknown_is_apart) for x, y in zip(a.places, b.places, strict=True)]
     if None in relations:
         return None
     return "same" if all(r == "same" for r in relations) else "nested"
 
 
-def _path_relation(a: Path | None, b: Path | None) -> str | None:
-    """'same', 'nested' (one contains the other) or None; an unknown place may be anywhere."""
+def _path_relation(a: Path | None, b: Path | None, unknown_is_apart: bool = False) -> str | None:
+    """'same', 'nested' (one contains the other) or None; an unknown place may be anywhere, unless it is apart."""
     if a is None or b is None:
-        return "same" if a is None and b is None else "nested"
+        if a is None and b is None:
+            return "same"
+        return None if unknown_is_apart else "nested"
     if a == b:
         return "same"
     return "nested" if a[-1] in b or b[-1] in a else None

@@ -76,8 +76,9 @@ UNHCR_POPULATION = Dataset(
     description="Forcibly displaced and stateless people by year, country of origin and country of asylum, "
     "1951-2025; end-of-year stocks.",
     version="2025.12.1",
-    # The R package's version names its release month; no exact day is published with the file.
-    released=dt.date(2025, 12, 1),
+    # Version YYYY.12.x holds the end-of-year figures of YYYY (Global Trends); 2025.12.1 was published
+    # on 2026-06-25 (the package's NEWS), so its figures are stated then, after the period they describe.
+    released=dt.date(2026, 6, 25),
 )
 
 IDMC_GIDD = Dataset(

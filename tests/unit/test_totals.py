@@ -274,3 +274,12 @@ def test_location_buckets_are_totalled_apart():
     assert summary(compute_totals(candidates, level=2)) == [
         ("sohr", None, "SY", "count", 4, [3], []),
         ("sohr", None, "SY0200", "count", 265, [1, 2], [])]
+
+
+def test_a_stock_of_unknown_origin_is_a_group_of_its_own():
+    """UNHCR's refugees in one country of unknown origin (UNK, here 0) stand beside those from Syria, not over
+    them: the country's refugees add up."""
+    from_syria = fig(1, 500, kind="stock", place=SY, origin=("SY", "SY02"), destination=SY, start="2022-12-31")
+    unknown = fig(2, 0, kind="stock", place=SY, origin=None, destination=SY, start="2022-12-31")
+    assert place_relation(from_syria, unknown) is None
+    assert summary(compute_totals([from_syria, unknown])) == [("sohr", None, None, "stock", 500, [1, 2], [])]
