@@ -141,8 +141,9 @@ def _set_areas(conn: Connection, location_id: str, codes: list[str]) -> None:
     area_ids = [resolve_location_id(conn, code=code, field="areas", where="json") for code in codes]
     for area_id in area_ids:
         if _is_inside(conn, area_id, location_id):
-            raise InvalidParameter("areas", f"{area_id!r} lies inside {location_id!r}: the containment would loop.",
-                                   where="json")
+            raise InvalidParameter(
+                "areas", f"{area_id!r} lies inside {location_id!r}: the containment would loop.", where="json"
+            )
     named = queries("catalogue_writes")
     with savepoint(conn):
         conn.execute(named["clear_areas"], {"id": location_id})

@@ -85,8 +85,10 @@ class LocationSchema(ResponseSchema):
     parent = fields.Nested(LocationRefSchema, allow_none=True)
     areas = fields.List(
         fields.Nested(LocationRefSchema),
-        metadata={"description": "Areas (not administrative units) the place also lies in; filters and totals for "
-                  "an area include it."},
+        metadata={
+            "description": "Areas (not administrative units) the place also lies in; filters and totals for "
+            "an area include it."
+        },
     )
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
