@@ -60,6 +60,28 @@ def create_pool(settings: Settings, conninfo: str) -> ConnectionPool[Connection]
     )
 
 
+# Raised in a transaction block, leaves it rolled back without an error (a dry run ends so).
+Rollback = psycopg.Rollback
+
+
+class CopyRefused(Exception):
+    """COPY could not read the data; `context` says where, as PostgreSQL counts its lines."""
+
+    def __init__(self, message: str, context: str):
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+@contextmanager
+def copy_errors() -> Iterator[None]:
+    """Turn what COPY refuses to read (bad data or a bad format) into CopyRefused."""
+    try:
+        yield
+    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as error:
+        raise CopyRefused(error.diag.message_primary or str(error), error.diag.context or "") from None
+
+
 class DatabaseUnavailable(Exception):
     """The database cannot be reached, or every connection is busy; try again shortly."""
 

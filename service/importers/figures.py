@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
 import orjson
-import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .. import figure
-from ..db import Connection, acting_as, one, queries
+from ..db import Connection, Cursor, Rollback, acting_as, one, queries
 from ..repositories import catalogue_writes
 from .core import (
     REPORT_COLUMNS,
@@ -144,7 +143,7 @@ def import_figures(
         _write(conn, dataset, parsed, result, options, place, clock)
         result.committed = result.import_id is not None and not options.dry_run
         if not result.committed:
-            raise psycopg.Rollback()
+            raise Rollback()
     clock.lap("commit")
     if not result.committed:
         result.import_id = None
@@ -280,9 +279,7 @@ def _copyable(value: object) -> object:
     return value
 
 
-def copy_rows(
-    cur: psycopg.Cursor[Any], table: str, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
-) -> None:
+def copy_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
     """COPY rows into a staging table. psycopg formats each row in C: twice as fast as formatting the COPY
     text here (66,000 staged figures: 1.4 s against 3.0 s)."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
-from ..db import Connection, one, queries
+from ..db import Connection, Rollback, one, queries
 from .core import InvalidRows, Options, Problem, Result, RowError, count_problem_rows, read_file
 from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from .figures import copy_rows, finish_import
@@ -313,7 +311,7 @@ def import_locations(conn: Connection, paths: dict[str, Path], options: Options)
         if any(r.changed for r in results.values()):
             _write(conn, decided, results, options)  # on a dry run too: the database checks it all
         if not committed:
-            raise psycopg.Rollback()
+            raise Rollback()
     for result in results.values():
         result.committed = committed
         result.import_id = result.import_id if committed else None

@@ -36,11 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from psycopg import sql
 
 from .. import formats
-from ..db import Connection, queries
+from ..db import Connection, CopyRefused, copy_errors, queries
 from ..schemas.figures import COUNT_KINDS, QUALIFIERS, SOURCE_KINDS
 from .core import DataFile, ImportFailed, Options, Problem, Result, count_records, record_lines
 from .datasets import TALLY_CSV
@@ -242,12 +241,12 @@ def _copy(conn: Connection, data: DataFile, layout: Layout) -> int:
         sql.SQL(", ").join(map(sql.Identifier, layout.columns))
     )
     try:
-        with conn.cursor() as cur:
+        with copy_errors(), conn.cursor() as cur:
             with cur.copy(statement) as copy:
                 for chunk in _data_chunks(data.path, layout.copy_offset):
                     copy.write(chunk)
             copied = cur.rowcount
-    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat) as error:
+    except CopyRefused as error:
         raise ImportFailed(_copy_failure(data, layout, error)) from None
     expected = count_records(data.path) - layout.header_records
     if copied != expected:
@@ -283,11 +282,11 @@ def _without_blank_lines_at_end(chunk: bytes) -> bytes:
     return body + (b"\r\n" if tail.startswith(b"\r\n") else tail[:1]) if body else b""
 
 
-def _copy_failure(data: DataFile, layout: Layout, error: psycopg.Error) -> str:
+def _copy_failure(data: DataFile, layout: Layout, error: CopyRefused) -> str:
     """What COPY could not read, on the line of the file where it is (COPY counts from the record it starts at)."""
-    found = re.search(r"\bline (\d+)", error.diag.context or "")
+    found = re.search(r"\bline (\d+)", error.context)
     where = f", line {int(found.group(1)) + layout.lines_before_copy}" if found else ""
-    message = (error.diag.message_primary or str(error)).replace("tally_csv_row", "the file")
+    message = error.message.replace("tally_csv_row", "the file")
     return f"{data.name}{where}: {message}"
 
 
