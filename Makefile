@@ -12,8 +12,8 @@ TALLY  := $(BIN)/tally
 run: setup
 	$(TALLY) serve
 
-## test: set everything up and run the whole test suite against a real PostgreSQL
-test: install
+## test: set everything up, lint (ruff, mypy), and run the whole test suite against a real PostgreSQL
+test: lint
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format check) over the code, mypy (strict) over service/

@@ -10,6 +10,7 @@ commit get a fresh clone of it, tests that only read share one, and tests that
 can run in one transaction get a connection whose transaction is rolled back.
 Helpers a test module imports are in tests/support.py, not here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """`tally serve` in a subprocess on a free port: for what only the real server (gunicorn) shows."""
+
 from __future__ import annotations
 
 import http.client
@@ -22,8 +23,17 @@ def free_port() -> int:
 def live_server(database_url: str, **settings: str) -> Iterator[int]:
     """Serve the database at database_url with these settings (environment names); yields the port."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url, "PORT": str(port), "WEB_CONCURRENCY": "1",
-                        "GUNICORN_THREADS": "2", "LOG_LEVEL": "warning"} | settings
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": database_url,
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": "2",
+            "LOG_LEVEL": "warning",
+        }
+        | settings
+    )
     tally = os.path.join(os.path.dirname(sys.executable), "tally")
     server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

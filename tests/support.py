@@ -2,6 +2,7 @@
 
 Fixtures live in the conftest.py files; what a test module imports lives here.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -96,8 +97,17 @@ def key_headers(url: str) -> dict[str, dict[str, str]]:
     return {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
 
 
-TABLES = ("metric", "source", "document", "location", "figure", "figure_revision", "figure_dispute",
-          "api_key", "idempotency_key")
+TABLES = (
+    "metric",
+    "source",
+    "document",
+    "location",
+    "figure",
+    "figure_revision",
+    "figure_dispute",
+    "api_key",
+    "idempotency_key",
+)
 
 
 def database_fingerprint(url: str) -> dict[str, str]:
@@ -105,8 +115,11 @@ def database_fingerprint(url: str) -> dict[str, str]:
     with db.connect(url) as conn:
         return {
             table: conn.execute(
-                sql.SQL("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f "
-                        "FROM {} t").format(sql.Identifier(table))).fetchone()["f"]
+                sql.SQL(
+                    "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f "
+                    "FROM {} t"
+                ).format(sql.Identifier(table))
+            ).fetchone()["f"]
             for table in TABLES
         }
 
@@ -119,16 +132,38 @@ def run_tally(*args: str, url: str) -> subprocess.CompletedProcess:
 
 # A figure POST /v1/figures accepts, for the write tests.
 NEW_FIGURE = {
-    "metric": "civilians_killed", "count_kind": "event", "value": 7, "qualifier": "exact",
-    "location": "SY0200", "period_start": "2016-11-28", "period_end": "2016-11-28", "stated_on": "2016-11-28",
-    "source": "sohr", "document": 1, "quote": "Seven civilians were killed.", "reason": "From the SOHR bulletin",
+    "metric": "civilians_killed",
+    "count_kind": "event",
+    "value": 7,
+    "qualifier": "exact",
+    "location": "SY0200",
+    "period_start": "2016-11-28",
+    "period_end": "2016-11-28",
+    "stated_on": "2016-11-28",
+    "source": "sohr",
+    "document": 1,
+    "quote": "Seven civilians were killed.",
+    "reason": "From the SOHR bulletin",
 }
 
 # The fields add() fills in unless told.
-FIGURE_DEFAULTS = {"metric": "civilians_killed", "count_kind": "period_total", "qualifier": "exact", "low": None,
-                   "high": None, "population_group": "civilians", "location": "eastern-aleppo", "origin": None,
-                   "destination": None, "start": "2016-11-01", "end": None, "stated_on": None, "source": "sohr",
-                   "status": "reported", "status_note": None}
+FIGURE_DEFAULTS = {
+    "metric": "civilians_killed",
+    "count_kind": "period_total",
+    "qualifier": "exact",
+    "low": None,
+    "high": None,
+    "population_group": "civilians",
+    "location": "eastern-aleppo",
+    "origin": None,
+    "destination": None,
+    "start": "2016-11-01",
+    "end": None,
+    "stated_on": None,
+    "source": "sohr",
+    "status": "reported",
+    "status_note": None,
+}
 
 
 def add(url: str, value: int, **fields) -> int:
@@ -144,4 +179,6 @@ def add(url: str, value: int, **fields) -> int:
                VALUES (%(metric)s, %(count_kind)s, %(value)s, %(low)s, %(high)s, %(qualifier)s, %(population_group)s,
                        %(location)s, %(origin)s, %(destination)s, %(start)s, %(end)s, %(stated_on)s, %(source)s, 1,
                        %(status)s, %(status_note)s)
-               RETURNING id""", row).fetchone()["id"]
+               RETURNING id""",
+            row,
+        ).fetchone()["id"]

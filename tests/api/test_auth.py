@@ -1,4 +1,5 @@
 """Who may write: every write operation in the OpenAPI document refuses the wrong credentials."""
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,8 @@ def test_every_write_rejects_missing_read_only_and_revoked_keys(write_client, ke
     read_only = send(write_client, method, url, media_type, keys["read"])
     assert read_only.status_code == 403
     assert read_only.get_json()["detail"] == (
-        f"This operation needs a key with scope {needed(method, url)!r}; this key has 'read'.")
+        f"This operation needs a key with scope {needed(method, url)!r}; this key has 'read'."
+    )
     revoked = send(write_client, method, url, media_type, keys["revoked"])
     assert revoked.status_code == 401
     assert revoked.headers["WWW-Authenticate"] == 'Bearer realm="tally", error="invalid_token"'
@@ -83,8 +85,12 @@ def test_a_write_key_gets_past_authentication(write_client, keys, method, url, m
 
 
 def test_admin_keys_can_write(write_client, keys):
-    assert write_client.post("/v1/sources", json={"id": "ocha", "name": "OCHA", "kind": "un_agency"},
-                             headers=keys["admin"]).status_code == 201
+    assert (
+        write_client.post(
+            "/v1/sources", json={"id": "ocha", "name": "OCHA", "kind": "un_agency"}, headers=keys["admin"]
+        ).status_code
+        == 201
+    )
 
 
 def test_reads_can_require_a_read_key(fresh_url, keys):
@@ -109,7 +115,7 @@ def test_key_commands_create_list_and_revoke(fresh_url, write_client):
     body = {"id": "new-monitor", "name": "New monitor", "kind": "monitor"}
     assert write_client.post("/v1/sources", json=body, headers=headers).status_code == 201
     listing = run_tally("keys", "list", url=fresh_url).stdout
-    line = next(l for l in listing.splitlines() if "field office" in l)
+    line = next(row for row in listing.splitlines() if "field office" in row)
     key_id, name, scope, prefix = line.split("\t")[:4]
     assert (name, scope, prefix) == ("field office", "write", token[:10] + "…")
     assert token not in listing
@@ -123,5 +129,7 @@ def test_the_database_keeps_only_a_hash_of_each_key(fresh_url, keys):
 
     token = keys["write"]["Authorization"].removeprefix("Bearer ")
     with db.connect(fresh_url) as conn:
-        stored = conn.execute("SELECT string_agg(encode(token_hash, 'hex') || token_prefix || name, ' ') AS s FROM api_key").fetchone()["s"]
+        stored = conn.execute(
+            "SELECT string_agg(encode(token_hash, 'hex') || token_prefix || name, ' ') AS s FROM api_key"
+        ).fetchone()["s"]
     assert token not in stored and token[10:30] not in stored

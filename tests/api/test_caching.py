@@ -1,4 +1,5 @@
 """ETag, Last-Modified and 304s for pollers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,9 @@ def test_collections_send_validators(client):
     assert response.headers["Vary"] == "Accept, Authorization"
 
 
-@pytest.mark.parametrize("path", ["/v1/figures?limit=3", "/v1/sources", "/v1/locations/SY02", "/v1/metrics", "/v1/changes"])
+@pytest.mark.parametrize(
+    "path", ["/v1/figures?limit=3", "/v1/sources", "/v1/locations/SY02", "/v1/metrics", "/v1/changes"]
+)
 def test_if_none_match_gets_a_304_without_a_body(client, path):
     etag = client.get(path).headers["ETag"]
     again = client.get(path, headers={"If-None-Match": etag})
@@ -62,6 +65,8 @@ def test_if_none_match_wins_over_if_modified_since(client):
 
 def test_a_figure_is_validated_by_its_version(write_client, keys):
     assert write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'}).status_code == 304
-    write_client.patch("/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'})
+    write_client.patch(
+        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
     changed = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'})
     assert (changed.status_code, changed.headers["ETag"]) == (200, '"v2"')

@@ -1,4 +1,5 @@
 """Sources, documents, locations and metrics over HTTP."""
+
 from __future__ import annotations
 
 
@@ -34,9 +35,12 @@ def test_documents(client):
 
 
 def test_locations_filtered_by_kind_and_parent(client):
-    assert [l["id"] for l in data(client.get("/v1/locations?kind=admin1,admin2"))] == ["SY02", "SY0200"]
-    assert [l["id"] for l in data(client.get("/v1/locations?parent=aleppo-city"))] == [
-        "eastern-aleppo", "sheikh-maqsoud", "western-aleppo"]
+    assert [loc["id"] for loc in data(client.get("/v1/locations?kind=admin1,admin2"))] == ["SY02", "SY0200"]
+    assert [loc["id"] for loc in data(client.get("/v1/locations?parent=aleppo-city"))] == [
+        "eastern-aleppo",
+        "sheikh-maqsoud",
+        "western-aleppo",
+    ]
 
 
 def test_location_by_pcode_has_its_parent_chain_and_children(client):
@@ -48,7 +52,14 @@ def test_location_by_pcode_has_its_parent_chain_and_children(client):
 
 def test_neighbourhood_chain_reaches_the_country(client):
     location = client.get("/v1/locations/bustan-al-basha").get_json()
-    assert [a["id"] for a in location["ancestors"]] == ["eastern-aleppo", "aleppo-city", "SY020000", "SY0200", "SY02", "SY"]
+    assert [a["id"] for a in location["ancestors"]] == [
+        "eastern-aleppo",
+        "aleppo-city",
+        "SY020000",
+        "SY0200",
+        "SY02",
+        "SY",
+    ]
     assert location["children"] == [] and location["admin_level"] is None
 
 

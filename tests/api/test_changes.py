@@ -1,4 +1,5 @@
 """The change feed: every figure change once, in commit order, resumable forever."""
+
 from __future__ import annotations
 
 import threading
@@ -25,9 +26,14 @@ def test_the_feed_starts_with_the_seed_and_pages_by_cursor(client):
 def test_every_kind_of_change_appears_once_in_order(write_client, keys):
     _, cursor = poll(write_client)
     created = write_client.post("/v1/figures", json=NEW_FIGURE, headers=keys["write"]).get_json()["id"]
-    write_client.patch(f"/v1/figures/{created}", json={"value": 8, "reason": "fix"}, headers=keys["write"] | {"If-Match": '"v1"'})
-    write_client.post(f"/v1/figures/{created}/disputes", json={"source": "un", "stated_on": "2016-11-29", "note": "no"},
-                      headers=keys["write"])
+    write_client.patch(
+        f"/v1/figures/{created}", json={"value": 8, "reason": "fix"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
+    write_client.post(
+        f"/v1/figures/{created}/disputes",
+        json={"source": "un", "stated_on": "2016-11-29", "note": "no"},
+        headers=keys["write"],
+    )
     write_client.delete(f"/v1/figures/{created}", json={"reason": "withdrawn"}, headers=keys["write"])
     changes, cursor = poll(write_client, cursor)
     assert changes == [("create", created, 1), ("update", created, 2), ("dispute", created, 3), ("retract", created, 4)]
@@ -37,7 +43,9 @@ def test_every_kind_of_change_appears_once_in_order(write_client, keys):
 
 def test_the_feed_says_who_and_why(write_client, keys):
     _, cursor = poll(write_client)
-    write_client.patch("/v1/figures/4", json={"value": 260, "reason": "SOHR revised"}, headers=keys["write"] | {"If-Match": '"v1"'})
+    write_client.patch(
+        "/v1/figures/4", json={"value": 260, "reason": "SOHR revised"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
     [change] = write_client.get("/v1/changes", query_string={"since": cursor}).get_json()["data"]
     assert (change["changed_by"], change["reason"], change["figure"]) == ("write-key", "SOHR revised", "/v1/figures/4")
 
@@ -48,7 +56,8 @@ def _insert(conn, value: int) -> None:
         """INSERT INTO figure (metric_id, count_kind, value, location_id, period_start, period_end, stated_on,
                                source_id, document_id)
            VALUES ('civilians_killed', 'event', %s, 'anjara', '2016-11-28', '2016-11-28', '2016-11-28', 'lcc', 1)""",
-        (value,))
+        (value,),
+    )
 
 
 def test_transactions_that_commit_out_of_order_are_neither_skipped_nor_repeated(write_client, fresh_url):

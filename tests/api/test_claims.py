@@ -1,4 +1,5 @@
 """Claims over HTTP: figures stating the same quantity, grouped, side by side, with their range."""
+
 from __future__ import annotations
 
 import json
@@ -26,17 +27,29 @@ def test_unicef_and_un_state_one_claim(client):
     assert (claim["id"], claim["metric"], claim["location"]["id"]) == (5, "children_under_siege", "SY")
     assert (claim["sources"], claim["figure_count"], claim["disputed"]) == (["un", "unicef"], 2, False)
     assert (claim["period_start"], claim["period_end"], claim["population_groups"]) == (
-        "2016-11-27", "2016-11-27", ["children"])
+        "2016-11-27",
+        "2016-11-27",
+        ["children"],
+    )
     assert claim["range"]["low"] == {
-        "value": 500000, "figure_id": 5, "source": "unicef", "basis": "value", "figure_ids": [5, 6], "open": False,
+        "value": 500000,
+        "figure_id": 5,
+        "source": "unicef",
+        "basis": "value",
+        "figure_ids": [5, 6],
+        "open": False,
         "explanation": "lowest: unicef 'nearly 500,000' (value; no lower bound stated); "
-                       "also un '500,000' (value; no lower bound stated)"}
+        "also un '500,000' (value; no lower bound stated)",
+    }
     # "nearly 500,000": 500,000 is UNICEF's stated upper bound, and the claim says so.
-    assert (claim["range"]["high"]["basis"], claim["range"]["high"]["explanation"]) == ("high", (
-        "highest: unicef 'nearly 500,000' (stated upper bound); "
-        "also un '500,000' (value; no upper bound stated)"))
+    assert (claim["range"]["high"]["basis"], claim["range"]["high"]["explanation"]) == (
+        "high",
+        ("highest: unicef 'nearly 500,000' (stated upper bound); also un '500,000' (value; no upper bound stated)"),
+    )
     assert [(s["source"]["id"], s["figure_id"], s["stated_words"]) for s in claim["latest_by_source"]] == [
-        ("un", 6, "500,000"), ("unicef", 5, "nearly 500,000")]
+        ("un", 6, "500,000"),
+        ("unicef", 5, "nearly 500,000"),
+    ]
 
 
 def test_claim_figures_carry_their_full_provenance(client):
@@ -66,14 +79,28 @@ def test_population_groups_can_be_matched_loosely(client):
     assert (claim["period_start"], claim["period_end"]) == ("2016-11-27", "2016-11-27")
     assert claim["range"]["low"]["explanation"] == "lowest: sohr 'around 1,700' (value; no lower bound stated)"
     assert claim["range"]["high"] | {"explanation": None} == {
-        "value": 9999, "figure_id": 12, "source": "khaled-khatib", "basis": "high", "figure_ids": [12],
-        "open": False, "explanation": None}
+        "value": 9999,
+        "figure_id": 12,
+        "source": "khaled-khatib",
+        "basis": "high",
+        "figure_ids": [12],
+        "open": False,
+        "explanation": None,
+    }
     assert claim["range"]["high"]["explanation"] == "highest: khaled-khatib 'Thousands' (stated upper bound)"
 
 
 def test_population_group_matching_ignores_case_and_spaces(write_client, fresh_url):
-    other = add(fresh_url, 2000000, metric="children_under_siege", count_kind="stock", location="SY",
-                population_group="  Children ", source="sohr", start="2016-11-27")
+    other = add(
+        fresh_url,
+        2000000,
+        metric="children_under_siege",
+        count_kind="stock",
+        location="SY",
+        population_group="  Children ",
+        source="sohr",
+        start="2016-11-27",
+    )
     assert groups(write_client, "/v1/claims?metric=children_under_siege") == [[5, 6, other]]
 
 
@@ -97,18 +124,45 @@ def test_chains_follow_period_order_not_entry_order(write_client, fresh_url):
     early = add(fresh_url, 6, location="anjara", source="sohr", start="2016-10-02")
     bridge = add(fresh_url, 7, location="anjara", source="afad", start="2016-10-01", end="2016-10-25")
     assert groups(write_client, "/v1/claims?location=anjara&metric=civilians_killed&min_sources=3") == [
-        [late, early, bridge]]
+        [late, early, bridge]
+    ]
 
 
 def test_flows_are_grouped_by_origin_and_destination(write_client, fresh_url):
-    same_flow = add(fresh_url, 1500, metric="displaced", location="aleppo-city", origin="eastern-aleppo",
-                    destination="western-aleppo", source="un", start="2016-11-27")
-    other_destination = add(fresh_url, 2600, metric="displaced", location="aleppo-city", origin="eastern-aleppo",
-                            destination="sheikh-maqsoud", source="un", start="2016-11-27")
-    unknown_origin = add(fresh_url, 900, metric="displaced", location="aleppo-city",
-                         destination="western-aleppo", source="un", start="2016-11-27")
+    same_flow = add(
+        fresh_url,
+        1500,
+        metric="displaced",
+        location="aleppo-city",
+        origin="eastern-aleppo",
+        destination="western-aleppo",
+        source="un",
+        start="2016-11-27",
+    )
+    other_destination = add(
+        fresh_url,
+        2600,
+        metric="displaced",
+        location="aleppo-city",
+        origin="eastern-aleppo",
+        destination="sheikh-maqsoud",
+        source="un",
+        start="2016-11-27",
+    )
+    unknown_origin = add(
+        fresh_url,
+        900,
+        metric="displaced",
+        location="aleppo-city",
+        destination="western-aleppo",
+        source="un",
+        start="2016-11-27",
+    )
     assert groups(write_client, "/v1/claims?metric=displaced&source=sohr,un") == [
-        [2, same_flow], [3, other_destination], [unknown_origin]]
+        [2, same_flow],
+        [3, other_destination],
+        [unknown_origin],
+    ]
 
 
 def test_the_range_says_when_a_side_is_left_open(write_client, fresh_url):
@@ -125,16 +179,28 @@ def test_the_range_says_when_a_side_is_left_open(write_client, fresh_url):
 def test_an_open_figure_at_the_bound_says_why(client):
     [claim] = claims(client, "/v1/claims?metric=civilians_killed&source=sohr")
     assert claim["range"]["high"]["explanation"] == (
-        "highest: sohr 'More than 250' (value; no upper bound stated, and 'more than' leaves it open)")
+        "highest: sohr 'More than 250' (value; no upper bound stated, and 'more than' leaves it open)"
+    )
     assert claim["range"]["high"]["open"] is True
 
 
 def test_latest_statement_per_source(write_client, fresh_url):
-    restated = add(fresh_url, 600000, metric="children_under_siege", count_kind="stock", location="SY",
-                   population_group="children", source="unicef", start="2016-11-27", stated_on="2016-12-05")
+    restated = add(
+        fresh_url,
+        600000,
+        metric="children_under_siege",
+        count_kind="stock",
+        location="SY",
+        population_group="children",
+        source="unicef",
+        start="2016-11-27",
+        stated_on="2016-12-05",
+    )
     [claim] = claims(write_client, "/v1/claims?metric=children_under_siege")
     assert [(s["source"]["id"], s["figure_id"], s["stated_on"]) for s in claim["latest_by_source"]] == [
-        ("unicef", restated, "2016-12-05"), ("un", 6, "2016-11-27")]
+        ("unicef", restated, "2016-12-05"),
+        ("un", 6, "2016-11-27"),
+    ]
     assert (claim["range"]["low"]["value"], claim["range"]["high"]["value"]) == (500000, 600000)
 
 
@@ -144,13 +210,23 @@ def test_disputed_claims_are_flagged(client):
 
 
 def test_retracted_figures_are_left_out_unless_asked_for(write_client, fresh_url):
-    retracted = add(fresh_url, 900000, metric="children_under_siege", count_kind="stock", location="SY",
-                    population_group="children", source="sohr", start="2016-11-27", status="retracted",
-                    status_note="Misread the report.")
+    retracted = add(
+        fresh_url,
+        900000,
+        metric="children_under_siege",
+        count_kind="stock",
+        location="SY",
+        population_group="children",
+        source="sohr",
+        start="2016-11-27",
+        status="retracted",
+        status_note="Misread the report.",
+    )
     assert groups(write_client, "/v1/claims?metric=children_under_siege") == [[5, 6]]
     assert groups(write_client, "/v1/claims?metric=children_under_siege&status=retracted") == [[retracted]]
     assert groups(write_client, "/v1/claims?metric=children_under_siege&status=reported,retracted") == [
-        [5, 6, retracted]]
+        [5, 6, retracted]
+    ]
 
 
 def test_source_filter_keeps_whole_claims(client):
@@ -180,15 +256,18 @@ def test_claims_are_paged_without_skips_or_repeats(client):
     assert pages == 3
 
 
-@pytest.mark.parametrize(("url", "status", "field", "message"), [
-    ("/v1/claims?min_sources=0", 422, "min_sources", "Must be 1 or more."),
-    ("/v1/claims?metric=deaths", 422, "metric", "Must be one of: "),
-    ("/v1/claims?status=rumoured", 422, "status", "Must be one of: reported, verified, disputed, retracted."),
-    ("/v1/claims?location=atlantis", 422, "location", "'atlantis' is not a known location"),
-    ("/v1/claims?from=2016-12&to=2016-11", 422, "from", "from must not be later than to."),
-    ("/v1/claims?match_population_group=maybe", 422, "match_population_group", "Not a valid boolean."),
-    ("/v1/claims?metrc=displaced", 400, "metrc", "Unknown field."),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "field", "message"),
+    [
+        ("/v1/claims?min_sources=0", 422, "min_sources", "Must be 1 or more."),
+        ("/v1/claims?metric=deaths", 422, "metric", "Must be one of: "),
+        ("/v1/claims?status=rumoured", 422, "status", "Must be one of: reported, verified, disputed, retracted."),
+        ("/v1/claims?location=atlantis", 422, "location", "'atlantis' is not a known location"),
+        ("/v1/claims?from=2016-12&to=2016-11", 422, "from", "from must not be later than to."),
+        ("/v1/claims?match_population_group=maybe", 422, "match_population_group", "Not a valid boolean."),
+        ("/v1/claims?metrc=displaced", 400, "metrc", "Unknown field."),
+    ],
+)
 def test_bad_arguments_are_problems_naming_the_parameter(client, url, status, field, message):
     response = client.get(url)
     assert response.status_code == status

@@ -1,4 +1,5 @@
 """Coverage over HTTP: what data exists per metric, place and source."""
+
 from __future__ import annotations
 
 import json
@@ -55,12 +56,23 @@ def test_a_coverage_row_in_full(client):
     }
 
 
-@pytest.mark.parametrize("query", ["from=2016-11-27&to=2016-11-27", "to=2016-11-26", "qualifier=approximately",
-                                   "stated_from=2016-11-28", "min_value=1000",
-                                   "q=aleppo", "count_kind=period_total&population_group=civilians"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2016-11-27&to=2016-11-27",
+        "to=2016-11-26",
+        "qualifier=approximately",
+        "stated_from=2016-11-28",
+        "min_value=1000",
+        "q=aleppo",
+        "count_kind=period_total&population_group=civilians",
+    ],
+)
 def test_coverage_takes_the_filters_of_the_lists_and_counts_what_they_list(client, query):
-    listed = Counter((f["metric"], f["location"]["id"], f["source"]["id"])
-                     for f in client.get(f"/v1/figures?{query}&limit=500").get_json()["data"])
+    listed = Counter(
+        (f["metric"], f["location"]["id"], f["source"]["id"])
+        for f in client.get(f"/v1/figures?{query}&limit=500").get_json()["data"]
+    )
     assert {(m, loc, s): n for m, loc, s, n in keys(client, f"/v1/coverage?{query}")} == listed
 
 
@@ -71,9 +83,13 @@ def test_disputed_figures_are_counted_by_status(client):
 
 def test_location_filter_includes_places_inside(client):
     assert keys(client, "/v1/coverage?location=anjara") == [
-        ("civilians_injured", "anjara", "lcc", 1), ("civilians_killed", "anjara", "lcc", 1)]
+        ("civilians_injured", "anjara", "lcc", 1),
+        ("civilians_killed", "anjara", "lcc", 1),
+    ]
     assert keys(client, "/v1/coverage?location=eastern-aleppo&metric=civilians_killed,people_trapped") == [
-        ("civilians_killed", "eastern-aleppo", "sohr", 1), ("people_trapped", "eastern-aleppo", "article-2016-11-27", 1)]
+        ("civilians_killed", "eastern-aleppo", "sohr", 1),
+        ("people_trapped", "eastern-aleppo", "article-2016-11-27", 1),
+    ]
 
 
 def test_no_data_is_no_row(client):
@@ -92,13 +108,20 @@ def test_counts_and_dates_span_every_figure_of_the_row(write_client, fresh_url):
     add(fresh_url, 7, count_kind="event", start="2016-12-01", stated_on="2016-12-03")
     [row] = rows(write_client, "/v1/coverage?metric=civilians_killed&source=sohr")
     assert (row["figures"], row["by_count_kind"]) == (3, {"event": 1, "period_total": 2, "stock": 0})
-    assert (row["period_start"], row["period_end"], row["latest_stated_on"]) == ("2016-09-01", "2016-12-01", "2016-12-03")
+    assert (row["period_start"], row["period_end"], row["latest_stated_on"]) == (
+        "2016-09-01",
+        "2016-12-01",
+        "2016-12-03",
+    )
 
 
 def test_retracted_figures_count_only_when_asked_for(write_client, fresh_url):
-    add(fresh_url, 40, location="anjara", source="lcc", start="2016-11-26", status="retracted", status_note="Duplicate.")
+    add(
+        fresh_url, 40, location="anjara", source="lcc", start="2016-11-26", status="retracted", status_note="Duplicate."
+    )
     assert keys(write_client, "/v1/coverage?metric=civilians_killed&source=lcc") == [
-        ("civilians_killed", "anjara", "lcc", 1)]
+        ("civilians_killed", "anjara", "lcc", 1)
+    ]
     [row] = rows(write_client, "/v1/coverage?metric=civilians_killed&source=lcc&status=retracted")
     assert (row["figures"], row["by_status"]["retracted"], row["period_start"]) == (1, 1, "2016-11-26")
     [row] = rows(write_client, "/v1/coverage?metric=civilians_killed&source=lcc&status=reported,retracted")
@@ -116,13 +139,16 @@ def test_coverage_is_paged_without_skips_or_repeats(client):
     assert pages == 3
 
 
-@pytest.mark.parametrize(("url", "status", "field"), [
-    ("/v1/coverage?metric=deaths", 422, "metric"),
-    ("/v1/coverage?location=atlantis", 422, "location"),
-    ("/v1/coverage?status=rumoured", 422, "status"),
-    ("/v1/coverage?limit=0", 422, "limit"),
-    ("/v1/coverage?from=2016-13", 422, "from"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "field"),
+    [
+        ("/v1/coverage?metric=deaths", 422, "metric"),
+        ("/v1/coverage?location=atlantis", 422, "location"),
+        ("/v1/coverage?status=rumoured", 422, "status"),
+        ("/v1/coverage?limit=0", 422, "limit"),
+        ("/v1/coverage?from=2016-13", 422, "from"),
+    ],
+)
 def test_bad_arguments_are_problems_naming_the_parameter(client, url, status, field):
     response = client.get(url)
     assert response.status_code == status

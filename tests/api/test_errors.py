@@ -1,4 +1,5 @@
 """Every error is one problem+json shape that names what was wrong; none is a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,31 +20,47 @@ def test_unknown_query_parameters_are_a_400_naming_them(client):
     assert sorted(e["field"] for e in body["errors"]) == ["limt", "locaton"]
 
 
-@pytest.mark.parametrize("path", ["/v1/civilians-killed", "/v1/sources", "/v1/documents", "/v1/locations", "/v1/metrics"])
+@pytest.mark.parametrize(
+    "path", ["/v1/civilians-killed", "/v1/sources", "/v1/documents", "/v1/locations", "/v1/metrics"]
+)
 def test_every_collection_rejects_unknown_parameters(client, path):
     assert problem(client.get(f"{path}?bogus=1"), 400)["detail"] == "Unknown query parameter(s): bogus."
 
 
 def test_metric_is_not_a_filter_of_a_metric_collection(client):
-    assert problem(client.get("/v1/civilians-killed?metric=displaced"), 400)["detail"] == "Unknown query parameter(s): metric."
+    assert (
+        problem(client.get("/v1/civilians-killed?metric=displaced"), 400)["detail"]
+        == "Unknown query parameter(s): metric."
+    )
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("limit=0", "limit", "Must be between 1 and 500."),
-    ("limit=501", "limit", "Must be between 1 and 500."),
-    ("limit=ten", "limit", "Not a valid integer."),
-    ("status=deleted", "status", "Must be one of: reported, verified, disputed, retracted."),
-    ("qualifier=about", "qualifier", "Must be one of: exact, approximately, at_least, more_than, at_most, fewer_than."),
-    ("metric=deaths", "metric", "Must be one of: people_trapped, children_under_siege, civilians_killed, "
-                                "civilians_injured, people_killed, people_injured, displaced, refugees, idps."),
-    ("from=2016-13", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("from=2016-02-30", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("to=yesterday", "to", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("from=2017&to=2016", "from", "from must not be later than to."),
-    ("stated_from=2017&stated_to=2016-12", "stated_from", "stated_from must not be later than stated_to."),
-    ("location=XX99", "location", "'XX99' is not a known location id or p-code (see /v1/locations)."),
-    ("origin=atlantis", "origin", "'atlantis' is not a known location id or p-code (see /v1/locations)."),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("limit=0", "limit", "Must be between 1 and 500."),
+        ("limit=501", "limit", "Must be between 1 and 500."),
+        ("limit=ten", "limit", "Not a valid integer."),
+        ("status=deleted", "status", "Must be one of: reported, verified, disputed, retracted."),
+        (
+            "qualifier=about",
+            "qualifier",
+            "Must be one of: exact, approximately, at_least, more_than, at_most, fewer_than.",
+        ),
+        (
+            "metric=deaths",
+            "metric",
+            "Must be one of: people_trapped, children_under_siege, civilians_killed, "
+            "civilians_injured, people_killed, people_injured, displaced, refugees, idps.",
+        ),
+        ("from=2016-13", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
+        ("from=2016-02-30", "from", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
+        ("to=yesterday", "to", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
+        ("from=2017&to=2016", "from", "from must not be later than to."),
+        ("stated_from=2017&stated_to=2016-12", "stated_from", "stated_from must not be later than stated_to."),
+        ("location=XX99", "location", "'XX99' is not a known location id or p-code (see /v1/locations)."),
+        ("origin=atlantis", "origin", "'atlantis' is not a known location id or p-code (see /v1/locations)."),
+    ],
+)
 def test_invalid_values_are_422_naming_the_parameter_and_what_is_accepted(client, query, field, message):
     body = problem(client.get(f"/v1/figures?{query}"), 422)
     assert body["errors"] == [{"in": "query", "field": field, "messages": [message]}]
@@ -55,12 +72,15 @@ def test_forged_cursors_are_a_400(client, cursor):
     assert problem(client.get(f"/v1/figures?cursor={cursor}"), 400)["title"] == "Invalid cursor"
 
 
-@pytest.mark.parametrize(("url", "detail"), [
-    ("/v1/figures/999999", "No figure with id 999999."),
-    ("/v1/sources/nobody", "No source with id 'nobody'."),
-    ("/v1/documents/424242", "No document with id 424242."),
-    ("/v1/locations/SY99", "No location with id or p-code 'SY99'."),
-])
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/v1/figures/999999", "No figure with id 999999."),
+        ("/v1/sources/nobody", "No source with id 'nobody'."),
+        ("/v1/documents/424242", "No document with id 424242."),
+        ("/v1/locations/SY99", "No location with id or p-code 'SY99'."),
+    ],
+)
 def test_unknown_ids_are_a_404(client, url, detail):
     assert problem(client.get(url), 404)["detail"] == detail
 

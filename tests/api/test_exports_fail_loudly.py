@@ -1,5 +1,6 @@
 """A CSV export that fails says so: before its first byte with a problem document, after it by a connection
 closed without the last chunk, so a client never takes a cut export for a whole one. On the real server."""
+
 from __future__ import annotations
 
 import http.client
@@ -15,12 +16,15 @@ EXPORT = "/v1/figures?format=csv"
 def _more_figures(url: str, count: int) -> None:
     """count more figures, copies of the seed's figure 4 with other values: an export of several batches."""
     with db.connect(url) as conn:
-        conn.execute("""
+        conn.execute(
+            """
             INSERT INTO figure (metric_id, count_kind, value, qualifier, stated_words, population_group,
                                 location_id, period_start, period_end, stated_on, source_id, document_id, quote)
             SELECT metric_id, count_kind, 1000 + g, qualifier, stated_words, population_group, location_id,
                    period_start, period_end, stated_on, source_id, document_id, repeat(quote, 3)
-            FROM figure, generate_series(1, %(count)s) AS g WHERE id = 4""", {"count": count})
+            FROM figure, generate_series(1, %(count)s) AS g WHERE id = 4""",
+            {"count": count},
+        )
 
 
 def test_an_export_that_fails_before_its_first_byte_is_a_problem_document(fresh_url):

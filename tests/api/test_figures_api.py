@@ -1,4 +1,5 @@
 """The figure collections over HTTP: provenance inline, filters, pagination."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,12 +27,25 @@ def test_every_figure_carries_its_provenance_inline(client):
     assert figure["stated_words"] == "More than 250"
     assert figure["source"] == {"id": "sohr", "name": "Syrian Observatory for Human Rights", "kind": "monitor"}
     assert figure["document"] == {
-        "id": 1, "title": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city",
-        "publisher": None, "url": None, "published_on": "2016-11-27"}
+        "id": 1,
+        "title": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city",
+        "publisher": None,
+        "url": None,
+        "published_on": "2016-11-27",
+    }
     assert figure["quote"].startswith("More than 250 civilians have been killed")
-    assert (figure["period_start"], figure["period_end"], figure["stated_on"]) == ("2016-11-15", "2016-11-27", "2016-11-27")
-    assert figure["location"] == {"id": "eastern-aleppo", "pcode": None, "name": "Eastern Aleppo (opposition-held, 2016)",
-                                  "name_ar": "حلب الشرقية", "kind": "area"}
+    assert (figure["period_start"], figure["period_end"], figure["stated_on"]) == (
+        "2016-11-15",
+        "2016-11-27",
+        "2016-11-27",
+    )
+    assert figure["location"] == {
+        "id": "eastern-aleppo",
+        "pcode": None,
+        "name": "Eastern Aleppo (opposition-held, 2016)",
+        "name_ar": "حلب الشرقية",
+        "kind": "area",
+    }
     assert (figure["low"], figure["high"], figure["status"], figure["disputes"]) == (None, None, "reported", [])
 
 
@@ -49,7 +63,9 @@ def test_civilians_killed_collection(client):
 def test_displaced_carries_origin_and_destination(client):
     data = client.get("/v1/displaced?source=sohr").get_json()["data"]
     assert [(f["origin"]["id"], f["destination"]["id"], f["value"]) for f in data] == [
-        ("eastern-aleppo", "western-aleppo", 1700), ("eastern-aleppo", "sheikh-maqsoud", 2500)]
+        ("eastern-aleppo", "western-aleppo", 1700),
+        ("eastern-aleppo", "sheikh-maqsoud", 2500),
+    ]
 
 
 def test_location_filter_includes_every_place_inside(client):
@@ -81,7 +97,9 @@ def test_source_filter_takes_several_values(client):
 def test_an_unknown_source_is_a_422_not_an_empty_list(client):
     response = client.get("/v1/figures?source=nobody")
     assert (response.status_code, response.get_json()["detail"]) == (
-        422, "source: Unknown source id(s): nobody (see /v1/sources).")
+        422,
+        "source: Unknown source id(s): nobody (see /v1/sources).",
+    )
 
 
 def test_status_filter_and_default_excludes_only_retracted(client):
@@ -95,18 +113,21 @@ def test_qualifier_filter(client):
     assert ids(client.get("/v1/figures?qualifier=more_than,exact")) == [4, 6, 7, 9, 10]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("from=2016", list(range(1, 14))),
-    ("from=2016-11-27", list(range(1, 14))),
-    ("from=2016-11-28", []),
-    ("to=2016-11-14", []),
-    ("to=2016-11-15", [4]),
-    ("to=2016-11-26", [4]),
-    ("from=2016-11&to=2016-11", list(range(1, 14))),
-    ("from=2017", []),
-    ("to=2015", []),
-    ("from=2016-11-20&to=2016-11-20", [4]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("from=2016", list(range(1, 14))),
+        ("from=2016-11-27", list(range(1, 14))),
+        ("from=2016-11-28", []),
+        ("to=2016-11-14", []),
+        ("to=2016-11-15", [4]),
+        ("to=2016-11-26", [4]),
+        ("from=2016-11&to=2016-11", list(range(1, 14))),
+        ("from=2017", []),
+        ("to=2015", []),
+        ("from=2016-11-20&to=2016-11-20", [4]),
+    ],
+)
 def test_period_filters_select_overlapping_periods(client, query, expected):
     assert ids(client.get(f"/v1/figures?{query}")) == expected
 
@@ -151,7 +172,8 @@ def test_paging_while_rows_are_inserted_neither_skips_nor_repeats(write_client, 
         conn.execute(
             """INSERT INTO figure (metric_id, count_kind, value, location_id, period_start, period_end, stated_on,
                                    source_id, document_id)
-               VALUES ('civilians_killed', 'event', 3, 'anjara', '2016-11-28', '2016-11-28', '2016-11-28', 'lcc', 1)""")
+               VALUES ('civilians_killed', 'event', 3, 'anjara', '2016-11-28', '2016-11-28', '2016-11-28', 'lcc', 1)"""
+        )
     seen = [f["id"] for f in first["data"]]
     url = first["next"]
     while url:

@@ -1,4 +1,5 @@
 """The filters analysts expect: value ranges, search, recent changes."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,27 +12,33 @@ def ids(response) -> list[int]:
     return [f["id"] for f in response.get_json()["data"]]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("min_value=1000&max_value=3000", [2, 3, 11, 12, 13]),
-    ("min_value=250000", [1, 5, 6]),
-    ("max_value=20", [7, 8, 10]),
-    ("min_value=22&max_value=22", [9]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("min_value=1000&max_value=3000", [2, 3, 11, 12, 13]),
+        ("min_value=250000", [1, 5, 6]),
+        ("max_value=20", [7, 8, 10]),
+        ("min_value=22&max_value=22", [9]),
+    ],
+)
 def test_value_ranges(client, query, expected):
     assert ids(client.get(f"/v1/figures?{query}")) == expected
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("anjara", [7, 8]),                 # place name, any case
-    ("عنجارة", [7, 8]),                 # Arabic place name
-    ("Mount Simeon", []),               # an alias of a place no seed figure names directly
-    ("observatory", [2, 3, 4]),         # source name
-    ("chemical weapons", [9]),          # quote
-    ("quarter-million", [1]),           # stated words
-    ("sheikh maqsoud", [3, 11]),        # destination
-    ("ISIS-affiliated", [10]),          # population group
-    ("100%", []),                       # % is a character, not a wildcard
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("anjara", [7, 8]),  # place name, any case
+        ("عنجارة", [7, 8]),  # Arabic place name
+        ("Mount Simeon", []),  # an alias of a place no seed figure names directly
+        ("observatory", [2, 3, 4]),  # source name
+        ("chemical weapons", [9]),  # quote
+        ("quarter-million", [1]),  # stated words
+        ("sheikh maqsoud", [3, 11]),  # destination
+        ("ISIS-affiliated", [10]),  # population group
+        ("100%", []),  # % is a character, not a wildcard
+    ],
+)
 def test_q_searches_words_sources_and_places(client, q, expected):
     assert ids(client.get("/v1/figures", query_string={"q": q})) == expected
 
@@ -45,16 +52,25 @@ def test_updated_since(write_client, keys, fresh_url):
     with db.connect(fresh_url) as conn:
         moment = conn.execute("SELECT now() AS t").fetchone()["t"].isoformat()
     assert ids(write_client.get("/v1/figures", query_string={"updated_since": moment})) == []
-    write_client.patch("/v1/figures/7", json={"value": 16, "reason": "LCC update"}, headers=keys["write"] | {"If-Match": '"v1"'})
+    write_client.patch(
+        "/v1/figures/7", json={"value": 16, "reason": "LCC update"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
     assert ids(write_client.get("/v1/figures", query_string={"updated_since": moment})) == [7]
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("min_value=5&max_value=3", "min_value", "min_value must not be greater than max_value."),
-    ("min_value=-1", "min_value", "Must be greater than or equal to 0 and less than or equal to 9223372036854775807."),
-    ("q=a", "q", "Length must be between 2 and 200."),
-    ("updated_since=yesterday", "updated_since", "Not a valid datetime."),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("min_value=5&max_value=3", "min_value", "min_value must not be greater than max_value."),
+        (
+            "min_value=-1",
+            "min_value",
+            "Must be greater than or equal to 0 and less than or equal to 9223372036854775807.",
+        ),
+        ("q=a", "q", "Length must be between 2 and 200."),
+        ("updated_since=yesterday", "updated_since", "Not a valid datetime."),
+    ],
+)
 def test_invalid_filter_values(client, query, field, message):
     response = client.get(f"/v1/figures?{query}")
     assert response.status_code == 422
@@ -67,7 +83,13 @@ def values_and_ids(response) -> list[tuple[int, int]]:
 
 def test_sort_by_value_descending_breaks_ties_by_id(client):
     assert values_and_ids(client.get("/v1/figures?sort=-value&limit=6")) == [
-        (500000, 6), (500000, 5), (250000, 1), (2500, 3), (2000, 13), (2000, 12)]
+        (500000, 6),
+        (500000, 5),
+        (250000, 1),
+        (2500, 3),
+        (2000, 13),
+        (2000, 12),
+    ]
 
 
 def test_sorted_pages_follow_cursors_without_skips_or_repeats(client):

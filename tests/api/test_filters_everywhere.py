@@ -1,5 +1,6 @@
 """Every filter a figure collection takes works, with the same meaning and errors, on every figure read:
 lists, CSV, totals, claims and coverage. The parameters are walked from the OpenAPI document."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,12 @@ from service.vocabulary import STATUSES
 SPEC = json.loads(OPENAPI_FILE.read_text("utf-8"))
 COLLECTION = "/v1/civilians-killed"
 # How figures are read besides the JSON list; {query} is the filter.
-READS = (f"{COLLECTION}?format=csv&{{query}}", f"{COLLECTION}/totals?{{query}}", "/v1/claims?metric=civilians_killed&{query}",
-         "/v1/coverage?metric=civilians_killed&{query}")
+READS = (
+    f"{COLLECTION}?format=csv&{{query}}",
+    f"{COLLECTION}/totals?{{query}}",
+    "/v1/claims?metric=civilians_killed&{query}",
+    "/v1/coverage?metric=civilians_killed&{query}",
+)
 # Filters that choose whole claims, not the figures in them.
 CLAIM_LEVEL = {"source", "from", "to"}
 NOT_FILTERS = {"limit", "cursor", "format", "hxl", "fields", "sort", "as_of"}
@@ -42,10 +47,25 @@ SEED_FILTERS = [(name, example) for name, example in FILTERS if name != "dataset
 
 
 def test_the_collection_documents_every_filter():
-    assert {name for name, _ in FILTERS} >= {"location", "origin", "destination", "source", "dataset", "status",
-                                             "qualifier", "count_kind", "population_group", "from", "to",
-                                             "stated_from", "stated_to", "min_value", "max_value", "updated_since",
-                                             "q"}
+    assert {name for name, _ in FILTERS} >= {
+        "location",
+        "origin",
+        "destination",
+        "source",
+        "dataset",
+        "status",
+        "qualifier",
+        "count_kind",
+        "population_group",
+        "from",
+        "to",
+        "stated_from",
+        "stated_to",
+        "min_value",
+        "max_value",
+        "updated_since",
+        "q",
+    }
 
 
 def _ids(client, url: str) -> set[int]:
@@ -71,7 +91,9 @@ def same_on_every_read(client, query: str, *, claim_level: bool = False) -> None
     assert {int(row["id"]) for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True)))} == listed
     totals = client.get(f"{COLLECTION}/totals?{query}")
     assert totals.status_code == 200, totals.get_json()
-    counted = {i for t in totals.get_json()["totals"] for i in t["figure_ids"] + [x["figure_id"] for x in t["left_out"]]}
+    counted = {
+        i for t in totals.get_json()["totals"] for i in t["figure_ids"] + [x["figure_id"] for x in t["left_out"]]
+    }
     assert counted == with_retracted  # a total names every figure it looked at: added or left out, and why
     claims = client.get(f"/v1/claims?metric=civilians_killed&{query}&limit=500")
     assert claims.status_code == 200, claims.get_json()
@@ -83,16 +105,19 @@ def same_on_every_read(client, query: str, *, claim_level: bool = False) -> None
 
 
 @pytest.mark.parametrize("url", [f"{COLLECTION}?{{query}}", *READS])
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("source=", "source", "Give at least one value."),
-    ("status=", "status", "Give at least one value."),
-    ("dataset=", "dataset", "Give at least one value."),
-    ("qualifier=", "qualifier", "Give at least one value."),
-    ("location=", "location", "Give a location id or p-code."),
-    ("source=sohr,nobody", "source", "Unknown source id(s): nobody (see /v1/sources)."),
-    ("dataset=acled", "dataset", "Unknown dataset id(s): acled (see /v1/datasets)."),
-    ("min_value=9&max_value=2", "min_value", "min_value must not be greater than max_value."),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("source=", "source", "Give at least one value."),
+        ("status=", "status", "Give at least one value."),
+        ("dataset=", "dataset", "Give at least one value."),
+        ("qualifier=", "qualifier", "Give at least one value."),
+        ("location=", "location", "Give a location id or p-code."),
+        ("source=sohr,nobody", "source", "Unknown source id(s): nobody (see /v1/sources)."),
+        ("dataset=acled", "dataset", "Unknown dataset id(s): acled (see /v1/datasets)."),
+        ("min_value=9&max_value=2", "min_value", "min_value must not be greater than max_value."),
+    ],
+)
 def test_empty_and_unknown_values_are_a_422_naming_the_parameter_on_every_read(client, url, query, field, message):
     response = client.get(url.format(query=query))
     assert (response.status_code, response.mimetype) == (422, "application/problem+json"), response.get_data()

@@ -1,4 +1,5 @@
 """CSV and HXL: the same rows, order and filters as the JSON, field by field."""
+
 from __future__ import annotations
 
 import csv
@@ -43,7 +44,7 @@ def test_csv_matches_json_row_for_row_and_field_for_field(client, url):
     header, _, rows = parse_csv(client.get(url + "&format=csv"))
     assert header == [column.name for column in formats.COLUMNS]
     assert [int(row["id"]) for row in rows] == [figure["id"] for figure in figures]
-    for figure, row in zip(figures, rows):
+    for figure, row in zip(figures, rows, strict=True):
         for column in formats.COLUMNS:
             assert row[column.name] == expected_cell(figure, column), (figure["id"], column.name)
 
@@ -95,11 +96,22 @@ def test_csv_without_a_limit_streams_every_figure(write_client, fresh_url):
 
 def test_fields_select_json_keys_and_csv_columns(client):
     data = client.get("/v1/figures?fields=id,value,source&limit=2").get_json()["data"]
-    assert data == [{"id": 1, "value": 250000, "source": {"id": "article-2016-11-27",
-                                                          "name": "Unattributed news article, 27 November 2016",
-                                                          "kind": "media"}},
-                    {"id": 2, "value": 1700, "source": {"id": "sohr", "name": "Syrian Observatory for Human Rights",
-                                                        "kind": "monitor"}}]
+    assert data == [
+        {
+            "id": 1,
+            "value": 250000,
+            "source": {
+                "id": "article-2016-11-27",
+                "name": "Unattributed news article, 27 November 2016",
+                "kind": "media",
+            },
+        },
+        {
+            "id": 2,
+            "value": 1700,
+            "source": {"id": "sohr", "name": "Syrian Observatory for Human Rights", "kind": "monitor"},
+        },
+    ]
     header, _, _ = parse_csv(client.get("/v1/figures?fields=id,value,source&format=csv"))
     assert header == ["id", "value", "source_id", "source_name", "source_kind"]
 
@@ -108,7 +120,8 @@ def test_unknown_fields_and_formats_are_a_422(client):
     bad_field = client.get("/v1/figures?fields=id,deaths").get_json()
     assert bad_field["errors"][0]["field"] == "fields" and "deaths" in bad_field["errors"][0]["messages"][0]
     assert client.get("/v1/figures?format=xlsx").get_json()["errors"] == [
-        {"in": "query", "field": "format", "messages": ["Must be one of: json, csv, hxl."]}]
+        {"in": "query", "field": "format", "messages": ["Must be one of: json, csv, hxl."]}
+    ]
 
 
 def _parse_with_libhxl(data: bytes) -> tuple[list[str], list]:
@@ -118,11 +131,14 @@ def _parse_with_libhxl(data: bytes) -> tuple[list[str], list]:
         return [column.display_tag for column in dataset.columns], list(dataset)
 
 
-@pytest.mark.parametrize(("url", "value_tag"), [
-    ("/v1/civilians-killed?format=hxl", "#affected+killed+civilians"),
-    ("/v1/displaced?format=hxl", "#affected+displaced"),
-    ("/v1/figures?format=hxl", "#affected"),
-])
+@pytest.mark.parametrize(
+    ("url", "value_tag"),
+    [
+        ("/v1/civilians-killed?format=hxl", "#affected+killed+civilians"),
+        ("/v1/displaced?format=hxl", "#affected+displaced"),
+        ("/v1/figures?format=hxl", "#affected"),
+    ],
+)
 def test_hxl_parses_with_libhxl_and_carries_the_documented_hashtags(client, url, value_tag):
     response = client.get(url)
     tags, rows = _parse_with_libhxl(response.get_data())

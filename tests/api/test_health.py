@@ -1,4 +1,5 @@
 """Readiness and health over HTTP: /readyz until migrations are applied, and a saturated pool."""
+
 from __future__ import annotations
 
 from service import db, migrations

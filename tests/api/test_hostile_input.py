@@ -1,4 +1,5 @@
 """Input a hostile or unlucky client sends: a 4xx problem naming what is wrong, never a 500, and nothing written."""
+
 from __future__ import annotations
 
 import base64
@@ -19,51 +20,82 @@ NUL_ID = cursor({"after": "SY\x00"})
 HUGE_ID = cursor({"after": 2**63})
 
 
-@pytest.mark.parametrize("url", [
-    f"/v1/figures?sort=value&cursor={cursor({'after': 1, 'key': 'abc', 'sort': 'value'})}",
-    f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 1, 'key': '2016-13-01', 'sort': '-updated_at'})}",
-    f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': [1], 'sort': 'stated_on'})}",
-    f"/v1/figures?cursor={HUGE_ID}",
-    f"/v1/figures?cursor={cursor({'after': -1})}",
-    f"/v1/figures?format=csv&limit=5&cursor={HUGE_ID}",
-    f"/v1/documents?cursor={HUGE_ID}",
-    f"/v1/claims?cursor={HUGE_ID}",
-    f"/v1/locations?cursor={NUL_ID}",
-    f"/v1/sources?cursor={NUL_ID}",
-    f"/v1/coverage?cursor={NUL_ID}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/v1/figures?sort=value&cursor={cursor({'after': 1, 'key': 'abc', 'sort': 'value'})}",
+        f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 1, 'key': '2016-13-01', 'sort': '-updated_at'})}",
+        f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': [1], 'sort': 'stated_on'})}",
+        f"/v1/figures?cursor={HUGE_ID}",
+        f"/v1/figures?cursor={cursor({'after': -1})}",
+        f"/v1/figures?format=csv&limit=5&cursor={HUGE_ID}",
+        f"/v1/documents?cursor={HUGE_ID}",
+        f"/v1/claims?cursor={HUGE_ID}",
+        f"/v1/locations?cursor={NUL_ID}",
+        f"/v1/sources?cursor={NUL_ID}",
+        f"/v1/coverage?cursor={NUL_ID}",
+    ],
+)
 def test_a_tampered_cursor_is_a_400(client, url):
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (400, "application/problem+json")
     assert response.get_json()["title"] == "Invalid cursor"
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/v1/figures?q=a%00b", "q"),
-    ("/v1/figures?location=SY%00", "location"),
-    ("/v1/claims?source=sohr%00", "source"),
-    ("/v1/sources/a%00b", "source_id"),
-    ("/v1/locations/SY%00", "code"),
-    ("/v1/datasets/ucdp%00", "dataset_id"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/v1/figures?q=a%00b", "q"),
+        ("/v1/figures?location=SY%00", "location"),
+        ("/v1/claims?source=sohr%00", "source"),
+        ("/v1/sources/a%00b", "source_id"),
+        ("/v1/locations/SY%00", "code"),
+        ("/v1/datasets/ucdp%00", "dataset_id"),
+    ],
+)
 def test_a_nul_character_in_a_query_or_path_is_a_422_naming_it(client, url, field):
     response = client.get(url)
     assert response.status_code == 422, response.get_data(as_text=True)
     assert response.get_json()["errors"] == [
-        {"in": "path" if "?" not in url else "query", "field": field, "messages": ["Must not contain a NUL character."]}]
+        {"in": "path" if "?" not in url else "query", "field": field, "messages": ["Must not contain a NUL character."]}
+    ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "headers", "status", "detail"), [
-    ("patch", "/v1/locations/a%00b", {"name": "x"}, {}, 422, "code: Must not contain a NUL character."),
-    ("patch", "/v1/figures/4", {"value": 1, "reason": "x"}, {"If-Match": '"v99999999999"'}, 412, None),
-    ("post", "/v1/figures/4/disputes", {"source": "un", "stated_on": "2016-11-28", "note": "x", "document": 2**63},
-     {}, 422, None),
-    ("post", "/v1/figures", "[" * 5000 + "]" * 5000, {}, 400, "Invalid JSON body: it nests too deeply."),
-    ("post", "/v1/figures", '{"value": ' + "1" * 5000 + "}", {}, 400, "Invalid JSON body: a number has too many digits."),
-    ("post", "/v1/figures", '{"value": 1, "value": 2}', {}, 400, "Invalid JSON body: the key 'value' is given twice."),
-])
-def test_hostile_bodies_and_headers_are_problems_and_change_nothing(write_client, fresh_url, keys, method, path,
-                                                                      body, headers, status, detail):
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "status", "detail"),
+    [
+        ("patch", "/v1/locations/a%00b", {"name": "x"}, {}, 422, "code: Must not contain a NUL character."),
+        ("patch", "/v1/figures/4", {"value": 1, "reason": "x"}, {"If-Match": '"v99999999999"'}, 412, None),
+        (
+            "post",
+            "/v1/figures/4/disputes",
+            {"source": "un", "stated_on": "2016-11-28", "note": "x", "document": 2**63},
+            {},
+            422,
+            None,
+        ),
+        ("post", "/v1/figures", "[" * 5000 + "]" * 5000, {}, 400, "Invalid JSON body: it nests too deeply."),
+        (
+            "post",
+            "/v1/figures",
+            '{"value": ' + "1" * 5000 + "}",
+            {},
+            400,
+            "Invalid JSON body: a number has too many digits.",
+        ),
+        (
+            "post",
+            "/v1/figures",
+            '{"value": 1, "value": 2}',
+            {},
+            400,
+            "Invalid JSON body: the key 'value' is given twice.",
+        ),
+    ],
+)
+def test_hostile_bodies_and_headers_are_problems_and_change_nothing(
+    write_client, fresh_url, keys, method, path, body, headers, status, detail
+):
     before = database_fingerprint(fresh_url)
     send = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
     response = getattr(write_client, method)(path, headers=keys["write"] | headers, **send)
@@ -76,8 +108,11 @@ def test_hostile_bodies_and_headers_are_problems_and_change_nothing(write_client
 def test_the_bearer_scheme_is_case_insensitive(write_client, keys):
     token = keys["write"]["Authorization"].split(" ", 1)[1]
     for n, scheme in enumerate(("bearer", "BEARER", "Bearer")):
-        response = write_client.post("/v1/sources", json={"id": f"source-{n}", "name": "x", "kind": "ngo"},
-                                     headers={"Authorization": f"{scheme} {token}"})
+        response = write_client.post(
+            "/v1/sources",
+            json={"id": f"source-{n}", "name": "x", "kind": "ngo"},
+            headers={"Authorization": f"{scheme} {token}"},
+        )
         assert response.status_code == 201, (scheme, response.get_json())
 
 
@@ -88,17 +123,23 @@ def test_a_key_without_the_scope_is_told_insufficient_scope(write_client, keys):
 
 
 def test_if_match_compares_strongly(write_client, keys):
-    response = write_client.patch("/v1/figures/4", json={"value": 1, "reason": "x"},
-                                  headers=keys["write"] | {"If-Match": 'W/"v1"'})
+    response = write_client.patch(
+        "/v1/figures/4", json={"value": 1, "reason": "x"}, headers=keys["write"] | {"If-Match": 'W/"v1"'}
+    )
     assert response.status_code == 412
     assert write_client.get("/v1/figures/4").get_json()["value"] == 250
 
 
 def test_a_chunked_body_of_the_wrong_type_is_a_415(write_client, keys):
-    response = write_client.post("/v1/figures", input_stream=io.BytesIO(b"value=7"),
-                                 headers=keys["write"] | {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"})
+    response = write_client.post(
+        "/v1/figures",
+        input_stream=io.BytesIO(b"value=7"),
+        headers=keys["write"] | {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"},
+    )
     assert (response.status_code, response.get_json()["detail"]) == (
-        415, "Send the body as application/json, not text/plain.")
+        415,
+        "Send the body as application/json, not text/plain.",
+    )
 
 
 def test_problems_with_extension_members_match_the_documented_problem_schema(write_client, keys):
@@ -109,13 +150,19 @@ def test_problems_with_extension_members_match_the_documented_problem_schema(wri
     spec = json.loads(render_openapi())
     validator = Draft202012Validator({"$ref": "#/components/schemas/Problem", "components": spec["components"]})
     figure = write_client.get("/v1/figures/4").get_json()
-    body = {name: figure[name] for name in ("metric", "count_kind", "value", "qualifier", "period_start",
-                                            "period_end", "stated_on")} | {
-        "location": figure["location"]["id"], "source": figure["source"]["id"], "document": figure["document"]["id"],
-        "population_group": figure["population_group"]}
+    body = {
+        name: figure[name]
+        for name in ("metric", "count_kind", "value", "qualifier", "period_start", "period_end", "stated_on")
+    } | {
+        "location": figure["location"]["id"],
+        "source": figure["source"]["id"],
+        "document": figure["document"]["id"],
+        "population_group": figure["population_group"],
+    }
     duplicate = write_client.post("/v1/figures", json=body, headers=keys["write"])
-    stale = write_client.patch("/v1/figures/4", json={"value": 1, "reason": "x"},
-                               headers=keys["write"] | {"If-Match": '"v7"'})
+    stale = write_client.patch(
+        "/v1/figures/4", json={"value": 1, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v7"'}
+    )
     assert (duplicate.status_code, duplicate.get_json()["existing_id"], stale.status_code) == (409, 4, 412)
     for problem in (duplicate.get_json(), stale.get_json()):
         assert list(validator.iter_errors(problem)) == []

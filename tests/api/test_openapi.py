@@ -1,4 +1,5 @@
 """The OpenAPI document: generated from the code, committed, and true to real responses."""
+
 from __future__ import annotations
 
 import json
@@ -62,26 +63,29 @@ def _validator(spec: dict, path: str, status: str = "200") -> Draft202012Validat
     return Draft202012Validator({**schema, "components": spec["components"]})
 
 
-@pytest.mark.parametrize(("path", "url"), [
-    ("/v1/figures", "/v1/figures?limit=500"),
-    ("/v1/figures", "/v1/figures?status=retracted,disputed,reported,verified&limit=500"),
-    ("/v1/claims", "/v1/claims?limit=500"),
-    ("/v1/coverage", "/v1/coverage"),
-    ("/v1/civilians-killed/totals", "/v1/civilians-killed/totals?group_by=month,location_level"),
-    ("/v1/figures/totals", "/v1/figures/totals?metric=displaced&include_disputed=true"),
-    ("/v1/changes", "/v1/changes?limit=5"),
-    ("/v1/figures/{figure_id}/revisions", "/v1/figures/9/revisions"),
-    ("/v1/datasets", "/v1/datasets"),
-    ("/v1/displaced", "/v1/displaced"),
-    ("/v1/figures/{figure_id}", "/v1/figures/9"),
-    ("/v1/sources", "/v1/sources"),
-    ("/v1/sources/{source_id}", "/v1/sources/sohr"),
-    ("/v1/documents", "/v1/documents"),
-    ("/v1/documents/{document_id}", "/v1/documents/1"),
-    ("/v1/locations", "/v1/locations"),
-    ("/v1/locations/{code}", "/v1/locations/SY02"),
-    ("/v1/metrics", "/v1/metrics"),
-])
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        ("/v1/figures", "/v1/figures?limit=500"),
+        ("/v1/figures", "/v1/figures?status=retracted,disputed,reported,verified&limit=500"),
+        ("/v1/claims", "/v1/claims?limit=500"),
+        ("/v1/coverage", "/v1/coverage"),
+        ("/v1/civilians-killed/totals", "/v1/civilians-killed/totals?group_by=month,location_level"),
+        ("/v1/figures/totals", "/v1/figures/totals?metric=displaced&include_disputed=true"),
+        ("/v1/changes", "/v1/changes?limit=5"),
+        ("/v1/figures/{figure_id}/revisions", "/v1/figures/9/revisions"),
+        ("/v1/datasets", "/v1/datasets"),
+        ("/v1/displaced", "/v1/displaced"),
+        ("/v1/figures/{figure_id}", "/v1/figures/9"),
+        ("/v1/sources", "/v1/sources"),
+        ("/v1/sources/{source_id}", "/v1/sources/sohr"),
+        ("/v1/documents", "/v1/documents"),
+        ("/v1/documents/{document_id}", "/v1/documents/1"),
+        ("/v1/locations", "/v1/locations"),
+        ("/v1/locations/{code}", "/v1/locations/SY02"),
+        ("/v1/metrics", "/v1/metrics"),
+    ],
+)
 def test_real_responses_match_their_documented_schema(spec, client, path, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -114,8 +118,10 @@ def _without(body, path, key):
     return copy
 
 
-@pytest.mark.parametrize(("path", "url"), [("/v1/figures/{figure_id}", "/v1/figures/9"),
-                                           ("/v1/claims", "/v1/claims?metric=children_under_siege")])
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [("/v1/figures/{figure_id}", "/v1/figures/9"), ("/v1/claims", "/v1/claims?metric=children_under_siege")],
+)
 def test_a_field_dropped_from_a_response_or_one_added_to_it_breaks_the_documented_schema(spec, client, path, url):
     """Every documented field is required and no other is allowed: a body built without one of its
     fields (as if dropped from the SQL), or with one more, fails the check."""

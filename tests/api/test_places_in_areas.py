@@ -1,5 +1,6 @@
 """A place lies in its administrative parent and in any number of areas: Anjara is in Jebel Saman and in the
 western Aleppo countryside. Everything inside a place follows every containment; loops are refused."""
+
 from __future__ import annotations
 
 import psycopg
@@ -16,46 +17,55 @@ def test_a_place_names_its_areas_and_an_area_lists_what_lies_in_it(client):
     assert [c["id"] for c in countryside["children"]] == ["anjara"]
 
 
-@pytest.mark.parametrize("read", ["/v1/civilians-killed?location={place}", "/v1/coverage?location={place}",
-                                  "/v1/claims?location={place}"])
+@pytest.mark.parametrize(
+    "read", ["/v1/civilians-killed?location={place}", "/v1/coverage?location={place}", "/v1/claims?location={place}"]
+)
 def test_a_figure_is_inside_every_area_its_place_lies_in(client, read):
     def figures(place: str) -> list:
         return client.get(read.format(place=place)).get_json()["data"]
 
     assert figures("western-aleppo-countryside") and len(figures("western-aleppo-countryside")) == len(
-        figures("anjara"))
+        figures("anjara")
+    )
     assert figures("SY0200")
 
 
 def test_a_total_for_an_area_covers_the_events_of_a_place_in_it(write_client, fresh_url):
-    area_total = add(fresh_url, 40, location="western-aleppo-countryside", start="2016-11-01", end="2016-11-30",
-                     source="lcc")
+    area_total = add(
+        fresh_url, 40, location="western-aleppo-countryside", start="2016-11-01", end="2016-11-30", source="lcc"
+    )
     response = write_client.get("/v1/civilians-killed/totals?source=lcc&location=western-aleppo-countryside")
     [total] = response.get_json()["totals"]
     assert (total["sum"], total["figure_ids"]) == (40, [area_total])
     assert [(x["reason"], x["kept_figure_id"]) for x in total["left_out"]] == [("covered", area_total)]
 
 
-@pytest.mark.parametrize(("path", "body", "field"), [
-    ("/v1/locations/western-aleppo-countryside", {"areas": ["anjara"]}, "areas"),
-    ("/v1/locations/anjara", {"areas": ["SY0200"]}, "areas"),
-    ("/v1/locations/anjara", {"areas": ["nowhere"]}, "areas"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/locations/western-aleppo-countryside", {"areas": ["anjara"]}, "areas"),
+        ("/v1/locations/anjara", {"areas": ["SY0200"]}, "areas"),
+        ("/v1/locations/anjara", {"areas": ["nowhere"]}, "areas"),
+    ],
+)
 def test_an_area_that_would_loop_or_is_administrative_is_refused(write_client, keys, path, body, field):
     response = write_client.patch(path, json=body, headers=keys["write"])
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["errors"][0]["field"] == field
     assert [a["id"] for a in write_client.get("/v1/locations/anjara").get_json()["areas"]] == [
-        "western-aleppo-countryside"]
+        "western-aleppo-countryside"
+    ]
 
 
 def test_areas_are_replaced_by_a_patch(write_client, keys):
-    response = write_client.patch("/v1/locations/anjara", json={"areas": ["northern-syria", "western-aleppo"]},
-                                  headers=keys["write"])
+    response = write_client.patch(
+        "/v1/locations/anjara", json={"areas": ["northern-syria", "western-aleppo"]}, headers=keys["write"]
+    )
     assert response.status_code == 200, response.get_json()
     assert [a["id"] for a in response.get_json()["areas"]] == ["northern-syria", "western-aleppo"]
-    assert [f["location"]["id"] for f in write_client.get("/v1/figures?location=northern-syria").get_json()["data"]
-            ].count("anjara") == 2
+    assert [
+        f["location"]["id"] for f in write_client.get("/v1/figures?location=northern-syria").get_json()["data"]
+    ].count("anjara") == 2
 
 
 def test_the_database_refuses_a_loop_whatever_writes_it(fresh_url):

@@ -1,4 +1,5 @@
 """Rate limits: per API key, else per client address; writes and failed authentications tighter; 429 problems."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,13 @@ from tests.support import app_over, make_key
 def limited(fresh_url, request):
     """An app whose limits are small enough to reach in a test (writes: the test's parameter, if any)."""
     writes = getattr(request, "param", "2/minute")
-    with app_over(fresh_url, rate_limits_enabled=True, rate_limit_reads="5/minute", rate_limit_writes=writes,
-                  rate_limit_failed_auth="3/minute") as app:
+    with app_over(
+        fresh_url,
+        rate_limits_enabled=True,
+        rate_limit_reads="5/minute",
+        rate_limit_writes=writes,
+        rate_limit_failed_auth="3/minute",
+    ) as app:
         yield app.test_client(), fresh_url
 
 
@@ -31,8 +37,9 @@ def test_reads_past_the_limit_are_a_429_problem_with_retry_after_and_the_draft_h
 def test_writes_have_their_own_tighter_limit_and_a_verified_key_its_own_bucket(limited):
     client, url = limited
     headers = {"Authorization": f"Bearer {make_key(url, 'writer', 'write')}"}
-    created = [client.post("/v1/sources", json={"id": f"s-{n}", "name": "x", "kind": "ngo"}, headers=headers)
-               for n in range(4)]
+    created = [
+        client.post("/v1/sources", json={"id": f"s-{n}", "name": "x", "kind": "ngo"}, headers=headers) for n in range(4)
+    ]
     # The first write counts against the address: the process has not yet seen the key to be real.
     assert [c.status_code for c in created] == [201, 201, 201, 429]
     assert created[1].headers["RateLimit-Policy"] == '"writes";q=2;w=60'

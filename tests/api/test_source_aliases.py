@@ -1,4 +1,5 @@
 """A source's aliases over HTTP: listed with the source, added by an admin."""
+
 from __future__ import annotations
 
 import json
@@ -8,26 +9,33 @@ from service.cli import OPENAPI_FILE
 
 def test_a_source_lists_its_aliases(client):
     sohr = client.get("/v1/sources/sohr").get_json()
-    assert sohr["aliases"] == ["http://www.syriahr.com/en/?p=64904", "OHR", "SHR", "SOH", "SOHR",
-                               "Syrian Observatory for Human Rights"]
+    assert sohr["aliases"] == [
+        "http://www.syriahr.com/en/?p=64904",
+        "OHR",
+        "SHR",
+        "SOH",
+        "SOHR",
+        "Syrian Observatory for Human Rights",
+    ]
     liveuamap = client.get("/v1/sources/liveuamap").get_json()
-    assert {"Syria Live Map", "http://syria.liveuamap.com", "SyriaLiveuaMap", "LiveuMap"} <= set(
-        liveuamap["aliases"])
+    assert {"Syria Live Map", "http://syria.liveuamap.com", "SyriaLiveuaMap", "LiveuMap"} <= set(liveuamap["aliases"])
     listed = {s["id"]: s["aliases"] for s in client.get("/v1/sources?limit=500").get_json()["data"]}
     assert listed["afp"] == ["AFP", "Agence France Presse"]  # "Agence France-Presse" has that key too
     assert listed["unicef"] == []
 
 
 def test_an_admin_adds_an_alias(write_client, keys):
-    added = write_client.post("/v1/sources/liveuamap/aliases", json={"alias": " Syria Live-U-Map "},
-                              headers=keys["admin"])
+    added = write_client.post(
+        "/v1/sources/liveuamap/aliases", json={"alias": " Syria Live-U-Map "}, headers=keys["admin"]
+    )
     assert added.status_code == 201, added.get_json()
     assert added.headers["Location"] == "/v1/sources/liveuamap"
     assert "Syria Live-U-Map" in added.get_json()["aliases"]
     assert "Syria Live-U-Map" in write_client.get("/v1/sources/liveuamap").get_json()["aliases"]
     # The same key again names the same source: nothing to add.
-    again = write_client.post("/v1/sources/liveuamap/aliases", json={"alias": "syria live u map"},
-                              headers=keys["admin"])
+    again = write_client.post(
+        "/v1/sources/liveuamap/aliases", json={"alias": "syria live u map"}, headers=keys["admin"]
+    )
     assert again.status_code == 200
     assert again.get_json()["aliases"].count("Syria Live-U-Map") == 1
 

@@ -1,8 +1,10 @@
 """Writing figures: keys, creation, edits with If-Match, retries, retraction, disputes and history."""
+
 from __future__ import annotations
 
 import json
 import threading
+from typing import ClassVar
 
 import pytest
 
@@ -18,8 +20,11 @@ def create(client, headers, **changes):
 
 def revisions(url: str, figure_id: int) -> list[dict]:
     with db.connect(url) as conn:
-        return conn.execute("SELECT version, kind, changed_by, reason, state FROM figure_revision "
-                            "WHERE figure_id = %s ORDER BY version", (figure_id,)).fetchall()
+        return conn.execute(
+            "SELECT version, kind, changed_by, reason, state FROM figure_revision "
+            "WHERE figure_id = %s ORDER BY version",
+            (figure_id,),
+        ).fetchall()
 
 
 def test_create_returns_201_with_location_etag_and_the_figure(write_client, keys, fresh_url):
@@ -27,22 +32,38 @@ def test_create_returns_201_with_location_etag_and_the_figure(write_client, keys
     figure = response.get_json()
     assert response.headers["Location"] == f"/v1/figures/{figure['id']}"
     assert response.headers["ETag"] == '"v1"'
-    assert (figure["value"], figure["location"]["id"], figure["source"]["id"], figure["version"]) == (7, "SY0200", "sohr", 1)
+    assert (figure["value"], figure["location"]["id"], figure["source"]["id"], figure["version"]) == (
+        7,
+        "SY0200",
+        "sohr",
+        1,
+    )
     read = write_client.get(response.headers["Location"])
     assert read.get_json() == figure and read.headers["ETag"] == '"v1"'
     [revision] = revisions(fresh_url, figure["id"])
     assert (revision["version"], revision["kind"], revision["changed_by"], revision["reason"]) == (
-        1, "create", "write-key", "From the SOHR bulletin")
+        1,
+        "create",
+        "write-key",
+        "From the SOHR bulletin",
+    )
     assert revision["state"]["value"] == 7
 
 
 def test_create_through_a_metric_collection_implies_the_metric(write_client, keys):
     body = {k: v for k, v in NEW_FIGURE.items() if k != "metric"} | {
-        "origin": "eastern-aleppo", "destination": "SY0200", "value": 300}
+        "origin": "eastern-aleppo",
+        "destination": "SY0200",
+        "value": 300,
+    }
     response = write_client.post("/v1/displaced", json=body, headers=keys["write"])
     assert response.status_code == 201, response.get_json()
     figure = response.get_json()
-    assert (figure["metric"], figure["origin"]["id"], figure["destination"]["id"]) == ("displaced", "eastern-aleppo", "SY0200")
+    assert (figure["metric"], figure["origin"]["id"], figure["destination"]["id"]) == (
+        "displaced",
+        "eastern-aleppo",
+        "SY0200",
+    )
     rejected = write_client.post("/v1/displaced", json=NEW_FIGURE, headers=keys["write"])
     assert rejected.status_code == 422
     assert rejected.get_json()["errors"] == [{"in": "json", "field": "metric", "messages": ["Unknown field."]}]
@@ -59,9 +80,16 @@ def test_entering_the_same_statement_twice_is_a_409_linking_the_first(write_clie
 
 
 def test_a_seed_statement_entered_again_is_a_duplicate(write_client, keys):
-    body = NEW_FIGURE | {"metric": "children_under_siege", "count_kind": "stock", "value": 500000, "location": "SY",
-                         "source": "unicef", "period_start": "2016-11-27", "period_end": "2016-11-27",
-                         "population_group": "children"}
+    body = NEW_FIGURE | {
+        "metric": "children_under_siege",
+        "count_kind": "stock",
+        "value": 500000,
+        "location": "SY",
+        "source": "unicef",
+        "period_start": "2016-11-27",
+        "period_end": "2016-11-27",
+        "population_group": "children",
+    }
     response = write_client.post("/v1/figures", json=body, headers=keys["write"])
     assert response.status_code == 409 and response.get_json()["existing_id"] == 5
 
@@ -71,8 +99,9 @@ class TestIdempotency:
         headers = keys["write"] | {"Idempotency-Key": "entry-42"}
         first = write_client.post("/v1/figures", json=NEW_FIGURE, headers=headers)
         after_first = database_fingerprint(fresh_url)
-        retry = write_client.post("/v1/figures", data=json.dumps(NEW_FIGURE, indent=2),
-                                  headers=headers | {"Content-Type": "application/json"})
+        retry = write_client.post(
+            "/v1/figures", data=json.dumps(NEW_FIGURE, indent=2), headers=headers | {"Content-Type": "application/json"}
+        )
         assert (first.status_code, retry.status_code) == (201, 201)
         assert retry.get_data() == first.get_data()
         assert retry.headers["Location"] == first.headers["Location"] and retry.headers["ETag"] == '"v1"'
@@ -90,18 +119,25 @@ class TestIdempotency:
 
     def test_keys_belong_to_one_api_key(self, write_client, keys):
         create(write_client, keys["write"] | {"Idempotency-Key": "shared"})
-        other = write_client.post("/v1/figures", json=NEW_FIGURE | {"value": 9},
-                                  headers=keys["admin"] | {"Idempotency-Key": "shared"})
+        other = write_client.post(
+            "/v1/figures", json=NEW_FIGURE | {"value": 9}, headers=keys["admin"] | {"Idempotency-Key": "shared"}
+        )
         assert other.status_code == 201
 
     def test_a_failed_request_is_not_remembered(self, write_client, keys):
         headers = keys["write"] | {"Idempotency-Key": "retry-after-fix"}
-        assert write_client.post("/v1/figures", json=NEW_FIGURE | {"source": "nobody"}, headers=headers).status_code == 422
-        assert write_client.post("/v1/figures", json=NEW_FIGURE | {"source": "nobody"}, headers=headers).status_code == 422
+        assert (
+            write_client.post("/v1/figures", json=NEW_FIGURE | {"source": "nobody"}, headers=headers).status_code == 422
+        )
+        assert (
+            write_client.post("/v1/figures", json=NEW_FIGURE | {"source": "nobody"}, headers=headers).status_code == 422
+        )
         assert write_client.post("/v1/figures", json=NEW_FIGURE, headers=headers).status_code == 201
 
     def test_an_unusable_key_is_a_400(self, write_client, keys):
-        response = write_client.post("/v1/figures", json=NEW_FIGURE, headers=keys["write"] | {"Idempotency-Key": "x" * 256})
+        response = write_client.post(
+            "/v1/figures", json=NEW_FIGURE, headers=keys["write"] | {"Idempotency-Key": "x" * 256}
+        )
         assert response.status_code == 400
         assert response.get_json()["detail"] == "Idempotency-Key must be 1 to 255 visible ASCII characters."
 
@@ -112,22 +148,29 @@ class TestPatch:
         assert response.status_code == 428
 
     def test_applies_the_change_as_a_new_version_with_its_reason(self, write_client, keys, fresh_url):
-        response = write_client.patch("/v1/figures/4", json={"value": 260, "stated_words": "More than 260",
-                                                             "reason": "SOHR updated its count"},
-                                      headers=keys["write"] | {"If-Match": '"v1"'})
+        response = write_client.patch(
+            "/v1/figures/4",
+            json={"value": 260, "stated_words": "More than 260", "reason": "SOHR updated its count"},
+            headers=keys["write"] | {"If-Match": '"v1"'},
+        )
         assert response.status_code == 200, response.get_json()
         assert response.headers["ETag"] == '"v2"'
         figure = response.get_json()
         assert (figure["value"], figure["stated_words"], figure["version"]) == (260, "More than 260", 2)
         history = revisions(fresh_url, 4)
         assert [(r["version"], r["kind"], r["changed_by"], r["reason"], r["state"]["value"]) for r in history] == [
-            (1, "create", "seed", "seed aleppo-2016-11-27.json", 250), (2, "update", "write-key", "SOHR updated its count", 260)]
+            (1, "create", "seed", "seed aleppo-2016-11-27.json", 250),
+            (2, "update", "write-key", "SOHR updated its count", 260),
+        ]
 
     def test_a_stale_etag_is_a_412_and_changes_nothing(self, write_client, keys, fresh_url):
-        write_client.patch("/v1/figures/4", json={"value": 260, "reason": "a"}, headers=keys["write"] | {"If-Match": '"v1"'})
+        write_client.patch(
+            "/v1/figures/4", json={"value": 260, "reason": "a"}, headers=keys["write"] | {"If-Match": '"v1"'}
+        )
         before = database_fingerprint(fresh_url)
-        stale = write_client.patch("/v1/figures/4", json={"value": 270, "reason": "b"},
-                                   headers=keys["write"] | {"If-Match": '"v1"'})
+        stale = write_client.patch(
+            "/v1/figures/4", json={"value": 270, "reason": "b"}, headers=keys["write"] | {"If-Match": '"v1"'}
+        )
         assert stale.status_code == 412
         assert stale.get_json()["current_etag"] == '"v2"'
         assert database_fingerprint(fresh_url) == before
@@ -135,22 +178,30 @@ class TestPatch:
     def test_needs_a_reason_and_a_change(self, write_client, keys):
         headers = keys["write"] | {"If-Match": '"v1"'}
         no_reason = write_client.patch("/v1/figures/4", json={"value": 260}, headers=headers)
-        assert no_reason.get_json()["errors"] == [{"in": "json", "field": "reason", "messages": ["Missing data for required field."]}]
+        assert no_reason.get_json()["errors"] == [
+            {"in": "json", "field": "reason", "messages": ["Missing data for required field."]}
+        ]
         nothing = write_client.patch("/v1/figures/4", json={"reason": "nothing"}, headers=headers)
         assert nothing.status_code == 422
         assert nothing.get_json()["errors"][0]["messages"] == ["Give at least one field to change."]
 
     def test_bounds_are_checked_against_the_stored_figure(self, write_client, keys, fresh_url):
         before = database_fingerprint(fresh_url)
-        response = write_client.patch("/v1/figures/8", json={"value": 150, "reason": "x"},  # stored high is 99
-                                      headers=keys["write"] | {"If-Match": '"v1"'})
+        response = write_client.patch(
+            "/v1/figures/8",
+            json={"value": 150, "reason": "x"},  # stored high is 99
+            headers=keys["write"] | {"If-Match": '"v1"'},
+        )
         assert response.status_code == 422
-        assert response.get_json()["errors"] == [{"in": "json", "field": "high", "messages": ["high must not be less than value."]}]
+        assert response.get_json()["errors"] == [
+            {"in": "json", "field": "high", "messages": ["high must not be less than value."]}
+        ]
         assert database_fingerprint(fresh_url) == before
 
     def test_unknown_figure_is_a_404(self, write_client, keys):
-        response = write_client.patch("/v1/figures/999", json={"value": 1, "reason": "x"},
-                                      headers=keys["write"] | {"If-Match": '"v1"'})
+        response = write_client.patch(
+            "/v1/figures/999", json={"value": 1, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
+        )
         assert response.status_code == 404
 
     def test_of_concurrent_patches_with_one_etag_exactly_one_succeeds(self, fresh_url, keys):
@@ -164,8 +215,11 @@ class TestPatch:
         def patch(n: int) -> None:
             client = app.test_client()
             barrier.wait()
-            response = client.patch("/v1/figures/4", json={"value": 300 + n, "reason": f"editor {n}"},
-                                    headers=keys["write"] | {"If-Match": '"v1"'})
+            response = client.patch(
+                "/v1/figures/4",
+                json={"value": 300 + n, "reason": f"editor {n}"},
+                headers=keys["write"] | {"If-Match": '"v1"'},
+            )
             statuses.append(response.status_code)
 
         threads = [threading.Thread(target=patch, args=(n,)) for n in range(8)]
@@ -189,23 +243,34 @@ class TestRetraction:
         assert [f["id"] for f in write_client.get("/v1/figures?status=retracted").get_json()["data"]] == [10]
         assert write_client.get("/v1/figures/10").get_json()["status"] == "retracted"
         assert [(r["kind"], r["reason"]) for r in revisions(fresh_url, 10)] == [
-            ("create", "seed aleppo-2016-11-27.json"), ("retract", "Misattributed")]
+            ("create", "seed aleppo-2016-11-27.json"),
+            ("retract", "Misattributed"),
+        ]
 
     def test_needs_a_reason(self, write_client, keys):
         response = write_client.delete("/v1/figures/10", headers=keys["write"])
         assert response.status_code == 422
-        assert response.get_json()["errors"] == [{"in": "json", "field": "reason", "messages": ["Missing data for required field."]}]
+        assert response.get_json()["errors"] == [
+            {"in": "json", "field": "reason", "messages": ["Missing data for required field."]}
+        ]
 
     def test_twice_is_a_409_and_a_stale_if_match_a_412(self, write_client, keys):
-        stale = write_client.delete("/v1/figures/10", json={"reason": "x"}, headers=keys["write"] | {"If-Match": '"v7"'})
+        stale = write_client.delete(
+            "/v1/figures/10", json={"reason": "x"}, headers=keys["write"] | {"If-Match": '"v7"'}
+        )
         assert stale.status_code == 412
         assert write_client.delete("/v1/figures/10", json={"reason": "x"}, headers=keys["write"]).status_code == 200
         assert write_client.delete("/v1/figures/10", json={"reason": "x"}, headers=keys["write"]).status_code == 409
 
 
 class TestDisputes:
-    DISPUTE = {"source": "un", "document": 1, "stated_on": "2016-11-28", "note": "UN monitors counted fewer.",
-               "quote": "We could confirm 150 deaths."}
+    DISPUTE: ClassVar[dict[str, object]] = {
+        "source": "un",
+        "document": 1,
+        "stated_on": "2016-11-28",
+        "note": "UN monitors counted fewer.",
+        "quote": "We could confirm 150 deaths.",
+    }
 
     def test_disputing_marks_the_figure_and_lists_the_dispute_inline(self, write_client, keys, fresh_url):
         response = write_client.post("/v1/figures/4/disputes", json=self.DISPUTE, headers=keys["write"])
@@ -213,13 +278,16 @@ class TestDisputes:
         figure = response.get_json()
         assert figure["status"] == "disputed" and response.headers["ETag"] == '"v2"'
         assert [(d["source"]["id"], d["stated_on"], d["note"]) for d in figure["disputes"]] == [
-            ("un", "2016-11-28", "UN monitors counted fewer.")]
+            ("un", "2016-11-28", "UN monitors counted fewer.")
+        ]
         assert [r["kind"] for r in revisions(fresh_url, 4)] == ["create", "dispute"]
         assert write_client.get("/v1/figures?status=disputed").get_json()["data"][0]["id"] == 4
 
     def test_unknown_source_is_a_422_and_changes_nothing(self, write_client, keys, fresh_url):
         before = database_fingerprint(fresh_url)
-        response = write_client.post("/v1/figures/4/disputes", json=self.DISPUTE | {"source": "nobody"}, headers=keys["write"])
+        response = write_client.post(
+            "/v1/figures/4/disputes", json=self.DISPUTE | {"source": "nobody"}, headers=keys["write"]
+        )
         assert response.status_code == 422
         assert response.get_json()["errors"][0]["field"] == "source"
         assert database_fingerprint(fresh_url) == before
@@ -229,21 +297,29 @@ class TestDisputes:
         assert write_client.post("/v1/figures/4/disputes", json=self.DISPUTE, headers=keys["write"]).status_code == 409
 
     def test_unknown_figure_is_a_404(self, write_client, keys):
-        assert write_client.post("/v1/figures/999/disputes", json=self.DISPUTE, headers=keys["write"]).status_code == 404
+        assert (
+            write_client.post("/v1/figures/999/disputes", json=self.DISPUTE, headers=keys["write"]).status_code == 404
+        )
 
 
 class TestHistory:
     def test_revisions_list_every_version(self, write_client, keys):
-        write_client.patch("/v1/figures/4", json={"value": 260, "reason": "corrected"}, headers=keys["write"] | {"If-Match": '"v1"'})
+        write_client.patch(
+            "/v1/figures/4", json={"value": 260, "reason": "corrected"}, headers=keys["write"] | {"If-Match": '"v1"'}
+        )
         data = write_client.get("/v1/figures/4/revisions").get_json()["data"]
         assert [(r["version"], r["kind"], r["changed_by"], r["state"]["value"]) for r in data] == [
-            (1, "create", "seed", 250), (2, "update", "write-key", 260)]
+            (1, "create", "seed", 250),
+            (2, "update", "write-key", 260),
+        ]
         assert write_client.get("/v1/figures/999/revisions").status_code == 404
 
     def test_as_of_returns_the_figure_as_it_stood(self, write_client, keys, fresh_url):
         with db.connect(fresh_url) as conn:
             moment = conn.execute("SELECT now() AS t").fetchone()["t"].isoformat()
-        write_client.patch("/v1/figures/4", json={"value": 260, "reason": "corrected"}, headers=keys["write"] | {"If-Match": '"v1"'})
+        write_client.patch(
+            "/v1/figures/4", json={"value": 260, "reason": "corrected"}, headers=keys["write"] | {"If-Match": '"v1"'}
+        )
         then = write_client.get("/v1/figures/4", query_string={"as_of": moment})
         assert (then.get_json()["value"], then.headers["ETag"]) == (250, '"v1"')
         assert write_client.get("/v1/figures/4").get_json()["value"] == 260

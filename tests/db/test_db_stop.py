@@ -1,4 +1,5 @@
 """`tally db stop` stops the embedded PostgreSQL, or says who still uses it and fails."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(tmp
         assert holder.stdout.readline().strip() == "ready"
         refused = _tally("db", "stop", pgdata=pgdata)
         assert refused.returncode == 1 and (pgdata / "postmaster.pid").exists()
-        assert f"still used by `-c " in refused.stderr and f"(pid {holder.pid})" in refused.stderr
+        assert "still used by `-c " in refused.stderr and f"(pid {holder.pid})" in refused.stderr
     finally:
         holder.kill()
         holder.wait()

@@ -1,4 +1,5 @@
 """Migrations from an empty database, and the set-up commands."""
+
 from __future__ import annotations
 
 from service import db, migrations

@@ -1,4 +1,5 @@
 """The seed article's figures are in the database exactly as the article states them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,30 @@ EXPECTED = [
     ("people_injured", "turkish-general-staff", "northern-syria", 22, "exact", None, None, SUNDAY, None, None),
     ("people_killed", "israeli-military", "golan-heights", 4, "exact", None, None, SUNDAY, None, None),
     ("displaced", "sdf", "aleppo-city", 2000, "at_least", 2000, 9999, SUNDAY, "bustan-al-basha", "sheikh-maqsoud"),
-    ("displaced", "khaled-khatib", "aleppo-city", 2000, "at_least", 2000, 9999, SUNDAY, "eastern-aleppo", "western-aleppo"),
-    ("displaced", "eastern-aleppo-residents", "eastern-aleppo", 2000, "at_least", 2000, 9999, SUNDAY, "eastern-aleppo", "eastern-aleppo"),
+    (
+        "displaced",
+        "khaled-khatib",
+        "aleppo-city",
+        2000,
+        "at_least",
+        2000,
+        9999,
+        SUNDAY,
+        "eastern-aleppo",
+        "western-aleppo",
+    ),
+    (
+        "displaced",
+        "eastern-aleppo-residents",
+        "eastern-aleppo",
+        2000,
+        "at_least",
+        2000,
+        9999,
+        SUNDAY,
+        "eastern-aleppo",
+        "eastern-aleppo",
+    ),
 ]
 
 
@@ -39,8 +62,21 @@ def _figures(conn):
 
 def test_every_seed_figure_is_present_with_its_attribution(conn):
     rows = _figures(conn)
-    actual = [(r["metric_id"], r["source_id"], r["location_id"], r["value"], r["qualifier"], r["low"],
-               r["high"], r["period_start"], r["origin_id"], r["destination_id"]) for r in rows]
+    actual = [
+        (
+            r["metric_id"],
+            r["source_id"],
+            r["location_id"],
+            r["value"],
+            r["qualifier"],
+            r["low"],
+            r["high"],
+            r["period_start"],
+            r["origin_id"],
+            r["destination_id"],
+        )
+        for r in rows
+    ]
     assert actual == EXPECTED
 
 
@@ -51,7 +87,9 @@ def test_every_seed_figure_was_stated_on_the_articles_sunday_and_ends_then(conn)
 
 
 def test_sohr_killed_figure_covers_the_past_13_days(conn):
-    row = conn.execute("SELECT period_start, period_end FROM figure WHERE metric_id = 'civilians_killed' AND source_id = 'sohr'").fetchone()
+    row = conn.execute(
+        "SELECT period_start, period_end FROM figure WHERE metric_id = 'civilians_killed' AND source_id = 'sohr'"
+    ).fetchone()
     assert (row["period_end"] - row["period_start"]).days + 1 == 13
 
 
@@ -68,15 +106,29 @@ def test_chemical_attack_claim_is_disputed_by_the_relief_directorate(conn):
 
 def test_article_document_has_no_invented_url_or_publisher(conn):
     doc = conn.execute("SELECT title, url, publisher_id, published_on FROM document").fetchall()
-    assert doc == [{"title": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city",
-                    "url": None, "publisher_id": None, "published_on": SUNDAY}]
+    assert doc == [
+        {
+            "title": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city",
+            "url": None,
+            "publisher_id": None,
+            "published_on": SUNDAY,
+        }
+    ]
 
 
-@pytest.mark.parametrize(("location", "pcode", "parent"), [
-    ("SY", "SY", None), ("SY02", "SY02", "SY"), ("SY0200", "SY0200", "SY02"), ("SY020000", "SY020000", "SY0200"),
-    ("aleppo-city", None, "SY020000"), ("eastern-aleppo", None, "aleppo-city"),
-    ("western-aleppo-countryside", None, "SY02"), ("northern-syria", None, "SY"),
-])
+@pytest.mark.parametrize(
+    ("location", "pcode", "parent"),
+    [
+        ("SY", "SY", None),
+        ("SY02", "SY02", "SY"),
+        ("SY0200", "SY0200", "SY02"),
+        ("SY020000", "SY020000", "SY0200"),
+        ("aleppo-city", None, "SY020000"),
+        ("eastern-aleppo", None, "aleppo-city"),
+        ("western-aleppo-countryside", None, "SY02"),
+        ("northern-syria", None, "SY"),
+    ],
+)
 def test_locations_use_real_pcodes_and_sit_in_the_hierarchy(conn, location, pcode, parent):
     row = conn.execute("SELECT pcode, parent_id FROM location WHERE id = %s", (location,)).fetchone()
     assert row == {"pcode": pcode, "parent_id": parent}
@@ -111,7 +163,9 @@ def test_migration_0019_reads_an_earlier_seed_again_with_its_history(fresh_url):
                                   WHERE f.stated_words IN ('nearly 500,000', 'around 1,700', 'another 2,500')
                                   ORDER BY f.id""").fetchall()
     assert [(c["stated_words"], c["high"], c["period_start"], c["changed_by"]) for c in changed] == [
-        ("around 1,700", None, SUNDAY, "migration 0019"), ("another 2,500", None, SUNDAY, "migration 0019"),
-        ("nearly 500,000", 500000, SUNDAY, "migration 0019")]
+        ("around 1,700", None, SUNDAY, "migration 0019"),
+        ("another 2,500", None, SUNDAY, "migration 0019"),
+        ("nearly 500,000", 500000, SUNDAY, "migration 0019"),
+    ]
     assert changed[2]["reason"] == '"nearly X" is approximately X with X as its upper bound'
     assert changed[0]["reason"].startswith("The flow states no period of its own")

@@ -1,4 +1,5 @@
 """Fixtures the import tests share: the seeded template with the gazetteer excerpts imported."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Data files and helpers the import tests share."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,10 +16,12 @@ SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 UCDP = DATA / "ucdp_ged_excerpt.csv"
 UNHCR = DATA / "unhcr_population_excerpt.csv"
 IDMC = DATA / "idmc_gidd_excerpt.csv"
-GAZETTEERS = {OCHA_PCODES.id: DATA / "ocha_pcodes_excerpt.csv",
-              OPENSYRIA_SUBDISTRICTS.id: DATA / "opensyria_subdistricts_excerpt.json",
-              CSR_NEIGHBOURHOODS.id: DATA / "aleppo_neighbourhoods_excerpt.geojson"}
-IMPORT_TABLES = TABLES + ("dataset", "dataset_import", "dataset_import_problem", "figure_citation", "data_version")
+GAZETTEERS = {
+    OCHA_PCODES.id: DATA / "ocha_pcodes_excerpt.csv",
+    OPENSYRIA_SUBDISTRICTS.id: DATA / "opensyria_subdistricts_excerpt.json",
+    CSR_NEIGHBOURHOODS.id: DATA / "aleppo_neighbourhoods_excerpt.geojson",
+}
+IMPORT_TABLES = (*TABLES, "dataset", "dataset_import", "dataset_import_problem", "figure_citation", "data_version")
 
 
 def options(**kwargs) -> Options:
@@ -29,12 +32,15 @@ def options(**kwargs) -> Options:
 def fingerprint(url: str) -> dict[str, str]:
     """Row count and an md5 of every row of every table an import may write, and where each sequence stands
     (a rolled-back insert leaves a sequence moved on: an import id or figure id lost)."""
-    query = sql.SQL("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f "
-                    "FROM {} t")
+    query = sql.SQL(
+        "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM {} t"
+    )
     with db.connect(url) as conn:
         tables = {table: conn.execute(query.format(sql.Identifier(table))).fetchone()["f"] for table in IMPORT_TABLES}
-        sequences = conn.execute("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ' ' "
-                                 "ORDER BY sequencename) AS s FROM pg_sequences").fetchone()["s"]
+        sequences = conn.execute(
+            "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ' ' "
+            "ORDER BY sequencename) AS s FROM pg_sequences"
+        ).fetchone()["s"]
     return tables | {"sequences": sequences}
 
 

@@ -3,6 +3,7 @@
 Werkzeug's test client never sends a chunked body the way gunicorn hands one
 to the app (wsgi.input_terminated), so these tests start `tally serve`.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -41,9 +42,10 @@ def _upload(port: int, token: str, body: bytes, *, chunked: bool) -> tuple[int, 
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
     path = "/v1/imports?dataset=idmc&skip_invalid=true"
     if chunked:
-        chunks = (body[at:at + 65536] for at in range(0, len(body), 65536))
-        connection.request("POST", path, body=chunks, headers=headers | {"Transfer-Encoding": "chunked"},
-                           encode_chunked=True)
+        chunks = (body[at : at + 65536] for at in range(0, len(body), 65536))
+        connection.request(
+            "POST", path, body=chunks, headers=headers | {"Transfer-Encoding": "chunked"}, encode_chunked=True
+        )
     else:
         connection.request("POST", path, body=body, headers=headers)
     with connection.getresponse() as response:

@@ -1,4 +1,5 @@
 """`tally import ...` on the command line: summaries, exit codes and the report file."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,7 @@ def test_an_import_then_the_same_again(located_url):
     first = _run(located_url, "ucdp", str(UCDP), "--actor", "analyst")
     assert first.exit_code == 0, first.output
     assert "44 inserted, 0 updated, 0 unchanged" in first.output and "committed" in first.output
-    took = re.search(r"took ([\d.]+) s: read ([\d.]+), match ([\d.]+), write ([\d.]+), commit ([\d.]+)\n",
-                     first.output)
+    took = re.search(r"took ([\d.]+) s: read ([\d.]+), match ([\d.]+), write ([\d.]+), commit ([\d.]+)\n", first.output)
     assert took, first.output
     total, *steps = map(float, took.groups())
     assert abs(sum(steps) - total) <= 0.05
@@ -54,9 +54,16 @@ def test_invalid_rows_exit_1_naming_them_and_the_report_lists_them(located_url, 
 
 
 def test_locations_take_paths_and_a_missing_file_is_named(fresh_url, tmp_path):
-    result = _run(fresh_url, "locations", "--ocha", str(GAZETTEERS["ocha-cod-ab"]),
-                  "--opensyria", str(GAZETTEERS["opensyria-subdistricts"]),
-                  "--neighbourhoods", str(GAZETTEERS["csr-aleppo-neighbourhoods"]))
+    result = _run(
+        fresh_url,
+        "locations",
+        "--ocha",
+        str(GAZETTEERS["ocha-cod-ab"]),
+        "--opensyria",
+        str(GAZETTEERS["opensyria-subdistricts"]),
+        "--neighbourhoods",
+        str(GAZETTEERS["csr-aleppo-neighbourhoods"]),
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("committed") == 3
     missing = _run(fresh_url, "locations", "--ocha", str(tmp_path / "nope.csv"))

@@ -1,4 +1,5 @@
 """Imports keep history: every figure they write has its revision, the same the revision trigger writes."""
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,11 @@ REVISIONS = """SELECT f.external_id, r.version, r.kind, r.changed_by, r.reason, 
 def not_owner(located_url):
     """A URL for a role that may write every table but owns none (so it cannot switch triggers off)."""
     role = f"tally_importer_{os.getpid()}"
-    grants = [sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)),
-              sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role)),
-              sql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(role))]
+    grants = [
+        sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)),
+        sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role)),
+        sql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(role)),
+    ]
     for statement in grants:
         admin(located_url, statement)
     parts = urlsplit(located_url)
@@ -43,8 +46,9 @@ def test_every_imported_figure_has_its_revision(located_url):
         import_ucdp(conn, UCDP, options())
     revisions = rows(located_url, REVISIONS)
     assert len(revisions) == 44
-    assert {(r["version"], r["kind"], r["changed_by"], r["reason"], r["at_write"], r["current"]) for r in revisions} == {
-        (1, "create", "test", f"import ucdp-ged {UCDP_GED.version}", True, True)}
+    assert {
+        (r["version"], r["kind"], r["changed_by"], r["reason"], r["at_write"], r["current"]) for r in revisions
+    } == {(1, "create", "test", f"import ucdp-ged {UCDP_GED.version}", True, True)}
 
 
 def test_a_role_that_owns_no_table_imports_with_the_same_history(located_url, not_owner, server_url, template_db):
@@ -78,4 +82,5 @@ def test_a_newer_version_writes_an_update_revision_per_changed_figure(located_ur
     updates = [r for r in rows(located_url, REVISIONS) if r["version"] == 2]
     assert [(r["external_id"], r["kind"], r["reason"], r["current"]) for r in updates] == [
         ("216903:civilians_killed", "update", "import ucdp-ged 19.2", True),
-        ("216903:people_killed", "update", "import ucdp-ged 19.2", True)]
+        ("216903:people_killed", "update", "import ucdp-ged 19.2", True),
+    ]

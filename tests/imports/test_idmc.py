@@ -1,4 +1,5 @@
 """tally import idmc: new displacements (a flow over the year) and IDPs at year end, per country."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,13 +51,27 @@ def test_counts(first_import):
 
 def test_exact_value_with_the_rounded_one_kept_beside_it(imported_url):
     new = _figure(imported_url, "SYR:2016:new_displacement")
-    assert new == {"metric_id": "displaced", "count_kind": "period_total", "value": 2148498, "qualifier": "exact",
-                   "location_id": "SY", "origin_id": None, "destination_id": None,
-                   "period_start": dt.date(2016, 1, 1), "period_end": dt.date(2016, 12, 31),
-                   "stated_on": IDMC_GIDD.released, "source_id": "idmc", "attributes": {"rounded": 2148000}}
+    assert new == {
+        "metric_id": "displaced",
+        "count_kind": "period_total",
+        "value": 2148498,
+        "qualifier": "exact",
+        "location_id": "SY",
+        "origin_id": None,
+        "destination_id": None,
+        "period_start": dt.date(2016, 1, 1),
+        "period_end": dt.date(2016, 12, 31),
+        "stated_on": IDMC_GIDD.released,
+        "source_id": "idmc",
+        "attributes": {"rounded": 2148000},
+    }
     total = _figure(imported_url, "SYR:2024:total_displacement")
     assert (total["metric_id"], total["count_kind"], total["value"], total["attributes"]) == (
-        "idps", "stock", 7408809, {"rounded": 7409000})
+        "idps",
+        "stock",
+        7408809,
+        {"rounded": 7409000},
+    )
 
 
 def test_empty_fields_are_gaps_not_zeros(imported_url):
@@ -67,7 +82,8 @@ def test_empty_fields_are_gaps_not_zeros(imported_url):
 
 def test_a_country_without_a_name_is_known_by_its_code(imported_url):
     assert rows(imported_url, "SELECT id, name, iso3 FROM location WHERE id = 'XKX'") == [
-        {"id": "XKX", "name": "XKX", "iso3": "XKX"}]
+        {"id": "XKX", "name": "XKX", "iso3": "XKX"}
+    ]
     assert _figure(imported_url, "XKX:2012:total_displacement")["value"] == 17738
 
 
@@ -78,9 +94,12 @@ def test_idmc_and_unhcr_disagree_side_by_side(located_url):
     _import(located_url)
     with db.connect(located_url) as conn:
         import_unhcr(conn, UNHCR, options())
-    claims = rows(located_url, """SELECT source_id, value FROM figure
+    claims = rows(
+        located_url,
+        """SELECT source_id, value FROM figure
                                   WHERE metric_id = 'idps' AND location_id = 'SY' AND period_end = '2024-12-31'
-                                  ORDER BY source_id""")
+                                  ORDER BY source_id""",
+    )
     assert claims == [{"source_id": "idmc", "value": 7408809}, {"source_id": "unhcr", "value": 7408909}]
 
 

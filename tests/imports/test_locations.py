@@ -1,4 +1,5 @@
 """tally import locations: OCHA p-codes, OpenSyria sub-districts and the Aleppo neighbourhoods."""
+
 from __future__ import annotations
 
 import csv
@@ -57,27 +58,49 @@ def test_counts_per_gazetteer(first_import):
 def test_seed_units_keep_their_ids_and_record_the_gazetteer(imported_url):
     syria = _location(imported_url, "SY")
     assert (syria["pcode"], syria["name"], syria["iso3"], syria["kind"], syria["parent_id"]) == (
-        "SY", "Syria", "SYR", "country", None)
+        "SY",
+        "Syria",
+        "SYR",
+        "country",
+        None,
+    )
     assert (syria["gazetteer_id"], syria["gazetteer_version"], syria["gazetteer_key"]) == (
-        "ocha-cod-ab", "2020-12-17", "SYR")
+        "ocha-cod-ab",
+        "2020-12-17",
+        "SYR",
+    )
     jebel_saman = _location(imported_url, "SY0200")
-    assert (jebel_saman["name"], jebel_saman["name_ar"], jebel_saman["parent_id"]) == ("Jebel Saman", "جبل سمعان", "SY02")
+    assert (jebel_saman["name"], jebel_saman["name_ar"], jebel_saman["parent_id"]) == (
+        "Jebel Saman",
+        "جبل سمعان",
+        "SY02",
+    )
     assert jebel_saman["gazetteer_key"] == "SY0200"
     assert "Mount Simeon" in jebel_saman["aliases"] and "Jabal Saman" in jebel_saman["aliases"]
     sub_district = _location(imported_url, "SY020000")
     assert (sub_district["name"], sub_district["name_ar"], sub_district["parent_id"]) == (
-        "Jebel Saman", "مركز جبل سمعان", "SY0200")
+        "Jebel Saman",
+        "مركز جبل سمعان",
+        "SY0200",
+    )
     assert (sub_district["latitude"], sub_district["longitude"]) == (36.19354, 37.16174)
     assert sub_district["gazetteer_id"] == "opensyria-subdistricts"
     assert sub_district["gazetteer_key"] == "sy-aleppo-mount-simeon-jebel-saman"
-    assert rows(imported_url, "SELECT count(*) AS n FROM location WHERE pcode LIKE 'SY%%' OR iso3 = 'SYR'")[0]["n"] == 1 + 14 + 62 + 58
+    assert (
+        rows(imported_url, "SELECT count(*) AS n FROM location WHERE pcode LIKE 'SY%%' OR iso3 = 'SYR'")[0]["n"]
+        == 1 + 14 + 62 + 58
+    )
 
 
 def test_other_countries_are_keyed_by_iso3_with_ochas_admin0_pcode_when_it_has_one(imported_url):
     afghanistan = _location(imported_url, "AFG")
     # OCHA's table names no country: the name is the code until a dataset names it.
     assert (afghanistan["pcode"], afghanistan["name"], afghanistan["iso3"], afghanistan["kind"]) == (
-        "AF", "AFG", "AFG", "country")
+        "AF",
+        "AFG",
+        "AFG",
+        "country",
+    )
     assert _location(imported_url, "AF01")["parent_id"] == "AFG"
     iraq = _location(imported_url, "IRQ")
     assert iraq["pcode"] is None  # admin1 codes start IQG, not Iraq's ISO code: no admin0 code is claimed
@@ -86,10 +109,16 @@ def test_other_countries_are_keyed_by_iso3_with_ochas_admin0_pcode_when_it_has_o
     assert _location(imported_url, "3501000")["parent_id"] == "TJK"
 
 
-@pytest.mark.parametrize(("iso3", "codes", "expected"), [
-    ("SYR", ["SY01", "SY14"], "SY"), ("BDI", ["BDI001", "BDI002"], "BDI"), ("IRQ", ["IQG01"], None),
-    ("LSO", ["LSA", "LSB"], None), ("TJK", ["3501000"], None),
-])
+@pytest.mark.parametrize(
+    ("iso3", "codes", "expected"),
+    [
+        ("SYR", ["SY01", "SY14"], "SY"),
+        ("BDI", ["BDI001", "BDI002"], "BDI"),
+        ("IRQ", ["IQG01"], None),
+        ("LSO", ["LSA", "LSB"], None),
+        ("TJK", ["3501000"], None),
+    ],
+)
 def test_admin0_pcode_is_read_off_the_admin1_pcodes_only_when_unambiguous(iso3, codes, expected):
     assert admin0_pcode(iso3, codes) == expected
 
@@ -97,11 +126,15 @@ def test_admin0_pcode_is_read_off_the_admin1_pcodes_only_when_unambiguous(iso3, 
 def test_sub_districts_have_arabic_names_aliases_centroids_and_their_admin2(imported_url):
     atareb = _location(imported_url, "SY020001")
     assert (atareb["name"], atareb["name_ar"], atareb["parent_id"], atareb["kind"]) == (
-        "Atareb", "مركز الأتارب", "SY0200", "admin3")
+        "Atareb",
+        "مركز الأتارب",
+        "SY0200",
+        "admin3",
+    )
     assert (atareb["latitude"], atareb["longitude"]) == (36.11942, 36.86152)
     assert {"Atarib", "Atareb Subdistrict", "ناحية مركز الأتارب"} <= set(atareb["aliases"])
     # OpenSyria's district ids are English names: they become aliases of the admin2.
-    assert "Abu Kamal" == _location(imported_url, "SY0902")["name"]
+    assert _location(imported_url, "SY0902")["name"] == "Abu Kamal"
     assert "Azaz" in _location(imported_url, "SY0204")["aliases"]
 
 
@@ -109,7 +142,11 @@ def test_neighbourhoods_match_the_seed_merge_repeated_features_and_keep_shared_i
     results = first_import
     basha = _location(imported_url, "bustan-al-basha")
     # Matched, not duplicated: the seed's more precise parent (eastern Aleppo) stays.
-    assert (basha["parent_id"], basha["pcode"], basha["gazetteer_key"]) == ("eastern-aleppo", None, "53:Bustan al-Basha")
+    assert (basha["parent_id"], basha["pcode"], basha["gazetteer_key"]) == (
+        "eastern-aleppo",
+        None,
+        "53:Bustan al-Basha",
+    )
     assert basha["latitude"] == pytest.approx(36.225, abs=0.01)
     maqsoud = _location(imported_url, "sheikh-maqsoud")
     assert (maqsoud["name"], maqsoud["parent_id"]) == ("Sheikh Maqsoud", "aleppo-city")
@@ -128,8 +165,11 @@ def test_neighbourhoods_match_the_seed_merge_repeated_features_and_keep_shared_i
 
 
 def test_a_neighbourhood_centroid_is_that_of_all_its_polygons(imported_url):
-    features = [f for f in json.loads(GAZETTEERS[CSR_NEIGHBOURHOODS.id].read_text("utf-8"))["features"]
-                if f["properties"]["NAME"] == "Muhammad Bek"]
+    features = [
+        f
+        for f in json.loads(GAZETTEERS[CSR_NEIGHBOURHOODS.id].read_text("utf-8"))["features"]
+        if f["properties"]["NAME"] == "Muhammad Bek"
+    ]
     points = [p for f in features for polygon in f["geometry"]["coordinates"] for p in polygon[0]]
     bek = _location(imported_url, "muhammad-bek")
     lons, lats = [p[0] for p in points], [p[1] for p in points]
@@ -138,12 +178,19 @@ def test_a_neighbourhood_centroid_is_that_of_all_its_polygons(imported_url):
 
 def test_import_records_name_file_checksum_version_and_counts(imported_url, first_import):
     results = first_import
-    record = rows(imported_url, "SELECT * FROM dataset_import WHERE id = %(id)s",
-                  {"id": results[OPENSYRIA_SUBDISTRICTS.id].import_id})[0]
+    record = rows(
+        imported_url,
+        "SELECT * FROM dataset_import WHERE id = %(id)s",
+        {"id": results[OPENSYRIA_SUBDISTRICTS.id].import_id},
+    )[0]
     assert record["file_name"] == "opensyria_subdistricts_excerpt.json"
     assert record["sha256"] == results[OPENSYRIA_SUBDISTRICTS.id].sha256
     assert (record["version"], record["imported_by"], record["inserted"], record["updated"]) == (
-        OPENSYRIA_SUBDISTRICTS.version, "test", 57, 1)
+        OPENSYRIA_SUBDISTRICTS.version,
+        "test",
+        57,
+        1,
+    )
     assert record["licence"] == "CC BY 4.0"
 
 
@@ -167,7 +214,11 @@ def _with_nameless_rows(tmp_path):
     """The OCHA excerpt plus the real table's two Jamaican admin2 rows that have no name."""
     path = tmp_path / "ocha.csv"
     lines = GAZETTEERS[OCHA_PCODES.id].read_text("utf-8").splitlines()
-    nameless = ["JAM,1,JM10,Kingston,JAM,2017-09-09", "JAM,2,JM10001,,JM10,2017-09-09", "JAM,2,JM10002,,JM10,2017-09-09"]
+    nameless = [
+        "JAM,1,JM10,Kingston,JAM,2017-09-09",
+        "JAM,2,JM10001,,JM10,2017-09-09",
+        "JAM,2,JM10002,,JM10,2017-09-09",
+    ]
     path.write_text("\n".join(lines[:40] + nameless + lines[40:]) + "\n", "utf-8")
     return GAZETTEERS | {OCHA_PCODES.id: path}
 
@@ -177,7 +228,9 @@ def test_an_invalid_row_aborts_everything_and_names_its_line(fresh_url, tmp_path
     with pytest.raises(InvalidRows) as raised:
         _import(fresh_url, _with_nameless_rows(tmp_path))
     assert fingerprint(fresh_url) == before
-    rejected = [(p.line, p.field, p.reason) for r in raised.value.results for p in r.problems if p.outcome == "rejected"]
+    rejected = [
+        (p.line, p.field, p.reason) for r in raised.value.results for p in r.problems if p.outcome == "rejected"
+    ]
     assert rejected == [(42, "Name", "is empty"), (43, "Name", "is empty")]
 
 
@@ -192,4 +245,6 @@ def test_skip_invalid_imports_the_rest_and_reports_the_rows(fresh_url, tmp_path)
     with report.open(newline="", encoding="utf-8") as f:
         found = [r for r in csv.DictReader(f) if r["outcome"] == "rejected"]
     assert [(r["file"], r["line"], r["field"], r["value"], r["reason"]) for r in found] == [
-        ("ocha.csv", "42", "Name", "", "is empty"), ("ocha.csv", "43", "Name", "", "is empty")]
+        ("ocha.csv", "42", "Name", "", "is empty"),
+        ("ocha.csv", "43", "Name", "", "is empty"),
+    ]

@@ -1,4 +1,5 @@
 """`tally import locations` run again after the figure imports changes nothing: the countries they named stay."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,11 @@ from service.importers.locations import import_locations
 from service.importers.unhcr import import_unhcr
 from tests.imports.support import GAZETTEERS, IDMC, SHARED_DATA, UNHCR, fingerprint, options, rows
 
-REAL_GAZETTEERS = {OCHA_PCODES.id: SHARED_DATA / "ocha_global_pcodes_adm1_adm2.csv",
-                   OPENSYRIA_SUBDISTRICTS.id: SHARED_DATA / "opensyria_syria_subdistricts_adm3.json",
-                   CSR_NEIGHBOURHOODS.id: SHARED_DATA / "aleppo_neighbourhoods_csr.geojson"}
+REAL_GAZETTEERS = {
+    OCHA_PCODES.id: SHARED_DATA / "ocha_global_pcodes_adm1_adm2.csv",
+    OPENSYRIA_SUBDISTRICTS.id: SHARED_DATA / "opensyria_syria_subdistricts_adm3.json",
+    CSR_NEIGHBOURHOODS.id: SHARED_DATA / "aleppo_neighbourhoods_csr.geojson",
+}
 REAL_UNHCR = SHARED_DATA / "unhcr_population_1951-2025.csv"
 REAL_IDMC = SHARED_DATA / "idmc_gidd_conflict_displacement_2009-2024.csv"
 
@@ -32,7 +35,10 @@ def _assert_rerun_changes_nothing(url: str, paths=GAZETTEERS, **kwargs) -> None:
     before = fingerprint(url)
     results = _locations(url, paths, **kwargs)
     assert [(r.dataset.id, r.inserted, r.updated) for r in results] == [
-        (OCHA_PCODES.id, 0, 0), (OPENSYRIA_SUBDISTRICTS.id, 0, 0), (CSR_NEIGHBOURHOODS.id, 0, 0)]
+        (OCHA_PCODES.id, 0, 0),
+        (OPENSYRIA_SUBDISTRICTS.id, 0, 0),
+        (CSR_NEIGHBOURHOODS.id, 0, 0),
+    ]
     assert not any(r.committed or r.import_id for r in results)
     assert fingerprint(url) == before
 
@@ -42,7 +48,8 @@ def test_after_the_unhcr_and_idmc_imports(located_url):
     _assert_rerun_changes_nothing(located_url)
     # OCHA's table names no country; UNHCR named Afghanistan, whose code stays an alias as the gazetteer has it.
     assert rows(located_url, "SELECT name, aliases FROM location WHERE id = 'AFG'") == [
-        {"name": "Afghanistan", "aliases": ["AFG"]}]
+        {"name": "Afghanistan", "aliases": ["AFG"]}
+    ]
 
 
 def test_when_the_figures_came_first(fresh_url):

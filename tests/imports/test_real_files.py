@@ -4,6 +4,7 @@ One database imports the gazetteers, UCDP GED's Aleppo-governorate events (2016-
 about Syria and the whole IDMC file; each test computes its expected numbers from the CSV with the
 csv module alone, asks the API, and names every figure a total leaves out, and why.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,10 +32,18 @@ pytestmark = pytest.mark.skipif(not UCDP_FULL.exists(), reason="shared/data is n
 YEARS = ("2016", "2017", "2018", "2019")
 # UCDP's district names for Aleppo governorate -> the OCHA admin2 that holds them (UCDP's "Atarib" and
 # "Dayr Hafir" districts are OCHA sub-districts of Jebel Saman and Al Bab).
-UCDP_DISTRICTS = {"Jabal Saman district": "SY0200", "Atarib district": "SY0200", "Al Bab district": "SY0202",
-                  "Dayr Hafir district": "SY0202", "Afrin district": "SY0203", "Mintaqat Azaz district": "SY0204",
-                  "Manbij district": "SY0205", "Ayn al Arab district": "SY0206", "As Safirah district": "SY0207",
-                  "Jarabulus district": "SY0208"}
+UCDP_DISTRICTS = {
+    "Jabal Saman district": "SY0200",
+    "Atarib district": "SY0200",
+    "Al Bab district": "SY0202",
+    "Dayr Hafir district": "SY0202",
+    "Afrin district": "SY0203",
+    "Mintaqat Azaz district": "SY0204",
+    "Manbij district": "SY0205",
+    "Ayn al Arab district": "SY0206",
+    "As Safirah district": "SY0207",
+    "Jarabulus district": "SY0208",
+}
 
 
 def _read(path) -> list[dict]:
@@ -52,9 +61,11 @@ def _write(path, records: list[dict]) -> None:
 @pytest.fixture(scope="module")
 def files():
     """The rows each test computes from: straight from the files."""
-    return {"aleppo": [r for r in _read(UCDP_FULL) if r["adm_1"] == "Aleppo Governorate"],
-            "unhcr": [r for r in _read(UNHCR_FULL) if "SYR" in (r["coo_iso"], r["coa_iso"])],
-            "idmc": [r for r in _read(IDMC_FULL) if r["iso3"] == "SYR"]}
+    return {
+        "aleppo": [r for r in _read(UCDP_FULL) if r["adm_1"] == "Aleppo Governorate"],
+        "unhcr": [r for r in _read(UNHCR_FULL) if "SYR" in (r["coo_iso"], r["coa_iso"])],
+        "idmc": [r for r in _read(IDMC_FULL) if r["iso3"] == "SYR"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -105,20 +116,28 @@ def test_the_headline_question_civilians_killed_in_aleppo_governorate_in_novembe
 def test_civilian_deaths_and_best_per_year_equal_the_file(client, files, year):
     events = [r for r in files["aleppo"] if r["year"] == year]
     assert all(r["date_start"][:4] == r["date_end"][:4] == year for r in events)  # none spans two years
-    civilians = _only_total(client, f"/v1/civilians-killed/totals?location=SY02&dataset=ucdp-ged&from={year}"
-                                    f"&to={year}&group_by=year")
+    civilians = _only_total(
+        client, f"/v1/civilians-killed/totals?location=SY02&dataset=ucdp-ged&from={year}&to={year}&group_by=year"
+    )
     assert (civilians["sum"], len(civilians["figure_ids"]), civilians["left_out"]) == (
-        sum(int(r["deaths_civilians"]) for r in events), len(events), [])
-    best = _only_total(client, f"/v1/figures/totals?metric=people_killed&location=SY02&dataset=ucdp-ged"
-                               f"&from={year}&to={year}&group_by=year")
+        sum(int(r["deaths_civilians"]) for r in events),
+        len(events),
+        [],
+    )
+    best = _only_total(
+        client,
+        f"/v1/figures/totals?metric=people_killed&location=SY02&dataset=ucdp-ged&from={year}&to={year}&group_by=year",
+    )
     assert (best["sum"], best["left_out"]) == (sum(int(r["best"]) for r in events), [])
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_low_and_high_per_year_equal_the_file_but_for_bounds_ucdp_gives_out_of_order(client, files, year):
     events = {r["id"]: r for r in files["aleppo"] if r["year"] == year}
-    exported = client.get(f"/v1/figures?metric=people_killed&location=SY02&dataset=ucdp-ged&from={year}&to={year}"
-                          "&format=csv&fields=low,high,dataset")
+    exported = client.get(
+        f"/v1/figures?metric=people_killed&location=SY02&dataset=ucdp-ged&from={year}&to={year}"
+        "&format=csv&fields=low,high,dataset"
+    )
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert len(rows) == len(events)
     # UCDP gives best outside low..high for a few events: Tally keeps those bounds in the figure's
@@ -132,8 +151,9 @@ def test_low_and_high_per_year_equal_the_file_but_for_bounds_ucdp_gives_out_of_o
 
 
 def test_events_per_district_equal_the_file(client, files):
-    totals = _get(client, "/v1/civilians-killed/totals?location=SY02&dataset=ucdp-ged"
-                          "&group_by=location_level&level=admin2")["totals"]
+    totals = _get(
+        client, "/v1/civilians-killed/totals?location=SY02&dataset=ucdp-ged&group_by=location_level&level=admin2"
+    )["totals"]
     placed = {t["location"]["id"]: len(t["figure_ids"]) for t in totals}
     named = Counter(UCDP_DISTRICTS[r["adm_2"]] for r in files["aleppo"] if r["adm_2"])
     unnamed = [r for r in files["aleppo"] if not r["adm_2"]]
@@ -161,10 +181,16 @@ def test_syrian_refugees_per_year_equal_the_file(client, files):
 
 @pytest.mark.parametrize("year", [str(y) for y in range(2016, 2025)])
 def test_idps_in_syria_from_unhcr_and_idmc_stand_side_by_side(client, files, year):
-    unhcr = [int(r["idps"]) for r in files["unhcr"]
-             if r["year"] == year and r["coo_iso"] == r["coa_iso"] == "SYR" and r["idps"]]
-    idmc = [int(r["total_displacement"] or r["total_displacement_rounded"]) for r in files["idmc"]
-            if r["year"] == year and (r["total_displacement"] or r["total_displacement_rounded"])]
+    unhcr = [
+        int(r["idps"])
+        for r in files["unhcr"]
+        if r["year"] == year and r["coo_iso"] == r["coa_iso"] == "SYR" and r["idps"]
+    ]
+    idmc = [
+        int(r["total_displacement"] or r["total_displacement_rounded"])
+        for r in files["idmc"]
+        if r["year"] == year and (r["total_displacement"] or r["total_displacement_rounded"])
+    ]
     [claim] = _get(client, f"/v1/claims?metric=idps&location=SY&from={year}&to={year}")["data"]
     stated = sorted((f["source"]["id"], f["value"]) for f in claim["figures"])
     assert stated == sorted([("idmc", v) for v in idmc] + [("unhcr", v) for v in unhcr])
@@ -174,8 +200,11 @@ def test_idps_in_syria_from_unhcr_and_idmc_stand_side_by_side(client, files, yea
 
 
 def test_idmc_new_displacements_per_year_equal_the_file(client, files):
-    expected = {r["year"]: int(r["new_displacement"] or r["new_displacement_rounded"]) for r in files["idmc"]
-                if r["new_displacement"] or r["new_displacement_rounded"]}
+    expected = {
+        r["year"]: int(r["new_displacement"] or r["new_displacement_rounded"])
+        for r in files["idmc"]
+        if r["new_displacement"] or r["new_displacement_rounded"]
+    }
     gaps = [r["year"] for r in files["idmc"] if not (r["new_displacement"] or r["new_displacement_rounded"])]
     totals = _get(client, "/v1/figures/totals?metric=displaced&location=SY&dataset=idmc-gidd&group_by=year")["totals"]
     assert {t["period"]: t["sum"] for t in totals} == expected

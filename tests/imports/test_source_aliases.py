@@ -1,4 +1,5 @@
 """Source names reconciled through the alias table: on import, by migration 0017, and on the full UCDP file."""
+
 from __future__ import annotations
 
 import csv
@@ -65,8 +66,15 @@ def _cited(url: str, event: str) -> list[tuple]:
 def test_the_excerpt_names_known_sources_and_one_the_alias_table_lacks(located_url):
     result = _import(located_url, UCDP)
     assert result.notes["unknown_sources"] == [
-        {"name": "Jpost.com (The Jerusalem Post online edition)", "source": "jpost-com-the-jerusalem-post-online-edition",
-         "outcome": "new_source", "matched_alias": None, "rows": 1, "citations": 1}]
+        {
+            "name": "Jpost.com (The Jerusalem Post online edition)",
+            "source": "jpost-com-the-jerusalem-post-online-edition",
+            "outcome": "new_source",
+            "matched_alias": None,
+            "rows": 1,
+            "citations": 1,
+        }
+    ]
     assert result.notes["source_aliases_created"] == 1
     assert _cited(located_url, "216587") == [("sohr", "SOHR", "sohr"), ("waha-report", "Waha Report", "waha-report")]
     assert _cited(located_url, "223919") == [("sohr", "SOHR", "sohr"), ("airwars", "Airwars", "airwars")]
@@ -75,33 +83,59 @@ def test_the_excerpt_names_known_sources_and_one_the_alias_table_lacks(located_u
 def test_spellings_name_their_source_and_unknown_ones_are_reported(located_url, tmp_path):
     result = _import(located_url, _crafted(tmp_path))
     assert result.committed and result.rejected == 0
-    for event, source in [("214797", "sohr"), ("214804", "afp"), ("214808", "afp"), ("214811", "liveuamap"),
-                          ("215248", "al-masdar-news"), ("215936", "sdf"), ("214814", "liveuamap"),
-                          ("214817", "reuters"), ("214825", "enab-baladi"), ("233200", "anf")]:
+    for event, source in [
+        ("214797", "sohr"),
+        ("214804", "afp"),
+        ("214808", "afp"),
+        ("214811", "liveuamap"),
+        ("215248", "al-masdar-news"),
+        ("215936", "sdf"),
+        ("214814", "liveuamap"),
+        ("214817", "reuters"),
+        ("214825", "enab-baladi"),
+        ("233200", "anf"),
+    ]:
         # The citation and its document are the source's; the name as written stays on the citation.
         assert _cited(located_url, event) == [(source, OFFICES[event], source)], event
-    assert not rows(located_url, "SELECT id FROM source WHERE id IN ('soh', 'agence-france-presse', 'syria-liveumap', "
-                                 "'syria-live-u-map', 'reuter-news', 'amn', 'sdf-press-office')")
+    assert not rows(
+        located_url,
+        "SELECT id FROM source WHERE id IN ('soh', 'agence-france-presse', 'syria-liveumap', "
+        "'syria-live-u-map', 'reuter-news', 'amn', 'sdf-press-office')",
+    )
 
     warnings = {p.value: p.reason for p in result.problems if p.field == "source_office"}
-    assert set(warnings) == {"Syria Live-U-Map", "Reuter News", "Enab Baladi", "ANF",
-                             "Jpost.com (The Jerusalem Post online edition)"}
+    assert set(warnings) == {
+        "Syria Live-U-Map",
+        "Reuter News",
+        "Enab Baladi",
+        "ANF",
+        "Jpost.com (The Jerusalem Post online edition)",
+    }
     assert all(p.outcome == "warning" for p in result.problems)
     assert "attributed to source 'liveuamap' as close to its spelling 'Syria LiveuMap'" in warnings["Syria Live-U-Map"]
     assert "attributed to source 'reuters' as close to its spelling 'Reuters'" in warnings["Reuter News"]
     assert "new source 'enab-baladi'" in warnings["Enab Baladi"] and "new source 'anf'" in warnings["ANF"]
-    unknown = {u["name"]: (u["source"], u["outcome"], u["matched_alias"], u["rows"]) for u in
-               result.notes["unknown_sources"]}
-    assert unknown == {"Syria Live-U-Map": ("liveuamap", "attributed", "Syria LiveuMap", 1),
-                       "Reuter News": ("reuters", "attributed", "Reuters", 1),
-                       "Enab Baladi": ("enab-baladi", "new_source", None, 1),
-                       "ANF": ("anf", "new_source", None, 1),
-                       "Jpost.com (The Jerusalem Post online edition)": (
-                           "jpost-com-the-jerusalem-post-online-edition", "new_source", None, 1)}
+    unknown = {
+        u["name"]: (u["source"], u["outcome"], u["matched_alias"], u["rows"]) for u in result.notes["unknown_sources"]
+    }
+    assert unknown == {
+        "Syria Live-U-Map": ("liveuamap", "attributed", "Syria LiveuMap", 1),
+        "Reuter News": ("reuters", "attributed", "Reuters", 1),
+        "Enab Baladi": ("enab-baladi", "new_source", None, 1),
+        "ANF": ("anf", "new_source", None, 1),
+        "Jpost.com (The Jerusalem Post online edition)": (
+            "jpost-com-the-jerusalem-post-online-edition",
+            "new_source",
+            None,
+            1,
+        ),
+    }
 
     # New sources are media, named as written, and their spelling is their alias; close ones are not aliases.
     assert rows(located_url, "SELECT id, name, kind FROM source WHERE id IN ('anf', 'enab-baladi') ORDER BY id") == [
-        {"id": "anf", "name": "ANF", "kind": "media"}, {"id": "enab-baladi", "name": "Enab Baladi", "kind": "media"}]
+        {"id": "anf", "name": "ANF", "kind": "media"},
+        {"id": "enab-baladi", "name": "Enab Baladi", "kind": "media"},
+    ]
     aliases = {r["key"]: r["source_id"] for r in rows(located_url, ALIASES)}
     assert aliases["anf"] == "anf" and aliases["enab baladi"] == "enab-baladi"
     assert "reuter news" not in aliases and "syria live u map" not in aliases
@@ -109,7 +143,8 @@ def test_spellings_name_their_source_and_unknown_ones_are_reported(located_url, 
 
 
 def test_importing_again_changes_nothing_and_warns_of_the_close_spellings_until_an_admin_confirms(
-        located_url, tmp_path):
+    located_url, tmp_path
+):
     crafted = _crafted(tmp_path)
     _import(located_url, crafted)
     before = fingerprint(located_url) | {"aliases": rows(located_url, ALIASES)}
@@ -156,10 +191,13 @@ def _old_state(url: str) -> dict[str, int]:
         made["duplicate"] = conn.execute(
             """INSERT INTO document (title, publisher_id, published_on)
                SELECT title, 'soh', published_on FROM document WHERE id = %(id)s RETURNING id""",
-            {"id": twin}).fetchone()["id"]
-        conn.execute("""UPDATE figure_citation SET source_id = 'soh', document_id = %(doc)s
+            {"id": twin},
+        ).fetchone()["id"]
+        conn.execute(
+            """UPDATE figure_citation SET source_id = 'soh', document_id = %(doc)s
                         WHERE figure_id IN (SELECT id FROM figure WHERE external_id LIKE '214808:%%')""",
-                     {"doc": made["duplicate"]})
+            {"doc": made["duplicate"]},
+        )
         # 214797 cited "OHR": a document of its own, published by ohr.
         own = conn.execute(cited, {"event": "214797"}).fetchone()["document_id"]
         conn.execute("UPDATE document SET publisher_id = 'ohr' WHERE id = %(id)s", {"id": own})
@@ -170,7 +208,8 @@ def _old_state(url: str) -> dict[str, int]:
         # (the same statement as seed figure 4 by sohr).
         made["afp_document"] = conn.execute(
             """INSERT INTO document (title, publisher_id, published_on)
-               VALUES ('Aleppo toll', 'agence-france-presse', '2016-11-28') RETURNING id""").fetchone()["id"]
+               VALUES ('Aleppo toll', 'agence-france-presse', '2016-11-28') RETURNING id"""
+        ).fetchone()["id"]
         same = """metric_id, count_kind, qualifier, population_group, location_id, origin_id, destination_id,
                   period_start, period_end, stated_on"""
         copy = f"""INSERT INTO figure ({same}, value, source_id, document_id)
@@ -192,28 +231,39 @@ def test_migration_0017_merges_spelled_sources_with_history(located_url):
 
     # Citations and publishers moved to the source spelled; the duplicate merged into its twin.
     assert _cited(located_url, "214808") == [("sohr", "SOH", "sohr")]
-    assert rows(located_url, CITED.replace("d.publisher_id", "d.id"), {"id": "214808:people_killed"})[0]["id"] == (
-        made["twin"])
+    assert (
+        rows(located_url, CITED.replace("d.publisher_id", "d.id"), {"id": "214808:people_killed"})[0]["id"]
+        == (made["twin"])
+    )
     assert not rows(located_url, "SELECT id FROM document WHERE id = %(id)s", {"id": made["duplicate"]})
     assert _cited(located_url, "214797") == [("sohr", "OHR", "sohr")]
     assert rows(located_url, "SELECT publisher_id FROM document WHERE id = %(id)s", {"id": made["own"]}) == [
-        {"publisher_id": "sohr"}]
+        {"publisher_id": "sohr"}
+    ]
     assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == citations
     assert _cited(located_url, "214811") == [("sohr", None, "sohr")]  # imported before: not recorded
 
     # A figure whose source changes keeps its history; one whose statement sohr makes already stays soh's.
-    history = rows(located_url, """SELECT r.version, r.changed_by, r.reason, r.kind, r.state ->> 'source_id' AS source,
+    history = rows(
+        located_url,
+        """SELECT r.version, r.changed_by, r.reason, r.kind, r.state ->> 'source_id' AS source,
                                           (r.state ->> 'document_id')::bigint AS document
                                    FROM figure_revision r WHERE r.figure_id = %(id)s ORDER BY r.version""",
-                   {"id": made["afp_figure"]})
+        {"id": made["afp_figure"]},
+    )
     assert [(h["version"], h["source"]) for h in history] == [(1, "agence-france-presse"), (2, "afp")]
     assert (history[1]["changed_by"], history[1]["kind"], history[1]["document"]) == (
-        "migration 0017", "update", made["afp_document"])
+        "migration 0017",
+        "update",
+        made["afp_document"],
+    )
     assert history[1]["reason"].startswith("Source names reconciled")
     assert rows(located_url, "SELECT source_id, version FROM figure WHERE id = %(id)s", {"id": made["soh_figure"]}) == [
-        {"source_id": "soh", "version": 1}]
+        {"source_id": "soh", "version": 1}
+    ]
     assert rows(located_url, "SELECT publisher_id FROM document WHERE id = %(id)s", {"id": made["afp_document"]}) == [
-        {"publisher_id": "afp"}]
+        {"publisher_id": "afp"}
+    ]
 
     # Spelled sources go once nothing refers to them; the sources spelled are made where missing.
     sources = {r["id"]: r for r in rows(located_url, "SELECT id, name, kind FROM source")}
@@ -261,8 +311,9 @@ def _sources(client) -> list[dict]:
     return found
 
 
-@pytest.mark.skipif(not UCDP_FULL.exists(), reason="shared/data (the full UCDP GED Syria file) is not beside the "
-                                                   "project")
+@pytest.mark.skipif(
+    not UCDP_FULL.exists(), reason="shared/data (the full UCDP GED Syria file) is not beside the project"
+)
 def test_the_full_ucdp_file_names_each_source_once(fresh_url):
     with UCDP_FULL.open(newline="", encoding="utf-8") as source:
         spellings = {o.strip() for r in csv.DictReader(source) for o in r["source_office"].split(";")}
@@ -281,8 +332,12 @@ def test_the_full_ucdp_file_names_each_source_once(fresh_url):
     # Every spelling of the file is an alias of exactly one source.
     assert {s for s in spellings if source_key(s) not in named_by} == set()
     # No two sources have close aliases.
-    close = [(a, named_by[a], b, named_by[b]) for a in named_by for b in named_by
-             if a < b and named_by[a] != named_by[b] and is_close(a, b)]
+    close = [
+        (a, named_by[a], b, named_by[b])
+        for a in named_by
+        for b in named_by
+        if a < b and named_by[a] != named_by[b] and is_close(a, b)
+    ]
     assert close == []
     cited = rows(fresh_url, "SELECT count(DISTINCT source_id) AS n FROM figure_citation")[0]["n"]
     assert cited == len({named_by[source_key(s)] for s in spellings}) == 80

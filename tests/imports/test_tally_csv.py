@@ -1,4 +1,5 @@
 """Tally's CSV and HXL exports import back: export, import elsewhere, export again, same figures."""
+
 from __future__ import annotations
 
 import csv
@@ -14,9 +15,28 @@ from tests.imports.support import fingerprint, options
 from tests.support import database_fingerprint
 
 # What a figure is, whoever holds it (ids and times differ between databases).
-SAME = ("metric", "count_kind", "value", "low", "high", "qualifier", "stated_words", "population_group",
-        "location_id", "origin_id", "destination_id", "period_start", "period_end", "stated_on", "source_id",
-        "source_name", "document_title", "document_url", "document_published_on", "quote")
+SAME = (
+    "metric",
+    "count_kind",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "stated_words",
+    "population_group",
+    "location_id",
+    "origin_id",
+    "destination_id",
+    "period_start",
+    "period_end",
+    "stated_on",
+    "source_id",
+    "source_name",
+    "document_title",
+    "document_url",
+    "document_published_on",
+    "quote",
+)
 
 
 def rows_of(text: str, *, hxl: bool = False) -> list[dict]:
@@ -25,9 +45,10 @@ def rows_of(text: str, *, hxl: bool = False) -> list[dict]:
     return rows[1:] if hxl else rows
 
 
-@pytest.mark.parametrize(("fmt", "url"), [("csv", "/v1/figures?format=csv"),
-                                          ("hxl", "/v1/figures?format=hxl"),
-                                          ("hxl", "/v1/civilians-killed?format=hxl")])
+@pytest.mark.parametrize(
+    ("fmt", "url"),
+    [("csv", "/v1/figures?format=csv"), ("hxl", "/v1/figures?format=hxl"), ("hxl", "/v1/civilians-killed?format=hxl")],
+)
 def test_an_export_imports_into_another_database_as_the_same_figures(client, empty_url, tmp_path, fmt, url):
     from service import migrations
     from service.seed import load_seed
@@ -49,7 +70,9 @@ def test_an_export_imports_into_another_database_as_the_same_figures(client, emp
     with app_over(empty_url) as app:
         reimported = app.test_client().get(url.replace(f"format={fmt}", "format=csv")).get_data(as_text=True)
     original = client.get(url.replace(f"format={fmt}", "format=csv")).get_data(as_text=True)
-    assert [{k: r[k] for k in SAME} for r in rows_of(reimported)] == [{k: r[k] for k in SAME} for r in rows_of(original)]
+    assert [{k: r[k] for k in SAME} for r in rows_of(reimported)] == [
+        {k: r[k] for k in SAME} for r in rows_of(original)
+    ]
     assert {r["dataset_id"] for r in rows_of(reimported)} == {"tally-csv"}
 
 
@@ -71,15 +94,51 @@ def test_rows_naming_unknown_places_or_metrics_are_rejected_and_nothing_is_writt
 
 
 # A valid row of a hand-made Tally CSV; the tests below break one field at a time.
-VALID = {"id": "r1", "metric": "civilians_killed", "count_kind": "period_total", "value": "12", "low": "10",
-         "high": "15", "qualifier": "approximately", "location_id": "aleppo-city", "period_start": "2016-11-01",
-         "period_end": "2016-11-27", "stated_on": "2016-11-27", "source_id": "sohr",
-         "document_title": "Daily report", "document_published_on": "2016-11-27", "quote": "about 12 killed",
-         "status": "reported"}
-HEADER = ["id", "metric", "count_kind", "value", "low", "high", "qualifier", "location_id", "location_pcode",
-          "origin_id", "destination_id", "period_start", "period_end", "stated_on", "source_id", "source_name",
-          "source_kind", "document_title", "document_publisher_id", "document_url", "document_published_on",
-          "quote", "latitude", "longitude", "status"]
+VALID = {
+    "id": "r1",
+    "metric": "civilians_killed",
+    "count_kind": "period_total",
+    "value": "12",
+    "low": "10",
+    "high": "15",
+    "qualifier": "approximately",
+    "location_id": "aleppo-city",
+    "period_start": "2016-11-01",
+    "period_end": "2016-11-27",
+    "stated_on": "2016-11-27",
+    "source_id": "sohr",
+    "document_title": "Daily report",
+    "document_published_on": "2016-11-27",
+    "quote": "about 12 killed",
+    "status": "reported",
+}
+HEADER = [
+    "id",
+    "metric",
+    "count_kind",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "location_id",
+    "location_pcode",
+    "origin_id",
+    "destination_id",
+    "period_start",
+    "period_end",
+    "stated_on",
+    "source_id",
+    "source_name",
+    "source_kind",
+    "document_title",
+    "document_publisher_id",
+    "document_url",
+    "document_published_on",
+    "quote",
+    "latitude",
+    "longitude",
+    "status",
+]
 
 
 def write_csv(path, rows: list[dict], header=HEADER, newline="\n") -> None:
@@ -100,8 +159,10 @@ BROKEN = [
     ({"low": "13"}, ("low", "13", "must not be greater than value")),
     ({"high": "many"}, ("high", "many", "must be a whole number of 0 or more")),
     ({"high": "11"}, ("high", "11", "must not be less than value")),
-    ({"qualifier": "roughly"}, ("qualifier", "roughly",
-                                "must be one of exact, approximately, at_least, more_than, at_most, fewer_than")),
+    (
+        {"qualifier": "roughly"},
+        ("qualifier", "roughly", "must be one of exact, approximately, at_least, more_than, at_most, fewer_than"),
+    ),
     ({"period_start": "2016-02-30"}, ("period_start", "2016-02-30", "must be a date (YYYY-MM-DD)")),
     ({"period_end": "27/11/2016"}, ("period_end", "27/11/2016", "must be a date (YYYY-MM-DD)")),
     ({"period_end": "2016-10-31"}, ("period_end", "2016-10-31", "must not be before period_start")),
@@ -109,16 +170,27 @@ BROKEN = [
     ({"location_id": ""}, ("location_id", "", "is required (a place id, or location_pcode)")),
     ({"location_id": "atlantis"}, ("location_id", "atlantis", "not a place Tally knows: import the gazetteers first")),
     ({"origin_id": "atlantis"}, ("origin_id", "atlantis", "not a place Tally knows: import the gazetteers first")),
-    ({"destination_id": "lemuria"}, ("destination_id", "lemuria",
-                                     "not a place Tally knows: import the gazetteers first")),
+    (
+        {"destination_id": "lemuria"},
+        ("destination_id", "lemuria", "not a place Tally knows: import the gazetteers first"),
+    ),
     ({"source_id": ""}, ("source_id", "", "is required")),
-    ({"source_id": "new-monitor"}, ("source_name", "new-monitor",
-                                    "this source is new to Tally and needs a source_name")),
-    ({"source_id": "New Monitor", "source_name": "New Monitor"},
-     ("source_id", "New Monitor", "a new source's id must be lower-case letters, digits and hyphens (at most 63)")),
-    ({"source_id": "new-monitor", "source_name": "New Monitor", "source_kind": "blog"},
-     ("source_kind", "blog", "must be one of un_agency, ngo, monitor, government, military, armed_group, media, "
-                             "individual, dataset")),
+    (
+        {"source_id": "new-monitor"},
+        ("source_name", "new-monitor", "this source is new to Tally and needs a source_name"),
+    ),
+    (
+        {"source_id": "New Monitor", "source_name": "New Monitor"},
+        ("source_id", "New Monitor", "a new source's id must be lower-case letters, digits and hyphens (at most 63)"),
+    ),
+    (
+        {"source_id": "new-monitor", "source_name": "New Monitor", "source_kind": "blog"},
+        (
+            "source_kind",
+            "blog",
+            "must be one of un_agency, ngo, monitor, government, military, armed_group, media, individual, dataset",
+        ),
+    ),
     ({"document_title": " "}, ("document_title", "", "is required")),
     ({"document_url": "www.example.org"}, ("document_url", "www.example.org", "must start with http:// or https://")),
     ({"document_published_on": "2016"}, ("document_published_on", "2016", "must be a date (YYYY-MM-DD)")),
@@ -137,15 +209,19 @@ def test_every_fault_is_reported_on_its_line_and_skip_invalid_imports_the_rest(f
     with db.connect(fresh_url) as conn:
         result = import_tally_csv(conn, path, options(skip_invalid=True))
     expected = [(4 + n, *problem) for n, (_, problem) in enumerate(BROKEN)]
-    expected.append((4 + len(BROKEN), "id", "first", "given on an earlier row of this file too: a figure is "
-                                                      "imported once"))
+    expected.append(
+        (4 + len(BROKEN), "id", "first", "given on an earlier row of this file too: a figure is imported once")
+    )
     assert [(p.line, p.field, p.value, p.reason) for p in result.problems] == expected
     assert (result.rows_read, result.rejected, result.inserted) == (len(rows), len(BROKEN) + 1, 2)
     with db.connect(fresh_url) as conn:
-        imported = conn.execute("SELECT external_id, value, quote FROM figure WHERE dataset_id = 'tally-csv' "
-                                "ORDER BY external_id").fetchall()
+        imported = conn.execute(
+            "SELECT external_id, value, quote FROM figure WHERE dataset_id = 'tally-csv' ORDER BY external_id"
+        ).fetchall()
     assert [(r["external_id"], r["value"], r["quote"]) for r in imported] == [
-        ("first", 12, "a quote\nover two lines"), ("last", 12, "about 12 killed")]
+        ("first", 12, "a quote\nover two lines"),
+        ("last", 12, "about 12 killed"),
+    ]
     # The checks' fault codes are the ones worded, and the file above exercises every one.
     checks = queries("tally_csv")["check_rows"] + queries("tally_csv")["repeated_ids"]
     assert set(re.findall(r"(?:THEN|\|\|) '([a-z_]+)'", checks)) == set(FAULTS)
@@ -167,12 +243,29 @@ def test_without_skip_invalid_one_bad_row_in_the_middle_leaves_the_database_as_i
 
 
 def test_new_sources_documents_and_places_by_pcode_are_taken_from_the_rows(fresh_url, tmp_path):
-    rows = [VALID | {"id": "a", "location_id": "", "location_pcode": "SY02", "source_id": "new-monitor",
-                     "source_name": "New Monitor", "source_kind": "monitor",
-                     "document_publisher_id": "new-monitor", "document_url": "https://example.org/a"},
-            VALID | {"id": "b", "source_id": "new-monitor", "source_name": "Another name",
-                     "document_title": "Other report", "document_publisher_id": "nobody-knows",
-                     "latitude": "36.2", "longitude": "37.15"}]
+    rows = [
+        VALID
+        | {
+            "id": "a",
+            "location_id": "",
+            "location_pcode": "SY02",
+            "source_id": "new-monitor",
+            "source_name": "New Monitor",
+            "source_kind": "monitor",
+            "document_publisher_id": "new-monitor",
+            "document_url": "https://example.org/a",
+        },
+        VALID
+        | {
+            "id": "b",
+            "source_id": "new-monitor",
+            "source_name": "Another name",
+            "document_title": "Other report",
+            "document_publisher_id": "nobody-knows",
+            "latitude": "36.2",
+            "longitude": "37.15",
+        },
+    ]
     path = tmp_path / "new.csv"
     write_csv(path, rows, newline="\r\n")
     with db.connect(fresh_url) as conn:
@@ -181,24 +274,42 @@ def test_new_sources_documents_and_places_by_pcode_are_taken_from_the_rows(fresh
         source = conn.execute("SELECT name, kind FROM source WHERE id = 'new-monitor'").fetchone()
         figures = conn.execute(
             "SELECT f.external_id, f.location_id, f.latitude, d.title, d.publisher_id, d.url FROM figure f "
-            "JOIN document d ON d.id = f.document_id WHERE f.dataset_id = 'tally-csv' ORDER BY 1").fetchall()
+            "JOIN document d ON d.id = f.document_id WHERE f.dataset_id = 'tally-csv' ORDER BY 1"
+        ).fetchall()
     assert source == {"name": "New Monitor", "kind": "monitor"}
     assert [tuple(f.values()) for f in figures] == [
         ("a", "SY02", None, "Daily report", "new-monitor", "https://example.org/a"),
-        ("b", "aleppo-city", 36.2, "Other report", None, None)]
+        ("b", "aleppo-city", 36.2, "Other report", None, None),
+    ]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"id,value\n", "broken.csv: missing column(s) count_kind, period_start, period_end, stated_on, source_id, "
-                    "document_title"),
-    (b"", "broken.csv is empty"),
-    (",".join(HEADER).encode() + b"\n" + b"r1,civilians_killed\n",
-     "broken.csv, line 2: missing data for column \"count_kind\""),
-    (",".join(HEADER).encode() + b"\n" + b"," * len(HEADER) + b"extra\n",
-     "broken.csv, line 2: extra data after last expected column"),
-    (",".join(HEADER).encode() + b"\n" + b"r1" + b",x" * (len(HEADER) - 1) + b"\nr2\xff" + b",x" * (len(HEADER) - 1),
-     f"broken.csv, line 3: not UTF-8 text (byte {len(','.join(HEADER)) + 2 * len(HEADER) + 4})"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"id,value\n",
+            "broken.csv: missing column(s) count_kind, period_start, period_end, stated_on, source_id, document_title",
+        ),
+        (b"", "broken.csv is empty"),
+        (
+            ",".join(HEADER).encode() + b"\n" + b"r1,civilians_killed\n",
+            'broken.csv, line 2: missing data for column "count_kind"',
+        ),
+        (
+            ",".join(HEADER).encode() + b"\n" + b"," * len(HEADER) + b"extra\n",
+            "broken.csv, line 2: extra data after last expected column",
+        ),
+        (
+            ",".join(HEADER).encode()
+            + b"\n"
+            + b"r1"
+            + b",x" * (len(HEADER) - 1)
+            + b"\nr2\xff"
+            + b",x" * (len(HEADER) - 1),
+            f"broken.csv, line 3: not UTF-8 text (byte {len(','.join(HEADER)) + 2 * len(HEADER) + 4})",
+        ),
+    ],
+)
 def test_a_file_copy_cannot_read_fails_whole_naming_the_line(shared_url, tmp_path, content, message):
     from service.importers.core import ImportFailed
 
@@ -224,22 +335,31 @@ def test_a_byte_order_mark_and_a_dry_run(fresh_url, tmp_path):
     assert (result.inserted, result.rejected, result.committed) == (1, 0, True)
 
 
-@pytest.mark.parametrize(("raw_row", "message"), [
-    ('r2,civilians_killed,period_total,5,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,'
-     'Daily report,,,,5in shell"s,,,\n'
-     'r3,civilians_killed,period_total,7,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,'
-     'Daily report,,,,7in gun"s,,,\n',
-     "3 rows in the file, but 2 as PostgreSQL reads it"),
-    ("\\.\n", "3 rows in the file, but 1 as PostgreSQL reads it"),
-])
+@pytest.mark.parametrize(
+    ("raw_row", "message"),
+    [
+        (
+            "r2,civilians_killed,period_total,5,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,"
+            'Daily report,,,,5in shell"s,,,\n'
+            "r3,civilians_killed,period_total,7,,,,aleppo-city,,,,2016-11-01,2016-11-27,2016-11-27,sohr,,,"
+            'Daily report,,,,7in gun"s,,,\n',
+            "3 rows in the file, but 2 as PostgreSQL reads it",
+        ),
+        ("\\.\n", "3 rows in the file, but 1 as PostgreSQL reads it"),
+    ],
+)
 def test_rows_postgresql_would_read_differently_fail_the_file(shared_url, tmp_path, raw_row, message):
     from service.importers.core import ImportFailed
 
     path = tmp_path / "odd.csv"
     write_csv(path, [VALID | {"id": "r1"}])
     text = path.read_text("utf-8")
-    path.write_text(text + raw_row + (f"{','.join(VALID.get(h, '') for h in HEADER).replace('r1', 'r9')}\n"
-                                      if raw_row.startswith("\\") else ""), "utf-8")
+    path.write_text(
+        text
+        + raw_row
+        + (f"{','.join(VALID.get(h, '') for h in HEADER).replace('r1', 'r9')}\n" if raw_row.startswith("\\") else ""),
+        "utf-8",
+    )
     before = fingerprint(shared_url)
     with db.connect(shared_url) as conn, pytest.raises(ImportFailed) as raised:
         import_tally_csv(conn, path, options(skip_invalid=True))
@@ -270,10 +390,12 @@ def test_a_copy_error_after_a_field_spanning_lines_names_the_right_line(fresh_ur
 
 
 def test_whitespace_long_fields_huge_numbers_and_blank_lines_at_the_end(fresh_url, tmp_path):
-    rows = [VALID | {"id": "tabbed", "value": "12\t", "location_id": "aleppo-city\u00a0"},
-            VALID | {"id": "long", "quote": "x" * 200_000},
-            VALID | {"id": "huge", "latitude": "9" * 400, "longitude": "0." + "0" * 400 + "1"},
-            VALID | {"id": "big", "value": "9" * 19}]
+    rows = [
+        VALID | {"id": "tabbed", "value": "12\t", "location_id": "aleppo-city\u00a0"},
+        VALID | {"id": "long", "quote": "x" * 200_000},
+        VALID | {"id": "huge", "latitude": "9" * 400, "longitude": "0." + "0" * 400 + "1"},
+        VALID | {"id": "big", "value": "9" * 19},
+    ]
     path = tmp_path / "edges.csv"
     write_csv(path, rows)
     path.write_text(path.read_text("utf-8") + "\n\n", "utf-8")
@@ -281,20 +403,26 @@ def test_whitespace_long_fields_huge_numbers_and_blank_lines_at_the_end(fresh_ur
         result = import_tally_csv(conn, path, options(skip_invalid=True))
         quote = conn.execute("SELECT length(quote) AS n FROM figure WHERE external_id = 'long'").fetchone()["n"]
     assert [(p.line, p.field, p.reason) for p in result.problems] == [
-        (4, "latitude", "must be a number from -90 to 90"), (4, "longitude", "must be a number from -180 to 180"),
-        (5, "value", "must be a whole number of 0 or more")]
+        (4, "latitude", "must be a number from -90 to 90"),
+        (4, "longitude", "must be a number from -180 to 180"),
+        (5, "value", "must be a whole number of 0 or more"),
+    ]
     assert (result.rows_read, result.inserted, quote) == (4, 2, 200_000)
 
 
 def test_a_publisher_only_a_rejected_row_introduces_is_left_out(fresh_url, tmp_path):
-    rows = [VALID | {"id": "bad", "value": "x", "source_id": "new-src", "source_name": "New source"},
-            VALID | {"id": "good", "document_title": "Other", "document_publisher_id": "new-src"}]
+    rows = [
+        VALID | {"id": "bad", "value": "x", "source_id": "new-src", "source_name": "New source"},
+        VALID | {"id": "good", "document_title": "Other", "document_publisher_id": "new-src"},
+    ]
     path = tmp_path / "publisher.csv"
     write_csv(path, rows)
     with db.connect(fresh_url) as conn:
         result = import_tally_csv(conn, path, options(skip_invalid=True))
-        document = conn.execute("SELECT d.title, d.publisher_id FROM figure f JOIN document d ON d.id = f.document_id "
-                                "WHERE f.external_id = 'good'").fetchone()
+        document = conn.execute(
+            "SELECT d.title, d.publisher_id FROM figure f JOIN document d ON d.id = f.document_id "
+            "WHERE f.external_id = 'good'"
+        ).fetchone()
         created = conn.execute("SELECT count(*) AS n FROM source WHERE id = 'new-src'").fetchone()["n"]
     assert (result.inserted, result.rejected, created) == (1, 1, 0)
     assert document == {"title": "Other", "publisher_id": None}

@@ -1,5 +1,6 @@
 """Importing Tally's own export never duplicates: into the database it came from it changes no figure; into
 another it creates the figures once, and again changes nothing."""
+
 from __future__ import annotations
 
 import csv
@@ -85,8 +86,9 @@ def test_every_figure_exported_as_csv_is_recognised_in_its_own_database(located_
 def _another_database(url: str) -> None:
     """The same places and sources, none of the figures."""
     with db.connect(url) as conn:
-        conn.execute("DELETE FROM figure_dispute; DELETE FROM figure_citation; DELETE FROM figure_revision; "
-                     "DELETE FROM figure")
+        conn.execute(
+            "DELETE FROM figure_dispute; DELETE FROM figure_citation; DELETE FROM figure_revision; DELETE FROM figure"
+        )
         conn.commit()
 
 
@@ -127,15 +129,15 @@ def _upload_twice(url: str, exported: bytes) -> list[int]:
     inserted = []
     with app_over(url) as app:
         for _ in range(2):
-            response = app.test_client().post("/v1/imports?dataset=hxl&file_name=anjara.hxl.csv", data=exported,
-                                              headers=headers)
+            response = app.test_client().post(
+                "/v1/imports?dataset=hxl&file_name=anjara.hxl.csv", data=exported, headers=headers
+            )
             assert response.status_code in (200, 201), response.get_json()
             inserted.append(response.get_json()["counts"]["inserted"])
     return inserted
 
 
-def test_an_uploaded_export_adds_nothing_to_its_own_database_and_its_figure_once_to_another(
-        located_url, fresh_url):
+def test_an_uploaded_export_adds_nothing_to_its_own_database_and_its_figure_once_to_another(located_url, fresh_url):
     exported = _get(located_url, ANJARA).encode()
     assert _upload_twice(located_url, exported) == [0, 0]
     assert _lcc_total(located_url) == 15
@@ -149,8 +151,9 @@ def test_rows_that_differ_from_the_figure_they_are_are_reported_and_left(located
     exported = _export(located_url, "/v1/figures?format=csv&dataset=ucdp-ged&limit=1", tmp_path, "one.csv")
     reader = csv.DictReader(io.StringIO(exported.read_text("utf-8"), newline=""))
     [row] = list(reader)
-    [lcc] = list(csv.DictReader(io.StringIO(_get(located_url, f"{ANJARA.replace('hxl', 'csv')}&source=lcc"),
-                                            newline="")))
+    [lcc] = list(
+        csv.DictReader(io.StringIO(_get(located_url, f"{ANJARA.replace('hxl', 'csv')}&source=lcc"), newline=""))
+    )
     changed = tmp_path / "changed.csv"
     with changed.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=reader.fieldnames)
@@ -162,7 +165,10 @@ def test_rows_that_differ_from_the_figure_they_are_are_reported_and_left(located
     result = _import(located_url, changed)
     assert (result.inserted, result.updated, result.skipped) == (0, 0, 3)
     assert [(p.line, p.field, p.outcome) for p in result.problems] == [
-        (2, "id", "skipped"), (3, "id", "skipped"), (4, "id", "skipped")]
+        (2, "id", "skipped"),
+        (3, "id", "skipped"),
+        (4, "id", "skipped"),
+    ]
     reasons = [p.reason for p in result.problems]
     assert reasons[0] == f"is figure {row['id']} (dataset ucdp-ged), which states otherwise: quote; left as it is"
     assert reasons[1] == f"names figure {row['id']}, which an earlier row of this file is: a figure is imported once"
@@ -176,8 +182,11 @@ def test_only_the_columns_a_file_has_are_compared(located_url, tmp_path):
     [row] = list(csv.DictReader(io.StringIO(exported.read_text("utf-8"), newline="")))
     few = tmp_path / "few.csv"  # no coordinates, no population group: those are not compared
     with few.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=[*REQUIRED, "metric", "location_id", "quote", "dataset_id",
-                                                 "dataset_external_id"], extrasaction="ignore")
+        writer = csv.DictWriter(
+            out,
+            fieldnames=[*REQUIRED, "metric", "location_id", "quote", "dataset_id", "dataset_external_id"],
+            extrasaction="ignore",
+        )
         writer.writeheader()
         writer.writerow(row | {"quote": "another quote"})
     [problem] = _import(located_url, few).problems
@@ -185,8 +194,9 @@ def test_only_the_columns_a_file_has_are_compared(located_url, tmp_path):
 
 
 def test_a_new_row_whose_id_another_row_already_is_is_not_imported(located_url, tmp_path):
-    [lcc] = list(csv.DictReader(io.StringIO(_get(located_url, f"{ANJARA.replace('hxl', 'csv')}&source=lcc"),
-                                            newline="")))
+    [lcc] = list(
+        csv.DictReader(io.StringIO(_get(located_url, f"{ANJARA.replace('hxl', 'csv')}&source=lcc"), newline=""))
+    )
     _another_database(located_url)
     first = tmp_path / "first.csv"
     with first.open("w", newline="", encoding="utf-8") as out:
@@ -204,5 +214,10 @@ def test_a_new_row_whose_id_another_row_already_is_is_not_imported(located_url, 
     result = _import(located_url, second)
     assert (result.inserted, result.updated, result.unchanged, result.skipped) == (0, 0, 1, 1)
     assert [(p.line, p.value, p.reason) for p in result.problems] == [
-        (3, "a", f"already the external id of figure {figure['id']}, which another row of this file is: the two "
-                 "cannot be told apart; not imported")]
+        (
+            3,
+            "a",
+            f"already the external id of figure {figure['id']}, which another row of this file is: the two "
+            "cannot be told apart; not imported",
+        )
+    ]

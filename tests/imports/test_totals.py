@@ -1,4 +1,5 @@
 """Totals survive the import: UCDP's civilian deaths in Aleppo governorate in 2016, from the real file."""
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,9 @@ OPENSYRIA_FULL = SHARED_DATA / "opensyria_syria_subdistricts_adm3.json"
 def test_civilian_deaths_in_aleppo_governorate_2016_equal_the_files_sum(fresh_url, tmp_path):
     with UCDP_FULL.open(newline="", encoding="utf-8") as f:
         records = list(csv.DictReader(f))
-    expected = sum(int(r["deaths_civilians"]) for r in records
-                   if r["adm_1"] == "Aleppo Governorate" and r["year"] == "2016")
+    expected = sum(
+        int(r["deaths_civilians"]) for r in records if r["adm_1"] == "Aleppo Governorate" and r["year"] == "2016"
+    )
     # Every 2016 event of the real file (6,170), placed with the real gazetteers' Syrian units.
     year_2016 = tmp_path / "ucdp_2016.csv"
     with year_2016.open("w", newline="", encoding="utf-8") as out:
@@ -33,14 +35,17 @@ def test_civilian_deaths_in_aleppo_governorate_2016_equal_the_files_sum(fresh_ur
         result = import_ucdp(conn, year_2016, options())
     assert (result.rows_read, result.rejected, result.inserted) == (6170, 0, 2 * 6170)
     assert result.notes["unmatched_names"] == []
-    imported = rows(fresh_url, """
+    imported = rows(
+        fresh_url,
+        """
         WITH RECURSIVE aleppo AS (
             SELECT id FROM location WHERE id = 'SY02'
             UNION SELECT l.id FROM location l JOIN aleppo a ON l.parent_id = a.id)
         SELECT sum(value) AS total, count(*) AS events FROM figure
         WHERE dataset_id = 'ucdp-ged' AND metric_id = 'civilians_killed'
           AND location_id IN (SELECT id FROM aleppo)
-          AND period_start BETWEEN '2016-01-01' AND '2016-12-31'""")[0]
+          AND period_start BETWEEN '2016-01-01' AND '2016-12-31'""",
+    )[0]
     assert expected == 4654
     assert imported["total"] == expected
     assert imported["events"] == sum(1 for r in records if r["adm_1"] == "Aleppo Governorate" and r["year"] == "2016")
@@ -58,7 +63,8 @@ def test_totals_group_by_dataset_keep_imported_and_hand_entered_figures_apart(lo
         expected = conn.execute(
             """SELECT source_id, sum(value) AS total FROM figure
                WHERE metric_id = 'civilians_killed' AND dataset_id = 'ucdp-ged' AND status <> 'disputed'
-               GROUP BY source_id ORDER BY source_id""").fetchall()
+               GROUP BY source_id ORDER BY source_id"""
+        ).fetchall()
     app = create_app(Settings(database_url=located_url), database_url=located_url)
     try:
         body = app.test_client().get("/v1/civilians-killed/totals?group_by=dataset").get_json()

@@ -1,4 +1,5 @@
 """tally import ucdp: one figure per event and measure, placed, attributed to UCDP's sources."""
+
 from __future__ import annotations
 
 import csv
@@ -52,12 +53,23 @@ def test_every_event_gives_two_figures(first_import):
 
 def test_civilian_and_total_deaths_with_ucdps_bounds(imported_url):
     civilians = _figure(imported_url, "223919:civilians_killed")
-    assert (civilians["metric_id"], civilians["count_kind"], civilians["value"], civilians["low"], civilians["high"],
-            civilians["qualifier"], civilians["population_group"]) == (
-        "civilians_killed", "event", 6, None, None, "exact", "civilians")
+    assert (
+        civilians["metric_id"],
+        civilians["count_kind"],
+        civilians["value"],
+        civilians["low"],
+        civilians["high"],
+        civilians["qualifier"],
+        civilians["population_group"],
+    ) == ("civilians_killed", "event", 6, None, None, "exact", "civilians")
     total = _figure(imported_url, "223919:people_killed")
     assert (total["value"], total["low"], total["high"], total["qualifier"], total["population_group"]) == (
-        6, 5, 7, "approximately", None)
+        6,
+        5,
+        7,
+        "approximately",
+        None,
+    )
     assert _figure(imported_url, "219415:people_killed")["qualifier"] == "exact"
 
 
@@ -69,7 +81,8 @@ def test_best_outside_low_high_keeps_best_and_reports_the_bounds(imported_url, f
     assert [(p.line, p.field, p.value, p.outcome) for p in result.problems] == [
         (14, "best", "177/142/177", "warning"),
         # An office the alias table does not know (a new source), reported too.
-        (25, "source_office", "Jpost.com (The Jerusalem Post online edition)", "warning")]
+        (25, "source_office", "Jpost.com (The Jerusalem Post online edition)", "warning"),
+    ]
 
 
 def test_period_date_precision_and_coordinates_are_kept(imported_url):
@@ -77,20 +90,29 @@ def test_period_date_precision_and_coordinates_are_kept(imported_url):
     assert (figure["period_start"], figure["period_end"]) == (dt.date(2016, 1, 1), dt.date(2016, 1, 1))
     assert (figure["latitude"], figure["longitude"]) == (36.201241, 37.161173)
     assert figure["attributes"] | {"distance_km": None} == figure["attributes"] | {
-        "event_id": 214808, "date_prec": 1, "where_prec": 1, "where_coordinates": "Aleppo town",
-        "adm_1": "Aleppo Governorate", "adm_2": "Jabal Saman district", "placement": "coordinates",
-        "distance_km": None}
+        "event_id": 214808,
+        "date_prec": 1,
+        "where_prec": 1,
+        "where_coordinates": "Aleppo town",
+        "adm_1": "Aleppo Governorate",
+        "adm_2": "Jabal Saman district",
+        "placement": "coordinates",
+        "distance_km": None,
+    }
 
 
-@pytest.mark.parametrize(("event", "location", "placement"), [
-    ("214808", "SY020000", "coordinates"),  # Aleppo town: the Jebel Saman sub-district's centroid is 1 km away
-    ("216587", "SY020001", "coordinates"),  # "Atarib district" is OCHA's Atareb sub-district
-    ("215248", "SY020202", "coordinates"),  # "Dayr Hafir district" is a sub-district of Al Bab
-    ("223584", "SY02", "adm_1"),            # where_prec 5, no adm_2: the governorate
-    ("240884", "SY02", "adm_1"),
-    ("233200", "SY", "country"),            # no adm_1: Syria
-    ("223985", "SY090202", "coordinates"),  # "Albu Kamal district" is Abu Kamal; the event is in its Hajin
-])
+@pytest.mark.parametrize(
+    ("event", "location", "placement"),
+    [
+        ("214808", "SY020000", "coordinates"),  # Aleppo town: the Jebel Saman sub-district's centroid is 1 km away
+        ("216587", "SY020001", "coordinates"),  # "Atarib district" is OCHA's Atareb sub-district
+        ("215248", "SY020202", "coordinates"),  # "Dayr Hafir district" is a sub-district of Al Bab
+        ("223584", "SY02", "adm_1"),  # where_prec 5, no adm_2: the governorate
+        ("240884", "SY02", "adm_1"),
+        ("233200", "SY", "country"),  # no adm_1: Syria
+        ("223985", "SY090202", "coordinates"),  # "Albu Kamal district" is Abu Kamal; the event is in its Hajin
+    ],
+)
 def test_events_are_placed_at_the_best_matching_unit(imported_url, event, location, placement):
     figure = _figure(imported_url, f"{event}:people_killed")
     assert (figure["location_id"], figure["attributes"]["placement"]) == (location, placement)
@@ -117,8 +139,10 @@ def test_names_the_gazetteer_lacks_are_reported_never_guessed(fresh_url):
     unmatched = {(u["field"], u["name"], u["within"]): u["rows"] for u in result.notes["unmatched_names"]}
     assert unmatched == {("adm_2", "Atarib district", "SY02"): 1, ("adm_2", "Dayr Hafir district", "SY02"): 1}
     warning = [p for p in result.problems if p.field == "adm_2"]
-    assert [(w.line, w.value, w.outcome) for w in warning] == [(10, "Dayr Hafir district", "warning"),
-                                                               (20, "Atarib district", "warning")]
+    assert [(w.line, w.value, w.outcome) for w in warning] == [
+        (10, "Dayr Hafir district", "warning"),
+        (20, "Atarib district", "warning"),
+    ]
     # Placed by the name that did match (the governorate), refined by nothing: no admin3 near enough.
     assert _figure(fresh_url, "216587:people_killed")["location_id"] == "SY02"
 
@@ -131,12 +155,23 @@ CITED = """SELECT c.position, c.source_id, d.title, d.publisher_id, d.published_
 def test_ucdp_states_its_estimates_and_the_report_it_coded_them_from_is_a_citation(imported_url):
     figure = _figure(imported_url, "214808:civilians_killed")
     assert (figure["source_id"], figure["title"], figure["publisher_id"], figure["published_on"], figure["url"]) == (
-        "ucdp", "UCDP Georeferenced Event Dataset (GED), Syria", "ucdp", None, "https://ucdp.uu.se/downloads/")
+        "ucdp",
+        "UCDP Georeferenced Event Dataset (GED), Syria",
+        "ucdp",
+        None,
+        "https://ucdp.uu.se/downloads/",
+    )
     assert figure["stated_on"] == dt.date(2016, 1, 1)  # the first cited report's date: UCDP gives none per event
     assert figure["dataset_id"] == UCDP_GED.id
     assert rows(imported_url, CITED, {"id": "214808:civilians_killed"}) == [
-        {"position": 1, "source_id": "sohr", "title": "Clashes on many fronts of Aleppo", "publisher_id": "sohr",
-         "published_on": dt.date(2016, 1, 1)}]
+        {
+            "position": 1,
+            "source_id": "sohr",
+            "title": "Clashes on many fronts of Aleppo",
+            "publisher_id": "sohr",
+            "published_on": dt.date(2016, 1, 1),
+        }
+    ]
     assert rows(imported_url, "SELECT kind FROM source WHERE id = 'ucdp'") == [{"kind": "dataset"}]
     # The seed's SOHR is reused, not duplicated.
     assert rows(imported_url, "SELECT count(*) AS n FROM source WHERE id = 'sohr'")[0]["n"] == 1
@@ -146,29 +181,43 @@ def test_a_record_with_newlines_inside_quoted_fields_is_one_event(imported_url):
     figure = _figure(imported_url, "217846:people_killed")
     [cited] = rows(imported_url, CITED, {"id": "217846:people_killed"})
     assert (figure["source_id"], cited["source_id"], cited["title"]) == (
-        "ucdp", "waha-report", "Syria Daily Report 15/02/2016")
+        "ucdp",
+        "waha-report",
+        "Syria Daily Report 15/02/2016",
+    )
     assert figure["attributes"]["source_original"] == "Waha Report"
 
 
 def test_every_cited_source_is_kept_in_order_with_headlines_that_hold_semicolons(imported_url):
-    cited = rows(imported_url, """
+    cited = rows(
+        imported_url,
+        """
         SELECT c.position, c.source_id, d.title, d.published_on FROM figure_citation c
         JOIN figure f ON f.id = c.figure_id JOIN document d ON d.id = c.document_id
-        WHERE f.external_id = '244976:civilians_killed' ORDER BY c.position""")
+        WHERE f.external_id = '244976:civilians_killed' ORDER BY c.position""",
+    )
     assert [(c["position"], c["source_id"], c["published_on"]) for c in cited] == [
-        (1, "sohr", dt.date(2017, 3, 19)), (2, "sohr", dt.date(2017, 3, 20)),
-        (3, "jpost-com-the-jerusalem-post-online-edition", dt.date(2017, 3, 19))]
-    assert cited[0]["title"] == "“Israeli” warplanes target the road to the capital Damascus; kill a person inside a car"
+        (1, "sohr", dt.date(2017, 3, 19)),
+        (2, "sohr", dt.date(2017, 3, 20)),
+        (3, "jpost-com-the-jerusalem-post-online-edition", dt.date(2017, 3, 19)),
+    ]
+    assert (
+        cited[0]["title"] == "“Israeli” warplanes target the road to the capital Damascus; kill a person inside a car"
+    )
     assert cited[2]["title"].startswith("Syrian report: One killed in cross-border Israeli air strike on vehicle\n")
 
 
 def test_two_events_with_identical_values_are_two_figures(imported_url):
-    twins = rows(imported_url, """SELECT external_id, value, location_id, period_start, source_id FROM figure
+    twins = rows(
+        imported_url,
+        """SELECT external_id, value, location_id, period_start, source_id FROM figure
                                  WHERE external_id IN ('214814:people_killed', '214817:people_killed')
-                                 ORDER BY external_id""")
+                                 ORDER BY external_id""",
+    )
     assert len(twins) == 2
     assert {k: v for k, v in twins[0].items() if k != "external_id"} == {
-        k: v for k, v in twins[1].items() if k != "external_id"}
+        k: v for k, v in twins[1].items() if k != "external_id"
+    }
 
 
 def test_reimporting_the_same_file_changes_nothing(located_url):
@@ -203,7 +252,8 @@ def test_one_bad_row_in_the_middle_leaves_the_database_unchanged(located_url, tm
     assert fingerprint(located_url) == before
     problem = raised.value.results[0].problems
     assert [(p.line, p.field, p.value, p.reason) for p in problem if p.outcome == "rejected"] == [
-        (12, "date_start", "2016-01-32", "must be a date as YYYY-MM-DD")]
+        (12, "date_start", "2016-01-32", "must be a date as YYYY-MM-DD")
+    ]
 
 
 def test_skip_invalid_imports_the_other_rows_and_writes_the_report(located_url, tmp_path):
@@ -214,11 +264,14 @@ def test_skip_invalid_imports_the_other_rows_and_writes_the_report(located_url, 
     write_report(report, [result])
     with report.open(newline="", encoding="utf-8") as f:
         lines = list(csv.DictReader(f))
-    assert [(r["line"], r["field"], r["outcome"]) for r in lines] == [("12", "date_start", "rejected"),
-                                                                      ("14", "best", "warning"),
-                                                                      ("25", "source_office", "warning")]
-    record = rows(located_url, "SELECT rejected, inserted FROM dataset_import WHERE id = %(id)s",
-                  {"id": result.import_id})[0]
+    assert [(r["line"], r["field"], r["outcome"]) for r in lines] == [
+        ("12", "date_start", "rejected"),
+        ("14", "best", "warning"),
+        ("25", "source_office", "warning"),
+    ]
+    record = rows(
+        located_url, "SELECT rejected, inserted FROM dataset_import WHERE id = %(id)s", {"id": result.import_id}
+    )[0]
     assert record == {"rejected": 1, "inserted": 42}
 
 
@@ -233,31 +286,56 @@ def test_a_newer_version_updates_changed_figures_in_place_as_new_revisions(locat
     newer.write_text("\n".join(lines), "utf-8")
     second = _import(located_url, newer, version="20.1")
     assert (second.inserted, second.updated, second.unchanged) == (0, 1, 43)
-    assert second.notes["changed"] == [{"figure_id": second.notes["changed"][0]["figure_id"],
-                                        "external_id": "219415:people_killed",
-                                        "fields": ["high", "qualifier", "value"]}]
+    assert second.notes["changed"] == [
+        {
+            "figure_id": second.notes["changed"][0]["figure_id"],
+            "external_id": "219415:people_killed",
+            "fields": ["high", "qualifier", "value"],
+        }
+    ]
     figure = _figure(located_url, "219415:people_killed")
     assert (figure["value"], figure["low"], figure["high"], figure["version"]) == (55, 51, 60, 2)
-    history = rows(located_url, """SELECT r.version, r.reason, r.changed_by, r.kind, r.state ->> 'value' AS value
+    history = rows(
+        located_url,
+        """SELECT r.version, r.reason, r.changed_by, r.kind, r.state ->> 'value' AS value
                                    FROM figure_revision r JOIN figure f ON f.id = r.figure_id
-                                   WHERE f.external_id = '219415:people_killed' ORDER BY r.version""")
+                                   WHERE f.external_id = '219415:people_killed' ORDER BY r.version""",
+    )
     assert history == [
-        {"version": 1, "reason": f"import ucdp-ged {UCDP_GED.version}", "changed_by": "test", "kind": "create", "value": "51"},
-        {"version": 2, "reason": "import ucdp-ged 20.1", "changed_by": "test", "kind": "update", "value": "55"}]
+        {
+            "version": 1,
+            "reason": f"import ucdp-ged {UCDP_GED.version}",
+            "changed_by": "test",
+            "kind": "create",
+            "value": "51",
+        },
+        {"version": 2, "reason": "import ucdp-ged 20.1", "changed_by": "test", "kind": "update", "value": "55"},
+    ]
     assert rows(located_url, """SELECT f.import_id FROM figure f WHERE f.external_id = '219415:people_killed'""") == [
-        {"import_id": second.import_id}]
+        {"import_id": second.import_id}
+    ]
     assert rows(located_url, """SELECT f.import_id FROM figure f WHERE f.external_id = '214808:people_killed'""") == [
-        {"import_id": first.import_id}]
+        {"import_id": first.import_id}
+    ]
 
 
 def test_the_import_record_has_licence_checksum_and_counts(imported_url, first_import):
     result = first_import
     record = rows(imported_url, "SELECT * FROM dataset_import WHERE id = %(id)s", {"id": result.import_id})[0]
     assert (record["dataset_id"], record["version"], record["file_name"], record["imported_by"]) == (
-        "ucdp-ged", UCDP_GED.version, "ucdp_ged_excerpt.csv", "test")
-    assert record["sha256"] == "%s" % result.sha256 and len(record["sha256"]) == 64
+        "ucdp-ged",
+        UCDP_GED.version,
+        "ucdp_ged_excerpt.csv",
+        "test",
+    )
+    assert record["sha256"] == result.sha256 and len(record["sha256"]) == 64
     assert (record["rows_read"], record["inserted"], record["updated"], record["unchanged"], record["rejected"]) == (
-        22, 44, 0, 0, 0)
+        22,
+        44,
+        0,
+        0,
+        0,
+    )
     assert record["licence"] == UCDP_GED.licence and "Sundberg" in record["citation"]
     assert record["report"]["placement"] == {"coordinates": 19, "adm_1": 2, "country": 1}
 
@@ -285,9 +363,14 @@ def test_a_newer_version_citing_one_source_replaces_the_old_citations(located_ur
     several = [r for r in records if ";" in r["source_office"]]
     assert len(several) == 5
     for event in several:  # each now cites its first source only: one citation per figure
-        event.update({name: event[name].split(";")[0] for name in ("source_office", "source_date",
-                                                                   "source_headline", "source_article")},
-                     source_original=event["source_office"].split(";")[0], number_of_sources="1")
+        event.update(
+            {
+                name: event[name].split(";")[0]
+                for name in ("source_office", "source_date", "source_headline", "source_article")
+            },
+            source_original=event["source_office"].split(";")[0],
+            number_of_sources="1",
+        )
     newer = tmp_path / "ucdp_one_source.csv"
     with newer.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=header)
@@ -320,8 +403,11 @@ def test_migration_0015_gives_figures_attributed_to_a_report_back_to_ucdp_with_t
     assert rows(located_url, ucdp_figures) == [{"n": 44}]
     assert rows(located_url, CITED, {"id": "214808:civilians_killed"})[0]["source_id"] == "sohr"
     assert rows(located_url, "SELECT count(*) AS n FROM figure_citation") == citations
-    [revision] = rows(located_url, """SELECT r.changed_by, r.reason, r.state ->> 'source_id' AS source
+    [revision] = rows(
+        located_url,
+        """SELECT r.changed_by, r.reason, r.state ->> 'source_id' AS source
                                       FROM figure_revision r JOIN figure f ON f.id = r.figure_id
-                                      WHERE f.external_id = '214808:civilians_killed' AND r.version = f.version""")
+                                      WHERE f.external_id = '214808:civilians_killed' AND r.version = f.version""",
+    )
     assert (revision["changed_by"], revision["source"]) == ("migration 0015", "ucdp")
     assert revision["reason"].startswith("UCDP GED figures are UCDP's own estimates")

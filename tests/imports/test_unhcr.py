@@ -1,4 +1,5 @@
 """tally import unhcr: refugees and IDPs per year as end-of-year stocks, countries by their ISO codes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,18 +51,29 @@ def test_counts(first_import):
 def test_refugees_flow_from_origin_to_asylum_as_a_year_end_stock(imported_url):
     germany = _figure(imported_url, "2016:SYR:DEU:refugees")
     assert germany == {
-        "metric_id": "refugees", "count_kind": "stock", "value": 375122, "qualifier": "exact",
-        "location_id": "DEU", "origin_id": "SY", "destination_id": "DEU", "population_group": None,
-        "period_start": dt.date(2016, 1, 1), "period_end": dt.date(2016, 12, 31),
-        "stated_on": UNHCR_POPULATION.released, "source_id": "unhcr", "version": 1,
-        "attributes": {"coo": "SYR", "coa": "GFR"}}
+        "metric_id": "refugees",
+        "count_kind": "stock",
+        "value": 375122,
+        "qualifier": "exact",
+        "location_id": "DEU",
+        "origin_id": "SY",
+        "destination_id": "DEU",
+        "population_group": None,
+        "period_start": dt.date(2016, 1, 1),
+        "period_end": dt.date(2016, 12, 31),
+        "stated_on": UNHCR_POPULATION.released,
+        "source_id": "unhcr",
+        "version": 1,
+        "attributes": {"coo": "SYR", "coa": "GFR"},
+    }
 
 
 def test_countries_come_from_the_iso_columns_not_unhcrs_codes(imported_url):
     egypt = _figure(imported_url, "2016:SYR:EGY:refugees")  # UNHCR's own code for Egypt is ARE
     assert (egypt["location_id"], egypt["value"], egypt["attributes"]) == ("EGY", 116013, {"coo": "SYR", "coa": "ARE"})
     assert rows(imported_url, "SELECT id, name, iso3, kind FROM location WHERE id IN ('EGY', 'ARE') ORDER BY id") == [
-        {"id": "EGY", "name": "Egypt", "iso3": "EGY", "kind": "country"}]
+        {"id": "EGY", "name": "Egypt", "iso3": "EGY", "kind": "country"}
+    ]
     # A country the gazetteer knew only by its code takes UNHCR's name.
     assert rows(imported_url, "SELECT name FROM location WHERE id = 'AFG'") == [{"name": "Afghanistan"}]
 
@@ -69,7 +81,11 @@ def test_countries_come_from_the_iso_columns_not_unhcrs_codes(imported_url):
 def test_unknown_origin_and_stateless_refugees(imported_url):
     unknown = _figure(imported_url, "1951:UNK:AUS:refugees")
     assert (unknown["origin_id"], unknown["destination_id"], unknown["value"], unknown["population_group"]) == (
-        None, "AUS", 180000, None)
+        None,
+        "AUS",
+        180000,
+        None,
+    )
     stateless = _figure(imported_url, "1980:XXA:ITA:refugees")
     assert (stateless["origin_id"], stateless["population_group"], stateless["value"]) == (None, "stateless", 8)
     assert not rows(imported_url, "SELECT 1 FROM location WHERE id IN ('UNK', 'XXA', 'UKN', 'STA')")
@@ -77,12 +93,34 @@ def test_unknown_origin_and_stateless_refugees(imported_url):
 
 
 def test_syrias_idps_per_year(imported_url):
-    idps = rows(imported_url, """SELECT period_end, value, location_id, origin_id, destination_id FROM figure
-                                WHERE dataset_id = 'unhcr-population' AND metric_id = 'idps' ORDER BY period_end""")
+    idps = rows(
+        imported_url,
+        """SELECT period_end, value, location_id, origin_id, destination_id FROM figure
+                                WHERE dataset_id = 'unhcr-population' AND metric_id = 'idps' ORDER BY period_end""",
+    )
     assert idps == [
-        {"period_end": dt.date(2016, 12, 31), "value": 6325978, "location_id": "SY", "origin_id": None, "destination_id": None},
-        {"period_end": dt.date(2024, 12, 31), "value": 7408909, "location_id": "SY", "origin_id": None, "destination_id": None},
-        {"period_end": dt.date(2025, 12, 31), "value": 5542227, "location_id": "SY", "origin_id": None, "destination_id": None}]
+        {
+            "period_end": dt.date(2016, 12, 31),
+            "value": 6325978,
+            "location_id": "SY",
+            "origin_id": None,
+            "destination_id": None,
+        },
+        {
+            "period_end": dt.date(2024, 12, 31),
+            "value": 7408909,
+            "location_id": "SY",
+            "origin_id": None,
+            "destination_id": None,
+        },
+        {
+            "period_end": dt.date(2025, 12, 31),
+            "value": 5542227,
+            "location_id": "SY",
+            "origin_id": None,
+            "destination_id": None,
+        },
+    ]
 
 
 def test_zeros_are_not_figures(imported_url):
@@ -114,9 +152,11 @@ def test_a_newer_version_revises_the_changed_stock(located_url, tmp_path):
     germany = _figure(located_url, "2016:SYR:DEU:refugees")
     assert (germany["value"], germany["version"], germany["stated_on"]) == (375200, 2, dt.date(2026, 6, 15))
     assert _figure(located_url, "2016:SYR:TUR:refugees")["stated_on"] == UNHCR_POPULATION.released
-    assert rows(located_url, """SELECT r.reason FROM figure_revision r JOIN figure f ON f.id = r.figure_id
-                                WHERE f.external_id = '2016:SYR:DEU:refugees' ORDER BY r.version""") == [
-        {"reason": "import unhcr-population 2025.12.1"}, {"reason": "import unhcr-population 2026.06.0"}]
+    assert rows(
+        located_url,
+        """SELECT r.reason FROM figure_revision r JOIN figure f ON f.id = r.figure_id
+                                WHERE f.external_id = '2016:SYR:DEU:refugees' ORDER BY r.version""",
+    ) == [{"reason": "import unhcr-population 2025.12.1"}, {"reason": "import unhcr-population 2026.06.0"}]
 
 
 def test_a_version_without_a_release_date_is_refused(located_url):
@@ -137,6 +177,10 @@ def test_an_unreadable_row_aborts_with_its_line(located_url, tmp_path):
     with pytest.raises(InvalidRows) as raised:
         _import(located_url, bad)
     assert fingerprint(located_url) == before
-    rejected = [(p.line, p.field, p.value, p.reason) for p in raised.value.results[0].problems if p.outcome == "rejected"]
-    assert rejected == [(7, "refugees", "116013x", "must be a whole number or empty"),
-                        (9, "year", "2016", "SYR -> DEU given twice for this year")]
+    rejected = [
+        (p.line, p.field, p.value, p.reason) for p in raised.value.results[0].problems if p.outcome == "rejected"
+    ]
+    assert rejected == [
+        (7, "refugees", "116013x", "must be a whole number or empty"),
+        (9, "year", "2016", "SYR -> DEU given twice for this year"),
+    ]

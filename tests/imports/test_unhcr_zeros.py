@@ -1,4 +1,5 @@
 """UNHCR's explicit zeros are stocks of 0: the latest stock stands, so a 0 ends an older one; empty stays a gap."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,12 @@ def _import(url: str, path=ZEROS, **kwargs):
 
 def _stocks(url: str, like: str) -> dict[str, tuple]:
     """external id -> (value, period_end) of the UNHCR figures whose external id is like this."""
-    found = rows(url, "SELECT external_id, value, count_kind, period_end FROM figure "
-                      "WHERE dataset_id = 'unhcr-population' AND external_id LIKE %(like)s", {"like": like})
+    found = rows(
+        url,
+        "SELECT external_id, value, count_kind, period_end FROM figure "
+        "WHERE dataset_id = 'unhcr-population' AND external_id LIKE %(like)s",
+        {"like": like},
+    )
     assert {r["count_kind"] for r in found} <= {"stock"}
     return {r["external_id"]: (r["value"], r["period_end"]) for r in found}
 
@@ -46,10 +51,22 @@ def test_an_explicit_zero_is_a_stock_of_zero(located_url):
     assert (result.notes["zero_stocks"], result.notes["gaps"]) == (6, 0)
     macedonia = _stocks(located_url, "%:SYR:MKD:refugees")
     assert [macedonia[f"{year}:SYR:MKD:refugees"][0] for year in range(2016, 2026)] == [
-        13, 15, 17, 17, 17, 17, 0, 0, 0, 5]
+        13,
+        15,
+        17,
+        17,
+        17,
+        17,
+        0,
+        0,
+        0,
+        5,
+    ]
     assert macedonia["2022:SYR:MKD:refugees"] == (0, dt.date(2022, 12, 31))
-    assert _stocks(located_url, "%:COG:COG:idps") == {"2022:COG:COG:idps": (26875, dt.date(2022, 12, 31)),
-                                                      "2023:COG:COG:idps": (0, dt.date(2023, 12, 31))}
+    assert _stocks(located_url, "%:COG:COG:idps") == {
+        "2022:COG:COG:idps": (26875, dt.date(2022, 12, 31)),
+        "2023:COG:COG:idps": (0, dt.date(2023, 12, 31)),
+    }
 
 
 def test_an_idp_zero_on_a_cross_border_row_states_nothing(located_url):
@@ -66,7 +83,8 @@ def test_a_zero_ends_the_older_stock_in_totals(located_url):
     [stale] = rows(located_url, "SELECT id FROM figure WHERE external_id = '2021:SYR:MKD:refugees'")
     assert (total["sum"], total["figure_ids"]) == (0, [latest["id"]])
     assert {(x["figure_id"], x["reason"], x["kept_figure_id"]) for x in total["left_out"]} >= {
-        (stale["id"], "stock", latest["id"])}
+        (stale["id"], "stock", latest["id"])
+    }
 
 
 def test_an_empty_field_stays_a_gap(located_url, tmp_path):
@@ -105,7 +123,8 @@ def _expected_from_file() -> tuple[int, int]:
         records = list(csv.DictReader(file))
     placed = [r for r in records if r["coa_iso"] != "UNK"]
     zeros = sum(r["refugees"] == "0" for r in placed) + sum(
-        r["idps"] == "0" and r["coo_iso"] == r["coa_iso"] for r in placed)
+        r["idps"] == "0" and r["coo_iso"] == r["coa_iso"] for r in placed
+    )
     latest: dict[str, tuple[int, int]] = {}
     for r in placed:
         if r["coo_iso"] == "SYR" and 2016 <= int(r["year"]) <= 2023:

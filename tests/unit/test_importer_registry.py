@@ -1,4 +1,5 @@
 """The importer registry is the one list: each entry works, and the CLI and the API offer exactly its importers."""
+
 from __future__ import annotations
 
 import dataclasses

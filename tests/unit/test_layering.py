@@ -3,6 +3,7 @@
 Imports inside functions count as much as those at the top of a module: a
 lazy import hides a cycle until the wrong module is imported first.
 """
+
 from __future__ import annotations
 
 import ast
@@ -64,14 +65,21 @@ def _in(module: str, package: str) -> bool:
 
 
 def test_only_the_http_layer_and_its_entry_points_import_it():
-    offenders = {module: sorted(m for m in GRAPH[module] if _in(m, "service.api"))
-                 for module in MODULES if not _in(module, "service.api") and module not in API_ENTRY_POINTS}
+    offenders = {
+        module: sorted(m for m in GRAPH[module] if _in(m, "service.api"))
+        for module in MODULES
+        if not _in(module, "service.api") and module not in API_ENTRY_POINTS
+    }
     assert {module: names for module, names in offenders.items() if names} == {}
 
 
 def _psycopg_uses(module: str) -> set[str]:
-    return {name for name in _imported(module) if name.partition(".")[0] in ("psycopg", "psycopg_pool")
-            and not any(_in(name, allowed) for allowed in PSYCOPG_ANYWHERE)}
+    return {
+        name
+        for name in _imported(module)
+        if name.partition(".")[0] in ("psycopg", "psycopg_pool")
+        and not any(_in(name, allowed) for allowed in PSYCOPG_ANYWHERE)
+    }
 
 
 def test_only_db_imports_psycopg_beyond_sql_composition_and_types():

@@ -1,4 +1,5 @@
 """A committed migration is never edited: every file keeps the checksum recorded for it in CHECKSUMS."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Name matching for importers: p-code, normalised names and aliases, looser spellings, never a guess."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,34 +8,40 @@ from service.importers.names import loose, normalise
 from service.importers.places import Gazetteer, Place
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Jabal Saman district", "Jebel Saman"),
-    ("Aleppo Governorate", "Aleppo"),
-    ("Mount Simeon Sub-district", "mount simeon"),
-    ("Teir Maaleh village", "Teir Maaleh"),
-    ("Damascus city", "Damascus"),
-    ("Al-Hasakeh", "al Hasakeh"),
-    ("Ḩuraytān", "Huraytan"),
-    ("Ras al-Ain", "Ras al Ayn"),
-    ("Tell Abiad", "Tall Abiad"),
-    ("Albu Kamal district", "Abu Kamal"),
-    ("ash-Sheikh Maqsoud", "Sheikh Maqsoud"),
-    ("Dar'a", "Dara"),
-    ("حلب", "حلب"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Jabal Saman district", "Jebel Saman"),
+        ("Aleppo Governorate", "Aleppo"),
+        ("Mount Simeon Sub-district", "mount simeon"),
+        ("Teir Maaleh village", "Teir Maaleh"),
+        ("Damascus city", "Damascus"),
+        ("Al-Hasakeh", "al Hasakeh"),
+        ("Ḩuraytān", "Huraytan"),
+        ("Ras al-Ain", "Ras al Ayn"),
+        ("Tell Abiad", "Tall Abiad"),
+        ("Albu Kamal district", "Abu Kamal"),
+        ("ash-Sheikh Maqsoud", "Sheikh Maqsoud"),
+        ("Dar'a", "Dara"),
+        ("حلب", "حلب"),
+    ],
+)
 def test_spellings_of_one_name_share_a_key(a, b):
     assert normalise(a) == normalise(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Idlib Governorate", "Idleb"),
-    ("As Suwayda Governorate", "As-Sweida"),
-    ("Hamah Governorate", "Hama"),
-    ("Ar Raqqah Governorate", "Ar-Raqqa"),
-    ("Latakia Governorate", "Lattakia"),
-    ("Maarat al-Numaan district", "Maarrat al Numan"),
-    ("Jisr ash Shughur district", "Jisr-Ash-Shugur"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Idlib Governorate", "Idleb"),
+        ("As Suwayda Governorate", "As-Sweida"),
+        ("Hamah Governorate", "Hama"),
+        ("Ar Raqqah Governorate", "Ar-Raqqa"),
+        ("Latakia Governorate", "Lattakia"),
+        ("Maarat al-Numaan district", "Maarrat al Numan"),
+        ("Jisr ash Shughur district", "Jisr-Ash-Shugur"),
+    ],
+)
 def test_transliterations_meet_on_the_loose_key_only(a, b):
     assert normalise(a) != normalise(b)
     assert loose(a) == loose(b)
@@ -60,14 +67,17 @@ def _gazetteer() -> Gazetteer:
     return Gazetteer({p.id: p for p in places})
 
 
-@pytest.mark.parametrize(("name", "within", "kinds", "expected", "method"), [
-    ("SY0204", "SY02", ("admin2",), "SY0204", "pcode"),
-    ("Jabal Saman district", "SY02", ("admin2", "admin3"), "SY0200", "name"),
-    ("Mintaqat Azaz district", "SY02", ("admin2", "admin3"), "SY0204", "name"),
-    ("Atarib district", "SY02", ("admin2", "admin3"), "SY020001", "name"),
-    ("Aleppo Governorate", "SY", ("admin1",), "SY02", "name"),
-    ("Syria", None, ("country",), "SY", "name"),
-])
+@pytest.mark.parametrize(
+    ("name", "within", "kinds", "expected", "method"),
+    [
+        ("SY0204", "SY02", ("admin2",), "SY0204", "pcode"),
+        ("Jabal Saman district", "SY02", ("admin2", "admin3"), "SY0200", "name"),
+        ("Mintaqat Azaz district", "SY02", ("admin2", "admin3"), "SY0204", "name"),
+        ("Atarib district", "SY02", ("admin2", "admin3"), "SY020001", "name"),
+        ("Aleppo Governorate", "SY", ("admin1",), "SY02", "name"),
+        ("Syria", None, ("country",), "SY", "name"),
+    ],
+)
 def test_names_lead_to_the_one_place_of_the_first_kind_that_has_them(name, within, kinds, expected, method):
     match = _gazetteer().match(name, within=within, kinds=kinds)
     assert (match.location_id, match.method) == (expected, method)
