@@ -53,35 +53,37 @@ def test_the_document_lists_the_write_operations():
 
 
 @pytest.mark.parametrize(("method", "url", "media_type"), write_operations())
-def test_every_write_rejects_missing_read_only_and_revoked_keys(write_client, keys, fresh_url, method, url, media_type):
-    before = database_fingerprint(fresh_url)
-    anonymous = send(write_client, method, url, media_type)
+def test_every_write_rejects_missing_read_only_and_revoked_keys(
+    shared_client, shared_keys, shared_url, method, url, media_type
+):
+    before = database_fingerprint(shared_url)
+    anonymous = send(shared_client, method, url, media_type)
     assert anonymous.status_code == 401
     assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="tally"'
     assert anonymous.mimetype == "application/problem+json"
-    malformed = send(write_client, method, url, media_type, {"Authorization": "Basic dXNlcjpwYXNz"})
+    malformed = send(shared_client, method, url, media_type, {"Authorization": "Basic dXNlcjpwYXNz"})
     assert malformed.status_code == 401
-    read_only = send(write_client, method, url, media_type, keys["read"])
+    read_only = send(shared_client, method, url, media_type, shared_keys["read"])
     assert read_only.status_code == 403
     assert read_only.get_json()["detail"] == (
         f"This operation needs a key with scope {needed(method, url)!r}; this key has 'read'."
     )
-    revoked = send(write_client, method, url, media_type, keys["revoked"])
+    revoked = send(shared_client, method, url, media_type, shared_keys["revoked"])
     assert revoked.status_code == 401
     assert revoked.headers["WWW-Authenticate"] == 'Bearer realm="tally", error="invalid_token"'
-    unknown = send(write_client, method, url, media_type, {"Authorization": "Bearer tally_" + "x" * 43})
+    unknown = send(shared_client, method, url, media_type, {"Authorization": "Bearer tally_" + "x" * 43})
     assert unknown.status_code == 401
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 @pytest.mark.parametrize(("method", "url", "media_type"), write_operations())
-def test_a_write_key_gets_past_authentication(write_client, keys, method, url, media_type):
+def test_a_write_key_gets_past_authentication(shared_client, shared_keys, method, url, media_type):
     """With the right key the request reaches validation (an empty body is a 422, not a 401/403)."""
     if needed(method, url) == "admin":
-        assert send(write_client, method, url, media_type, keys["write"]).status_code == 403
-        assert send(write_client, method, url, media_type, keys["admin"]).status_code == 422
+        assert send(shared_client, method, url, media_type, shared_keys["write"]).status_code == 403
+        assert send(shared_client, method, url, media_type, shared_keys["admin"]).status_code == 422
         return
-    assert send(write_client, method, url, media_type, keys["write"]).status_code == 422
+    assert send(shared_client, method, url, media_type, shared_keys["write"]).status_code == 422
 
 
 def test_admin_keys_can_write(write_client, keys):

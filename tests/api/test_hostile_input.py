@@ -94,15 +94,15 @@ def test_a_nul_character_in_a_query_or_path_is_a_422_naming_it(client, url, fiel
     ],
 )
 def test_hostile_bodies_and_headers_are_problems_and_change_nothing(
-    write_client, fresh_url, keys, method, path, body, headers, status, detail
+    shared_client, shared_url, shared_keys, method, path, body, headers, status, detail
 ):
-    before = database_fingerprint(fresh_url)
+    before = database_fingerprint(shared_url)
     send = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
-    response = getattr(write_client, method)(path, headers=keys["write"] | headers, **send)
+    response = getattr(shared_client, method)(path, headers=shared_keys["write"] | headers, **send)
     assert (response.status_code, response.mimetype) == (status, "application/problem+json"), response.get_json()
     if detail:
         assert response.get_json()["detail"] == detail
-    assert database_fingerprint(fresh_url) == before
+    assert database_fingerprint(shared_url) == before
 
 
 def test_the_bearer_scheme_is_case_insensitive(write_client, keys):
