@@ -41,7 +41,6 @@ def export(url: str, path: Path) -> None:
         params = figures.filter_params(conn, filters={}, after=None) | {
             "status": ["reported", "verified", "disputed", "retracted"]
         }
-        params.pop("not_retracted")
         bodies = itertools.islice(figures.stream_figures(conn, params=params, as_of=None), ROWS)
         for chunk in formats.csv_lines(bodies, list(formats.COLUMNS), hxl_row=None):
             out.write(chunk)

@@ -23,6 +23,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
+from service import figure
 from service.api import POOL_KEY
 from service.config import Settings
 from service.db import connect_kwargs, queries
@@ -35,9 +36,8 @@ METRICS = {
     "civilians-injured": "civilians_injured",
     "displaced": "displaced",
 }
-# Tally's where_<name> blocks, in the order Tally joins them for
-# ?location=&from= on a metric collection.
-WHERE = ("location", "from_", "metric", "not_retracted")
+# The filters of ?location=&from= on a metric collection, as Tally's declaration builds them.
+FILTERS = {"location": [""], "from_": "", "metric": [""]}
 
 
 def list_sql() -> str:
@@ -48,9 +48,10 @@ def list_sql() -> str:
         sql.SQL(named["figure_rows"])
         .format(
             figures=sql.SQL(named["live_figures"]),
-            where=sql.SQL(" AND ").join(sql.SQL(named[f"where_{name}"]) for name in WHERE),
+            where=figure.where(FILTERS),
             order=sql.SQL("{} ASC, f.id ASC").format(key),
             sort_key=key,
+            body=figure.figure_body_sql(),
         )
         .as_string()
     )
