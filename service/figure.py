@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from marshmallow import fields
@@ -580,6 +581,7 @@ def column_of(name: str) -> str:
     return column
 
 
+@cache
 def figure_body_sql() -> sql.Composable:
     """json_build_object(...) of one figure row `f`: the body every figure endpoint serves."""
     named = queries("figures")
