@@ -158,8 +158,9 @@ def vacuum_analyze(url: str) -> None:
 
 
 def server_env(url: str) -> dict[str, str]:
-    """The environment both servers run in: the bench database, loopback only."""
-    return os.environ | {"DATABASE_URL": url, "HOST": "127.0.0.1"}
+    """The environment both servers run in: the bench database, loopback only, and no rate limits (wrk is one
+    client sending thousands of requests a second; the limits would answer it 429 and measure nothing)."""
+    return os.environ | {"DATABASE_URL": url, "HOST": "127.0.0.1", "RATE_LIMITS_ENABLED": "false"}
 
 
 def free_port() -> int:
