@@ -55,6 +55,16 @@ def stop_embedded_server(pgdata: Path) -> bool:
     return True
 
 
+def _alive(pid: int) -> bool:
+    """Whether the process runs: one that has exited but is not yet reaped (a zombie) does not."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _live_users(pgdata: Path) -> list[str]:
     """The live processes other than this one holding a handle on the server, as 'name (pid N)'."""
     import psutil
@@ -63,7 +73,7 @@ def _live_users(pgdata: Path) -> list[str]:
     pids = json.loads(path.read_text("utf-8")) if path.exists() else []
     users = []
     for pid in pids:
-        if pid != os.getpid() and psutil.pid_exists(pid):
+        if pid != os.getpid() and _alive(pid):
             command = [Path(arg).name for arg in psutil.Process(pid).cmdline()[1:3]]  # e.g. tally serve
             users.append(f"`{' '.join(command) or 'a process'}` (pid {pid})")
     return users

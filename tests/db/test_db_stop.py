@@ -36,7 +36,7 @@ def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(tmp
         holder.wait()
         holder.stdout.close()
     stopped = _tally("db", "stop", pgdata=pgdata)  # the holder died without letting go: it no longer counts
-    assert (stopped.returncode, stopped.stdout.strip()) == (0, "stopped")
+    assert (stopped.returncode, stopped.stdout.strip()) == (0, "stopped"), stopped.stderr
     deadline = time.monotonic() + 10
     while (pgdata / "postmaster.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
