@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 SCOPES = ("read", "write", "admin")
 TOKEN_PREFIX = "tally_"
+# The scheme name is case-insensitive (RFC 9110, section 11.1); the key is not.
+_BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,200})$")
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The key an Authorization header carries as `Bearer <key>`, or None if it carries none well-formed."""
+    match = _BEARER.match(header or "")
+    return match.group(1) if match else None
 
 
 def new_token() -> str:

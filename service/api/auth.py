@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import g, request
 
-from ..auth import grants, token_hash
+from ..auth import bearer_token, grants, token_hash
 from ..errors import Forbidden, InvalidKey, Unauthorized
 from ..repositories import api_keys
 from . import Blueprint, connection
 from .limits import remember_verified_key
-
-# The scheme name is case-insensitive (RFC 9110, section 11.1); the key is not.
-_BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,200})$")
 
 
 def current_key(needed: str) -> dict[str, Any]:
@@ -24,11 +20,11 @@ def current_key(needed: str) -> dict[str, Any]:
     header = request.headers.get("Authorization")
     if not header:
         raise Unauthorized()
-    match = _BEARER.match(header)
-    if not match:
+    token = bearer_token(header)
+    if token is None:
         raise Unauthorized("The Authorization header must be `Bearer <key>`.")
     with connection() as conn:
-        key = api_keys.find_key(conn, token_hash=token_hash(match.group(1)))
+        key = api_keys.find_key(conn, token_hash=token_hash(token))
     if key is None or key["revoked_at"] is not None:
         raise InvalidKey()
     if not grants(key["scope"], needed):

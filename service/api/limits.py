@@ -18,6 +18,7 @@ from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded, RequestL
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..auth import bearer_token
 from ..config import Settings
 from ..errors import problem
 
@@ -27,9 +28,8 @@ WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 
 def _token_digest() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return hashlib.sha256(token.strip().encode()).hexdigest() if scheme.lower() == "bearer" and token else None
+    token = bearer_token(request.headers.get("Authorization"))
+    return hashlib.sha256(token.encode()).hexdigest() if token else None
 
 
 def remember_verified_key() -> None:

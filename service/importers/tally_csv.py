@@ -40,7 +40,7 @@ from psycopg import sql
 
 from .. import formats
 from ..db import Connection, CopyRefused, copy_errors, queries
-from ..schemas.figures import COUNT_KINDS, QUALIFIERS, SOURCE_KINDS
+from ..vocabulary import COUNT_KINDS, QUALIFIERS, SOURCE_KINDS
 from .core import DataFile, ImportFailed, Options, Problem, Result, count_records, record_lines
 from .datasets import TALLY_CSV
 from .figures import Parsed, import_figures

@@ -9,7 +9,8 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from ..totals import LEVELS, REASONS
 from ..vocabulary import METRIC_IDS, QUALIFIERS, STATUSES
 from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
-from .figures import FigureSchema, LocationRefSchema, SourceRefSchema, filter_schema
+from .figures import FigureSchema, filter_schema
+from .refs import LocationRefSchema, SourceRefSchema
 
 GROUP_BY = ("source", "month", "year", "location_level", "dataset")
 BASES = ("count", "stock")

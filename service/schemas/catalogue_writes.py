@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..vocabulary import LOCATION_KINDS, SOURCE_KINDS
 from .common import Text, one_of
-from .figures import LOCATION_KINDS, SOURCE_KINDS
 
 _SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="Use lower-case letters, digits and '-' (at most 63).")
 _LOCATION_ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", error="Use letters, digits and '-' (at most 63).")

@@ -9,23 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from .. import figure
 from ..filters import Filter
 from ..formats import FORMATS
-from ..vocabulary import COUNT_KINDS, LOCATION_KINDS, METRIC_IDS, QUALIFIERS, SOURCE_KINDS, STATUSES
 from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
-from .refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
-
-# Kept importable from here: schemas of other resources refer to them.
-__all__ = [
-    "COUNT_KINDS",
-    "LOCATION_KINDS",
-    "METRIC_IDS",
-    "QUALIFIERS",
-    "SOURCE_KINDS",
-    "STATUSES",
-    "DisputeSchema",
-    "DocumentRefSchema",
-    "LocationRefSchema",
-    "SourceRefSchema",
-]
 
 _AS_OF = {
     "description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
