@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import db
 from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, limits, release_connection
+from .api import openapi_responses as documented
 from .api.auth import current_key
 from .config import Settings
 from .errors import (
@@ -38,7 +39,11 @@ published, when, for which place and period, how precise it is, and whether it i
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api, with errors documented and served as problem+json."""
+    """flask-smorest's Api, with errors documented and served as problem+json.
+
+    Every error response carries the rate-limit headers, and 429, 503 and 504 say when they come and show
+    their bodies (openapi_responses, which also adds them to every operation).
+    """
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -46,13 +51,18 @@ class Api(flask_smorest.Api):
         return http_problem(error)
 
     def _register_responses(self) -> None:
+        documented.register_headers(self.spec.components)
+        rate_limit_headers = documented.header_refs(*documented.RATE_LIMIT_HEADERS)
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
+            if status in documented.RESPONSES:
+                response = documented.response_fields(status)
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
+                response.setdefault("headers", rate_limit_headers)
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA, "headers": rate_limit_headers}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
@@ -123,7 +133,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         TALLY_SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [documented.OperationalResponses()]})
     app.extensions[API_KEY] = api
     api.register_field(PartialDate, "string", None)
     api.spec.components.security_scheme(

@@ -7,6 +7,9 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
+# The OpenAPI 3.1 schema (the one that does not check the Schema Objects themselves), as schemathesis ships it.
+from schemathesis.specs.openapi.definitions import OPENAPI_31
+
 from service.cli import OPENAPI_FILE, render_openapi
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -145,3 +148,120 @@ def test_swagger_ui_is_served_from_the_installed_package(client):
     assert "https://" not in html and "cdn" not in html.lower()
     with client.get("/docs/swagger-ui-bundle.js") as bundle:
         assert bundle.status_code == 200 and len(bundle.get_data()) > 100_000
+
+
+RATE_LIMIT_HEADERS = ("RateLimit-Policy", "RateLimit")
+# Status -> the response component every operation references, and the headers it documents.
+OPERATIONAL = {
+    "429": ("TOO_MANY_REQUESTS", {"Retry-After", *RATE_LIMIT_HEADERS}),
+    "503": ("SERVICE_UNAVAILABLE", {"Retry-After", *RATE_LIMIT_HEADERS}),
+    "504": ("GATEWAY_TIMEOUT", set(RATE_LIMIT_HEADERS)),
+}
+
+
+def _resolved(spec: dict, item: dict) -> dict:
+    """A response or header, its $ref followed."""
+    while "$ref" in item:
+        *_, kind, name = item["$ref"].split("/")
+        item = spec["components"][kind][name]
+    return item
+
+
+def _schema_errors(document: dict) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in Draft202012Validator(OPENAPI_31).iter_errors(document)
+    ]
+
+
+def test_document_validates_against_the_openapi_3_1_schema(spec):
+    assert _schema_errors(spec) == []
+
+
+def test_the_validation_can_fail(spec):
+    broken = json.loads(json.dumps(spec))
+    del broken["paths"]["/v1/figures"]["get"]["responses"]["200"]["description"]
+    broken["components"]["headers"]["RateLimit"]["required"] = "sometimes"
+    assert len(_schema_errors(broken)) >= 2
+
+
+def test_every_operation_documents_429_503_and_504_by_reference_to_one_component_each(spec):
+    for path, method, operation in operations(spec):
+        for status, (component, _) in OPERATIONAL.items():
+            assert operation["responses"].get(status) == {"$ref": f"#/components/responses/{component}"}, (
+                f"{method} {path} {status}"
+            )
+
+
+def test_429_and_503_document_retry_after_and_504_does_not(spec):
+    for status, (component, headers) in OPERATIONAL.items():
+        response = spec["components"]["responses"][component]
+        assert set(response["headers"]) == headers, status
+        for name, header in response["headers"].items():
+            assert header == {"$ref": f"#/components/headers/{name}"}, (status, name)
+        assert list(response["content"]) == ["application/problem+json"]
+    headers = spec["components"]["headers"]
+    assert headers["Retry-After"]["required"] is True  # always sent with 429 and 503
+    # Absent while rate limits are off: not required, or a client would take a server without limits for a broken one.
+    assert not any(headers[name].get("required") for name in RATE_LIMIT_HEADERS)
+
+
+def test_every_response_of_every_operation_documents_the_rate_limit_headers(spec):
+    """Successes carry them inline, errors by their components; all reference the one declaration."""
+    for path, method, operation in operations(spec):
+        assert any(code.startswith("2") for code in operation["responses"]), f"{method} {path}"
+        for code, response in operation["responses"].items():
+            headers = _resolved(spec, response).get("headers", {})
+            for name in RATE_LIMIT_HEADERS:
+                assert headers.get(name) == {"$ref": f"#/components/headers/{name}"}, f"{method} {path} {code} {name}"
+
+
+def _header_declarations(node, where=()):
+    """Every (where, name, header) of a `headers` map in the document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "headers" and isinstance(value, dict):
+                yield from ((where, name, header) for name, header in value.items())
+            yield from _header_declarations(value, (*where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _header_declarations(value, (*where, index))
+
+
+def test_the_operational_headers_are_declared_once_and_only_referenced_elsewhere(spec):
+    names = {"Retry-After", *RATE_LIMIT_HEADERS}
+    declared = [
+        (where, name) for where, name, header in _header_declarations(spec) if name in names and "$ref" not in header
+    ]
+    assert declared == [(("components",), name) for name in spec["components"]["headers"] if name in names]
+    assert set(spec["components"]["headers"]) >= names
+
+
+def _header_validator(spec: dict, name: str) -> Draft202012Validator:
+    return Draft202012Validator(spec["components"]["headers"][name]["schema"])
+
+
+def test_the_examples_are_valid_and_the_header_schemas_strict_enough_to_fail(spec):
+    problem = Draft202012Validator({"$ref": "#/components/schemas/Problem", "components": spec["components"]})
+    for status, (component, _) in OPERATIONAL.items():
+        example = spec["components"]["responses"][component]["content"]["application/problem+json"]["example"]
+        assert list(problem.iter_errors(example)) == [], status
+        assert (example["status"], set(example)) == (int(status), {"type", "title", "status", "detail", "instance"})
+    for name, header in spec["components"]["headers"].items():
+        assert list(_header_validator(spec, name).iter_errors(header["example"])) == [], name
+    assert list(_header_validator(spec, "RateLimit").iter_errors('"reads";q=5;w=60'))  # a policy is not a state
+    assert list(_header_validator(spec, "RateLimit-Policy").iter_errors("5"))
+    assert list(_header_validator(spec, "Retry-After").iter_errors(0))
+
+
+def test_the_rate_limit_headers_say_what_their_values_mean_and_when_they_are_absent(spec):
+    headers = spec["components"]["headers"]
+    for name, members in [
+        ("RateLimit-Policy", ("q=", "w=", "reads", "writes", "failed-auth")),
+        ("RateLimit", ("r=", "t=")),
+    ]:
+        description = headers[name]["description"]
+        assert all(member in description for member in members), name
+        assert "RATE_LIMITS_ENABLED=false" in description, name
+    assert "RATE_LIMITS_ENABLED=false" in spec["components"]["responses"]["TOO_MANY_REQUESTS"]["description"]
+    assert "No Retry-After" in spec["components"]["responses"]["GATEWAY_TIMEOUT"]["description"]

@@ -1,0 +1,186 @@
+"""What any operation can answer besides its own responses, in the OpenAPI document, declared once.
+
+Every response of the API carries the rate-limit headers (RateLimit-Policy, RateLimit) while rate limits are on;
+any request may be refused by a limit (429), find the database unreachable or saturated (503) or have a
+statement cancelled by the statement timeout (504). Each header and each of these responses is a component
+(components.headers, components.responses); `OperationalResponses`, an apispec plugin, references them from every
+operation, as `statuses_for` decides for its path.
+
+The examples are built from the defaults in Settings, so the document stays as true as the code that sends them
+(limits.py, errors.py); the tests compare them with real responses.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from apispec import BasePlugin
+from limits import parse as parse_limit
+
+from ..config import Settings
+
+RATE_LIMIT_POLICY = "RateLimit-Policy"
+RATE_LIMIT = "RateLimit"
+RETRY_AFTER = "Retry-After"
+# The headers every response of a rate-limited operation carries while limits are on.
+RATE_LIMIT_HEADERS = (RATE_LIMIT_POLICY, RATE_LIMIT)
+
+# The paths the limiter counts (limits.py: everything under /v1/; the probes and the docs never).
+RATE_LIMITED_PREFIX = "/v1/"
+# Every operation under /v1/ uses the database before its answer is known: a read asks the data version for its
+# ETag first (caching.check_cache) or queries in its view, a write looks up its API key (auth.requires) first.
+DATABASE_PREFIX = "/v1/"
+
+_DEFAULTS = Settings()
+_READS = parse_limit(_DEFAULTS.rate_limit_reads)
+_EXAMPLE_PATH = "/v1/figures"
+
+
+def statuses_for(path: str) -> tuple[int, ...]:
+    """The statuses the operations of a path can answer beyond their own: 429 where a limit counts them, 503 and
+    504 where they use the database (the statement timeout applies to every statement, reads and writes alike)."""
+    statuses: list[int] = []
+    if path.startswith(RATE_LIMITED_PREFIX):
+        statuses.append(429)
+    if path.startswith(DATABASE_PREFIX):
+        statuses += [503, 504]
+    return tuple(statuses)
+
+
+_ABSENT = (
+    " Sent on every response under /v1/ (successes and errors alike) while rate limits are on (the default);"
+    " absent when the server runs with RATE_LIMITS_ENABLED=false, and on /healthz, /readyz and the docs,"
+    " which are never limited."
+)
+_POLICIES = (
+    f"`reads` (GET and HEAD, RATE_LIMIT_READS, by default {_DEFAULTS.rate_limit_reads}), "
+    f"`writes` (POST, PATCH, PUT and DELETE, RATE_LIMIT_WRITES, by default {_DEFAULTS.rate_limit_writes}) "
+    f"or `failed-auth` (requests answered 401 or 403, counted per client address whatever the key, "
+    f"RATE_LIMIT_FAILED_AUTH, by default {_DEFAULTS.rate_limit_failed_auth})"
+)
+
+HEADERS: dict[str, dict[str, Any]] = {
+    RATE_LIMIT_POLICY: {
+        "description": (
+            'The limit this response is counted against (draft-ietf-httpapi-ratelimit-headers): `"name";q=Q;w=W`, '
+            f"where name is {_POLICIES}, Q the number of requests allowed in any window of W seconds (a moving "
+            "window). Requests count per API key once the key has been verified, else per client address. Of the "
+            "limits that apply to a request, the one it broke is named, else the one with the shortest window "
+            "(reads or writes, with the default windows)." + _ABSENT
+        ),
+        "schema": {"type": "string", "pattern": r'^"(reads|writes|failed-auth)";q=\d+;w=\d+$'},
+        "example": f'"reads";q={_READS.amount};w={_READS.get_expiry()}',
+    },
+    RATE_LIMIT: {
+        "description": (
+            'Where the client stands against that limit: `"name";r=R;t=T`, where name is the policy of '
+            "RateLimit-Policy, R the requests left in the current window (0 once it is used up) and T the seconds "
+            "until the oldest request counted leaves the window, freeing room for another." + _ABSENT
+        ),
+        "schema": {"type": "string", "pattern": r'^"(reads|writes|failed-auth)";r=\d+;t=\d+$'},
+        "example": f'"reads";r={_READS.amount - 1};t={_READS.get_expiry()}',
+    },
+    RETRY_AFTER: {
+        "description": (
+            "Seconds to wait before sending the request again (RFC 9110, delay-seconds): on 429, until the limit "
+            "lets one more request through; on 503, a fixed 5 s."
+        ),
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+        "example": 5,
+    },
+}
+
+
+def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
+    """A problem document as errors.problem() sends it."""
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": _EXAMPLE_PATH}
+
+
+# Status -> the response's description, its headers (beyond the rate-limit ones) and an example body.
+RESPONSES: dict[int, dict[str, Any]] = {
+    429: {
+        "description": (
+            "Too many requests: this client (its API key, else its address) is over a rate limit; RateLimit-Policy "
+            "names which (an address over the failed-auth limit is refused every request until it is under it again). "
+            "Wait Retry-After seconds. Never sent when the server runs with RATE_LIMITS_ENABLED=false."
+        ),
+        "headers": (RETRY_AFTER,),
+        "example": _problem(429, "Too many requests", f"Over the limit of {_READS}; try again in 42 s."),
+    },
+    503: {
+        "description": (
+            "The database is unreachable, or no connection became free within POOL_TIMEOUT_MS (by default "
+            f"{_DEFAULTS.pool_timeout_ms} ms). Send the request again after Retry-After seconds."
+        ),
+        "headers": (RETRY_AFTER,),
+        "example": _problem(503, "Service unavailable", "The database is busy or unreachable; try again shortly."),
+    },
+    504: {
+        "description": (
+            "Query too expensive: a statement ran past the statement timeout (STATEMENT_TIMEOUT_MS, by default "
+            f"{_DEFAULTS.statement_timeout_ms} ms) and was cancelled, its transaction rolled back. Most often a broad "
+            "read: "
+            "narrow it (location, from/to, source, metric, limit) or export in parts. A request can also meet it "
+            "waiting behind a lock that another transaction holds too long. No Retry-After: the same request is "
+            "likely to take as long again."
+        ),
+        "headers": (),
+        "example": _problem(
+            504,
+            "Query too expensive",
+            f"The query ran past the {_DEFAULTS.statement_timeout_ms} ms statement timeout. "
+            "Narrow it (location, from/to, source, metric, limit) or export in parts.",
+        ),
+    },
+}
+
+
+def register_headers(components: Any) -> None:
+    """Declare the headers once (components.headers), for responses to reference by name."""
+    for name, header in HEADERS.items():
+        components.header(name, header)
+
+
+def header_refs(*names: str) -> dict[str, str]:
+    """A response's headers as references to the components (apispec resolves a name to a $ref)."""
+    return {name: name for name in names}
+
+
+def response_fields(status: int) -> dict[str, Any]:
+    """Description, headers and example of one of RESPONSES, as a response component (before its schema)."""
+    response = RESPONSES[status]
+    return {
+        "description": response["description"],
+        "headers": header_refs(*response["headers"], *RATE_LIMIT_HEADERS),
+        "example": response["example"],
+    }
+
+
+class OperationalResponses(BasePlugin):
+    """Add to every operation the responses of statuses_for, and the rate-limit headers to the responses it
+    documents inline (its successes; its error responses are components, which carry them already).
+
+    A response documented inline without a description (a view's own `responses` doc replaces flask-smorest's,
+    description and all) gets its status phrase, as flask-smorest gives its own: OpenAPI requires one.
+    """
+
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
+        statuses = statuses_for(path or "")
+        for operation in (operations or {}).values():
+            responses: dict[Any, Any] = operation.setdefault("responses", {})
+            for code, response in responses.items():
+                if not isinstance(response, dict):  # a reference to a component
+                    continue
+                if str(code).isdigit():
+                    response.setdefault("description", HTTPStatus(int(code)).phrase)
+                if 429 in statuses:
+                    response.setdefault("headers", {}).update(header_refs(*RATE_LIMIT_HEADERS))
+            documented = {str(code) for code in responses}
+            default = responses.pop("default", None)
+            for status in statuses:
+                if str(status) not in documented:
+                    responses[str(status)] = HTTPStatus(status).name  # the component, named as flask-smorest does
+            if default is not None:
+                responses["default"] = default
