@@ -49,9 +49,13 @@ def _figure_query(
     where = figure.where(params, defaults=defaults)
     if "after" in params:
         where = sql.SQL("{} AND {}").format(where, resume)
-    figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"])
-    return sql.SQL(named["figure_rows"]).format(
-        figures=figures, where=where, order=order, sort_key=sort_key, body=figure.figure_body_sql()
+    template = named["figure_rows_as_of" if as_of else "figure_rows"]
+    return sql.SQL(template).format(
+        figures=sql.SQL(named["live_figures"]),
+        where=where,
+        order=order,
+        sort_key=sort_key,
+        body=figure.figure_body_sql(),
     )
 
 

@@ -1,7 +1,8 @@
 -- Figures as the API serves them. figure_rows is completed with the figures
--- to read ({figures}: the figure table, or figure_as_of(%(as_of)s) for the
--- past), the conditions of the filters the request uses ({where}) and the
--- JSON body ({body}), both built from the declaration in service/figure.py.
+-- to read ({figures}: the figure table), the conditions of the filters the
+-- request uses ({where}) and the JSON body ({body}), both built from the
+-- declaration in service/figure.py; figure_rows_as_of reads the figures as
+-- they stood at a past moment, with the same conditions and body.
 
 -- name: figure_rows
 -- {order} is the requested sort with the id as tie-breaker; {sort_key} its column.
@@ -16,8 +17,24 @@ ORDER BY {order}
 -- name: live_figures
 figure
 
--- name: figures_as_of
-figure_as_of(%(as_of)s)
+-- name: figure_rows_as_of
+-- The figures as they stood at %(as_of)s (migration 0020): those unchanged
+-- since, read from the table with its indexes, and those changed since, read
+-- from their revisions. Each part picks its own first page, in order, and the
+-- page is taken from the two. As one UNION ALL under the ORDER BY, PostgreSQL
+-- cannot use the table's order (a part with a WHERE clause is planned apart)
+-- and sorted every figure: seconds on 1,000,000 figures instead of milliseconds.
+SELECT f.id, f.version, {sort_key} AS sort_key,
+       {body}::text AS body
+FROM (SELECT f.* FROM (
+          (SELECT f.* FROM figure f WHERE f.updated_at <= %(as_of)s AND {where}
+           ORDER BY {order} LIMIT %(limit)s)
+          UNION ALL
+          (SELECT f.* FROM figure_changed_after(%(as_of)s) f WHERE {where}
+           ORDER BY {order} LIMIT %(limit)s)
+      ) f
+      ORDER BY {order} LIMIT %(limit)s) f
+ORDER BY {order}
 
 -- name: find_statement
 SELECT id FROM figure
