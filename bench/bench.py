@@ -10,8 +10,11 @@
    filtered 50-row page, and prints requests/s, p50/p99, their ratio, and the
    CPU time each request cost the server and PostgreSQL (bench/cpu.py).
 
+4. Times as_of pages (first and next, as of now and as of the load) alone,
+   and prints the slowest median.
+
 The last line is machine-readable:
-    service_rps=<n> reference_rps=<n> ratio=<x> p99_ms=<x>
+    service_rps=<n> reference_rps=<n> ratio=<x> p99_ms=<x> as_of_ms=<x>
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -53,6 +57,11 @@ DURATION_SECONDS = int(os.environ.get("BENCH_DURATION", "15"))
 SLICES = 3
 TARGET_RATIO = 0.70
 TARGET_P99_MS = 20.0
+# as_of pages, each timed alone (no other load) AS_OF_ROUNDS times: the past as of now,
+# and as of the seed, before the synthetic figures were loaded.
+AS_OF_PAGES = ("/v1/figures?limit=50", PAGE)
+AS_OF_ROUNDS = 10
+TARGET_AS_OF_MS = 100.0
 # How the servers' database sessions are told apart (CPU accounting).
 TALLY_APPLICATION_NAME = "tally"
 REFERENCE_APPLICATION_NAME = "tally-reference"
@@ -78,7 +87,8 @@ def main() -> None:
         describe(env)
         warn_if_busy()
         results = compare([service, reference])
-    report(*results)
+        as_of = as_of_pages(service.port)
+    report(*results, as_of)
 
 
 def require_wrk() -> None:
@@ -231,8 +241,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def get_page(port: int) -> dict:
     """The benchmarked page, as JSON."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{PAGE}", timeout=10) as response:
-        return json.loads(response.read())
+    return get_json(port, PAGE)
 
 
 def same_page(service_port: int, reference_port: int) -> None:
@@ -244,6 +253,36 @@ def same_page(service_port: int, reference_port: int) -> None:
         raise SystemExit(
             f"bench: the reference app and Tally serve different figures for {PAGE}; they no longer run the same SQL"
         )
+
+
+def as_of_pages(port: int) -> dict[str, float]:
+    """The slowest median of as_of pages, first and next, at two moments, in ms."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    # The seed's moment: before the synthetic figures existed, when nearly all the table is in the future.
+    seeded = get_json(port, "/v1/figures?limit=1&sort=updated_at")["data"][0]["updated_at"]
+    medians = {}
+    for moment in (now, seeded):
+        for page in AS_OF_PAGES:
+            first = f"{page}&as_of={urllib.parse.quote(moment)}"
+            following = get_json(port, first)["next"]  # none when the past holds one page or less
+            paths = [first] + ([following.removeprefix(f"http://127.0.0.1:{port}")] if following else [])
+            for path in paths:
+                medians[path] = statistics.median(timed_get(port, path) for _ in range(AS_OF_ROUNDS))
+    slowest = max(medians, key=medians.__getitem__)
+    log(f"bench: as_of pages: slowest median {medians[slowest]:.1f} ms ({slowest})")
+    return {"as_of_ms": medians[slowest]}
+
+
+def get_json(port: int, path: str) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+        return json.loads(response.read())
+
+
+def timed_get(port: int, path: str) -> float:
+    """Milliseconds to fetch path whole."""
+    started = time.perf_counter()
+    get_json(port, path)
+    return (time.perf_counter() - started) * 1000
 
 
 def describe(env: dict[str, str]) -> None:
@@ -354,7 +393,7 @@ def wrk(port: int, seconds: int) -> dict[str, int]:
     return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
 
 
-def report(service: dict, reference: dict) -> None:
+def report(service: dict, reference: dict, as_of: dict[str, float]) -> None:
     """Print both results, the targets, and the machine-readable last line."""
     ratio = service["rps"] / reference["rps"]
     (RESULTS_DIR / "latest.json").write_text(
@@ -373,9 +412,11 @@ def report(service: dict, reference: dict) -> None:
         )
     met = ratio >= TARGET_RATIO and service["p99_ms"] < TARGET_P99_MS
     print(f"targets (rps ratio >= {TARGET_RATIO:.2f}, p99 < {TARGET_P99_MS:.0f} ms): {'met' if met else 'MISSED'}")
+    as_of_met = as_of["as_of_ms"] < TARGET_AS_OF_MS
+    print(f"as_of pages (slowest median < {TARGET_AS_OF_MS:.0f} ms): {'met' if as_of_met else 'MISSED'}")
     print(
         f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
-        f"ratio={ratio:.2f} p99_ms={service['p99_ms']:.1f}"
+        f"ratio={ratio:.2f} p99_ms={service['p99_ms']:.1f} as_of_ms={as_of['as_of_ms']:.1f}"
     )
 
 
