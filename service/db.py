@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Any, TypeAlias
 
 import psycopg
 import psycopg.errors
+import psycopg.waiting
 from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -31,6 +33,19 @@ def queries(module: str) -> dict[str, str]:
     text = resources.files("service.sql.queries").joinpath(f"{module}.sql").read_text("utf-8")
     parts = _BLOCK.split(text)
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def wait_cooperatively() -> None:
+    """Let psycopg choose how to wait again, now that gevent has patched the standard library.
+
+    psycopg chooses when first imported: waiting in C, which blocks the whole
+    process, unless gevent has patched `select` by then. `tally serve` imports
+    it in gunicorn's master, before a gevent worker patches anything, so every
+    query would stop every other request of the worker. psycopg calls its wait
+    functions through the module (waiting.wait, waiting.wait_conn), so running
+    the module again after the patch gives what importing it then would have.
+    """
+    importlib.reload(psycopg.waiting)
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:

@@ -195,8 +195,6 @@ def test_every_operation_behind_locked_tables_is_the_documented_504(spec, fresh_
         ]
         blocker.execute("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE".format(", ".join(f'"{t}"' for t in tables)))
         problems = _every_operation(spec, app.test_client(), 504, MADE_UP)
-        blocker.rollback()
-        assert app.test_client().get("/v1/metrics").status_code == 200
     assert problems == []
 
 
