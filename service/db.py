@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -22,7 +23,6 @@ from .config import Settings
 # Every Tally connection returns rows as dicts (row_factory=dict_row).
 Connection: TypeAlias = psycopg.Connection[DictRow]
 Cursor: TypeAlias = psycopg.Cursor[DictRow]
-Pool: TypeAlias = ConnectionPool[Connection]
 
 _BLOCK = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
@@ -57,22 +57,69 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
     }
 
 
-def create_pool(settings: Settings, conninfo: str) -> ConnectionPool[Connection]:
+# While the database is known to be gone, how long a request waits for a connection (see Pool).
+OUTAGE_WAIT_S = 0.01
+
+
+class Pool(ConnectionPool[Connection]):
+    """A closed pool sized to one worker's concurrency (open it after forking), which knows when the
+    database has gone.
+
+    A request waits up to the pool timeout for a connection: right while every connection is busy, useless
+    while the database is gone, when each waiting request holds a worker thread for the whole timeout. Then
+    a small load (four clients, four threads) queues every other request behind them, /healthz too, for
+    longer than the timeout. So from the moment a connection is found broken, or the pool gives up
+    reconnecting, until a connection is handed out in working order, a request waits only OUTAGE_WAIT_S:
+    enough to ask the pool for a connection, which keeps it reconnecting in the background.
+
+    Connections are checked here (checked_connection), not by the pool's `check`: the pool retries a
+    connection that fails its check after a back-off of up to a second, so the requests that meet the
+    broken connections of a database that has just stopped would each hold a thread that long.
+    """
+
+    def __init__(self, settings: Settings, conninfo: str) -> None:
+        self.database_gone = False
+        super().__init__(
+            conninfo,
+            min_size=1,
+            max_size=max(1, settings.threads),
+            kwargs={**connect_kwargs(settings), "row_factory": dict_row},
+            timeout=settings.pool_timeout_ms / 1000,
+            # A connection that failed is retried with a growing back-off; giving up
+            # within a pool timeout instead lets the next request try at once, so
+            # requests succeed again as soon as the database is back.
+            reconnect_timeout=settings.pool_timeout_ms / 1000,
+            reconnect_failed=self._gave_up,
+            open=False,
+            name="tally",
+        )
+
+    def _gave_up(self, _pool: ConnectionPool[Any]) -> None:
+        self.database_gone = True
+
+    def checked_connection(self, timeout: float) -> Connection:
+        """A connection in working order, waited for at most timeout (hardly at all while the database is
+        known to be gone); give it back with putconn. PoolTimeout if none came."""
+        deadline = time.monotonic() + timeout
+        while True:
+            wait = deadline - time.monotonic()
+            conn = self.getconn(min(wait, OUTAGE_WAIT_S) if self.database_gone else wait)
+            try:
+                self.check_connection(conn)
+            except Exception:  # broken: the database stopped (or restarted) since it was last used
+                self.database_gone = True
+                self.putconn(conn)  # the pool replaces it
+                continue
+            except BaseException:
+                self.putconn(conn)
+                raise
+            self.database_gone = False
+            return conn
+
+
+def create_pool(settings: Settings, conninfo: str) -> Pool:
     """A closed pool sized to one worker's concurrency; open it after forking."""
-    return ConnectionPool(
-        conninfo,
-        min_size=1,
-        max_size=max(1, settings.threads),
-        kwargs={**connect_kwargs(settings), "row_factory": dict_row},
-        timeout=settings.pool_timeout_ms / 1000,
-        # A connection that failed is retried with a growing back-off; giving up
-        # within a pool timeout instead lets the next request try at once, so
-        # requests succeed again as soon as the database is back.
-        reconnect_timeout=settings.pool_timeout_ms / 1000,
-        check=ConnectionPool.check_connection,
-        open=False,
-        name="tally",
-    )
+    return Pool(settings, conninfo)
 
 
 # Raised in a transaction block, leaves it rolled back without an error (a dry run ends so).
@@ -110,12 +157,18 @@ def _unreachable(error: psycopg.OperationalError) -> DatabaseUnavailable:
 
 
 @contextmanager
-def pool_connection(pool: ConnectionPool[Connection], timeout: float | None = None) -> Iterator[Connection]:
-    """A pooled connection for one unit of work (waiting at most timeout, else the pool's); an unreachable or
-    saturated database is DatabaseUnavailable."""
+def pool_connection(pool: Pool, timeout: float | None = None) -> Iterator[Connection]:
+    """A pooled connection for one unit of work (waiting at most timeout, else the pool's, and hardly at all
+    while the database is known to be gone); an unreachable or saturated database is DatabaseUnavailable."""
     try:
-        with pool.connection(timeout=timeout) as conn:
-            yield conn
+        conn = pool.checked_connection(pool.timeout if timeout is None else timeout)
+        try:
+            with conn:  # commits, or rolls back after an error, as the pool's connection() does
+                yield conn
+        finally:
+            if conn.broken:  # lost while in use: the database stopped, most likely
+                pool.database_gone = True
+            pool.putconn(conn)
     except PoolTimeout:
         raise DatabaseUnavailable("No database connection became free in time.") from None
     except psycopg.errors.QueryCanceled:

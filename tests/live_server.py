@@ -7,9 +7,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 
 def free_port() -> int:
@@ -35,23 +37,24 @@ def live_server(database_url: str, **settings: str) -> Iterator[int]:
         | settings
     )
     tally = os.path.join(os.path.dirname(sys.executable), "tally")
-    server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_until_ready(port, server)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        assert server.stderr is not None
-        server.stderr.close()
+    # The server's log goes to a file, not a pipe: nothing reads a pipe while the server runs, and a server
+    # that logs more than a pipe holds (a warning per refused request, say) would block writing to it.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_until_ready(port, server, log)
+            yield port
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
-def _wait_until_ready(port: int, server: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def _wait_until_ready(port: int, server: subprocess.Popen[bytes], log: IO[bytes], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            assert server.stderr is not None
-            raise RuntimeError(f"tally serve exited: {server.stderr.read().decode()}")
+            log.seek(0)
+            raise RuntimeError(f"tally serve exited: {log.read().decode()}")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
             connection.request("GET", "/readyz")
