@@ -39,8 +39,8 @@ def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: s
     return raw
 
 
-# Worker classes that need nothing beyond gunicorn itself.
-WORKER_CLASSES = ("gthread", "sync")
+# gunicorn worker classes Tally serves with (service/workers.py); see service/server.py for the choice.
+WORKER_CLASSES = ("gthread", "sync", "gevent")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Settings:
     # class; chosen by measurement, see service/server.py.
     workers: int = 2
     threads: int = 4
-    worker_class: str = "gthread"
+    worker_class: str = "gevent"
     # How long a request waits for a database connection before a 503, and how long
     # connecting may take: an outage fails fast instead of holding every thread.
     pool_timeout_ms: int = 1500

@@ -16,6 +16,7 @@ from gunicorn.app.base import BaseApplication
 from .api import POOL_KEY
 from .app import create_app
 from .config import Settings
+from .workers import WORKERS
 
 if TYPE_CHECKING:
     from gunicorn.arbiter import Arbiter
@@ -33,29 +34,54 @@ def _close_pool(server: Arbiter, worker: Worker) -> None:
         app.extensions[POOL_KEY].close()
 
 
-# Worker settings. The defaults (service/config.py: gthread, 2 workers x 4
-# threads) were chosen with bench/tune.py on 2 CPUs: 1,000,000 figures, wrk
-# with 16 keep-alive connections on one 50-figure page; medians of 4-6 rounds
-# of 15 s each, on a machine shared with other work (hence the ranges, which
-# are the medians of three separate runs):
+# Worker settings.
+#
+# The worker class is gevent (service/workers.py), chosen with
+# bench/slow_clients.py: 8 ordinary clients (a new connection per request)
+# beside 200 connections that send a request head or body one byte a second,
+# every set-up running at once and measured in alternating slices, on 2 CPUs
+# shared with other work (p50/p99 in ms of the ordinary clients):
+#
+#   set-up                    alone        beside 200 slow connections
+#   gthread 2 x 4          28.7 / 116     nothing answered (24 of 24 timed out)
+#   sync 2                 40.9 /  82     nothing answered (24 of 24 timed out)
+#   gevent 2               46.4 / 157     44.0 / 126, none failed
+#   nginx before gthread   23.9 /  82     24.6 / 110, none failed
+#
+# A gthread or sync worker gives a connection a thread (or the process) from
+# its first byte until its request is read, so 8 slow clients tie up every
+# thread. gunicorn's answer is a buffering proxy in front (the nginx line),
+# and behind one gthread is the fastest set-up. But `make run` must survive
+# slow clients too, on a developer's machine where no proxy can be assumed;
+# a gevent worker does on its own, and the set-up CI tests (tests/api/
+# test_slow_clients.py) is then the one both `make run` and `docker compose`
+# serve. It costs about a tenth of the throughput: wrk with 16 keep-alive
+# connections, side by side, gave gthread 154 req/s and gevent 137, at 3.4
+# and 3.7 ms of Python CPU per request. Put a buffering proxy in front in
+# production all the same (TLS, compression); behind one, setting
+# GUNICORN_WORKER_CLASS=gthread wins that tenth back.
+#
+# Under gevent, requests of a worker share one thread and switch when one
+# waits: psycopg must wait through gevent (db.wait_cooperatively), and long
+# computations run in a native thread (service/cooperative.py). The pool
+# still holds GUNICORN_THREADS connections per worker; requests beyond that
+# wait for one, up to POOL_TIMEOUT_MS.
+#
+# Workers and threads (gthread) were chosen with bench/tune.py on 2 CPUs:
+# 1,000,000 figures, wrk with 16 keep-alive connections on one 50-figure
+# page; medians of 4-6 rounds of 15 s each:
 #
 #   class    workers x threads   req/s     p99 ms
 #   gthread        2 x 4        198-234   123-147
 #   gthread        2 x 3          236       133
 #   gthread        3 x 2        210-237   159-196
-#   gthread        3 x 1        174-219   160-227   (the former default)
+#   gthread        3 x 1        174-219   160-227
 #   gthread        4 x 1          228       246
 #   sync           3 x 1        198-213   108-115
 #
 # Every setting keeps both CPUs busy at about 7 ms of CPU per request (3 in
-# the workers, 4 in PostgreSQL), so throughput barely moves; the tail does. A
-# keep-alive connection stays with the worker that accepted it, and with one
-# thread it waits behind the other connections that worker holds; four threads
-# per worker take most of that wait away, with fewer processes. sync has the
-# best tail here (each request is a new connection, taken by an idle worker),
-# but a slow client or a streamed CSV export holds a whole worker, and an
-# export running past `timeout` gets the worker killed. On more CPUs, set
-# WEB_CONCURRENCY to about one worker per CPU.
+# the workers, 4 in PostgreSQL), so throughput barely moves; the tail does.
+# On more CPUs, set WEB_CONCURRENCY to about one worker per CPU.
 
 
 class TallyServer(BaseApplication):
@@ -71,9 +97,12 @@ class TallyServer(BaseApplication):
         options = {
             "bind": f"{s.host}:{s.port}",
             "workers": s.workers,
-            "worker_class": s.worker_class,
-            # The pool is sized to the thread count: a thread never waits for a connection.
+            "worker_class": WORKERS[s.worker_class],
+            # gthread's threads; the pool is sized to this number whatever the class, so a
+            # gthread thread never waits for a connection (gevent ignores the setting).
             "threads": s.threads,
+            # gevent: connections one worker holds at once, slow ones included (gunicorn's default).
+            "worker_connections": 1000,
             "keepalive": 5,
             "graceful_timeout": 20,
             "timeout": 30,

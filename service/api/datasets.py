@@ -11,6 +11,7 @@ import orjson
 from flask import Response, request
 from flask.views import MethodView
 
+from ..cooperative import run_apart
 from ..errors import InvalidParameter, NotFound, TallyError
 from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts, write_report_csv
 from ..importers.registry import IMPORTERS
@@ -167,7 +168,7 @@ def run_upload(args: dict[str, Any], data: bytes) -> Result:
         path.write_bytes(data)
         with connection() as conn:
             try:
-                return IMPORTERS[args["dataset"]].run(conn, path, options)
+                return run_apart(IMPORTERS[args["dataset"]].run, conn, path, options)
             except InvalidRows as error:
                 [result] = error.results
                 raise ImportRejected(str(error), result=result_body(result, dry_run=args["dry_run"])) from None
