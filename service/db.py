@@ -66,9 +66,9 @@ class Pool(ConnectionPool[Connection]):
     database has gone.
 
     A request waits up to the pool timeout for a connection: right while every connection is busy, useless
-    while the database is gone, when each waiting request holds a worker thread for the whole timeout. Then
-    a small load (four clients, four threads) queues every other request behind them, /healthz too, for
-    longer than the timeout. So from the moment a connection is found broken, or the pool gives up
+    while the database is gone, when each waiting request holds a worker thread (gthread) for the whole
+    timeout. Then a small load (four clients, four threads) queues every other request behind them,
+    /healthz too, for longer than the timeout. So from the moment a connection is found broken, or the pool gives up
     reconnecting, until a connection is handed out in working order, a request waits only OUTAGE_WAIT_S:
     enough to ask the pool for a connection, which keeps it reconnecting in the background.
 

@@ -219,7 +219,8 @@ def warm(port: int, record: list[Exchange], lock: threading.Lock) -> None:
     client.close()
 
 
-def test_the_database_stops_and_comes_back_under_load(cluster: Cluster):
+@pytest.mark.parametrize("worker_class", ["gevent", "gthread"])
+def test_the_database_stops_and_comes_back_under_load(cluster: Cluster, worker_class: str):
     with db.connect(cluster.url("postgres"), autocommit=True) as conn:
         conn.execute("CREATE DATABASE tally")
     url = cluster.url("tally")
@@ -235,9 +236,11 @@ def test_the_database_stops_and_comes_back_under_load(cluster: Cluster):
     acknowledged: dict[int, int] = {}  # write number -> figure id, for every 201
     unfinished: list[int] = []  # the write the writer was still retrying when it stopped, if any
 
-    # One worker with four threads for five clients that use the database and one on /healthz: a request
-    # that holds a thread for long makes the others, /healthz too, wait.
-    settings = {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "RATE_LIMITS_ENABLED": "false"}
+    # One worker, and four connections in its pool. Under gthread, its four threads serve five clients that
+    # use the database and one on /healthz: a request that holds a thread for long makes the others,
+    # /healthz too, wait. Under gevent (the default) every request has a greenlet of its own.
+    settings = {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "GUNICORN_WORKER_CLASS": worker_class}
+    settings["RATE_LIMITS_ENABLED"] = "false"
     with live_server(url, **settings) as port:
 
         def reader(name: str) -> None:
