@@ -49,13 +49,13 @@ def _figure_query(
     where = figure.where(params, defaults=defaults)
     if "after" in params:
         where = sql.SQL("{} AND {}").format(where, resume)
-    template = named["figure_rows_as_of" if as_of else "figure_rows"]
+    # The present is served from the read model; the past is built from its rows.
+    if as_of:
+        template, body = named["figure_rows_as_of"], figure.figure_body_sql()
+    else:
+        template, body = named["figure_rows"], sql.SQL(named["stored_body"])
     return sql.SQL(template).format(
-        figures=sql.SQL(named["live_figures"]),
-        where=where,
-        order=order,
-        sort_key=sort_key,
-        body=figure.figure_body_sql(),
+        figures=sql.SQL(named["live_figures"]), where=where, order=order, sort_key=sort_key, body=body
     )
 
 

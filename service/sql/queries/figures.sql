@@ -1,8 +1,9 @@
 -- Figures as the API serves them. figure_rows is completed with the figures
 -- to read ({figures}: the figure table), the conditions of the filters the
--- request uses ({where}) and the JSON body ({body}), both built from the
--- declaration in service/figure.py; figure_rows_as_of reads the figures as
--- they stood at a past moment, with the same conditions and body.
+-- request uses ({where}, built from the declaration in service/figure.py) and
+-- the JSON body ({body}: the stored one, stored_body). figure_rows_as_of reads
+-- the figures as they stood at a past moment, with the same conditions and
+-- the body built from those past rows by the declaration's expression.
 
 -- name: figure_rows
 -- {order} is the requested sort with the id as tie-breaker; {sort_key} its column.
@@ -16,6 +17,10 @@ ORDER BY {order}
 
 -- name: live_figures
 figure
+
+-- name: stored_body
+-- The body the read model keeps for a current figure (migration 0021).
+(SELECT r.body FROM figure_read r WHERE r.figure_id = f.id)
 
 -- name: figure_rows_as_of
 -- The figures as they stood at %(as_of)s (migration 0020): those unchanged

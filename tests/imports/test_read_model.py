@@ -1,0 +1,144 @@
+"""The read model (migration 0021): every figure's stored body equals one built from scratch, byte for byte.
+
+Built from scratch means the expression service/figure.py declares
+(figure_body_sql), in a UTC session. The database is the seed with real
+file excerpts imported (UCDP with its citations, UNHCR with origins and
+destinations, IDMC); then every kind of change a body shows is made with
+plain SQL, as any writer could, and after each the whole table is compared.
+Each change must also have changed some stored body, or it proved nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from psycopg import sql
+
+from service import db, figure
+from service.importers.idmc import import_idmc
+from service.importers.ucdp import import_ucdp
+from service.importers.unhcr import import_unhcr
+from tests.imports.support import DATA, options
+
+FRESH_AND_STORED = sql.SQL(
+    "SELECT f.id, {body}::text AS fresh, r.body AS stored "
+    "FROM figure f LEFT JOIN figure_read r ON r.figure_id = f.id ORDER BY f.id"
+)
+
+
+def bodies(url: str) -> dict[int, tuple[str, str | None]]:
+    """{figure id: (body built from scratch, stored body)}."""
+    with db.connect(url) as conn:
+        conn.execute("SET timezone = 'UTC'")
+        rows = conn.execute(FRESH_AND_STORED.format(body=figure.figure_body_sql())).fetchall()
+    return {row["id"]: (row["fresh"], row["stored"]) for row in rows}
+
+
+def assert_current(url: str) -> dict[int, str | None]:
+    """Every stored body equals a fresh one; returns the stored bodies."""
+    now = bodies(url)
+    stale = [figure_id for figure_id, (fresh, stored) in now.items() if fresh != stored]
+    assert stale == [], f"{len(stale)} stale bodies, first {stale[:5]}"
+    return {figure_id: stored for figure_id, (_, stored) in now.items()}
+
+
+@pytest.fixture(scope="module")
+def imported_url(shared_located_url):
+    with db.connect(shared_located_url) as conn:
+        import_ucdp(conn, DATA / "ucdp_ged_excerpt.csv", options())
+        import_unhcr(conn, DATA / "unhcr_population_excerpt.csv", options())
+        import_idmc(conn, DATA / "idmc_gidd_excerpt.csv", options())
+    return shared_located_url
+
+
+def one(url: str, query: str) -> object:
+    with db.connect(url) as conn:
+        return next(iter(conn.execute(query).fetchone().values()))
+
+
+# Each change as SQL any writer could run; {x} placeholders are filled from the imported data.
+CHANGES = [
+    ("an edit", "UPDATE figure SET value = value + 1, version = version + 1, updated_at = now() WHERE id = {ucdp}"),
+    (
+        "a dispute",
+        "INSERT INTO figure_dispute (figure_id, source_id, stated_on, note) "
+        "VALUES ({ucdp}, 'un', '2016-11-28', 'Fewer.');"
+        "UPDATE figure SET status = 'disputed', version = version + 1, updated_at = now() WHERE id = {ucdp}",
+    ),
+    ("a dispute reworded", "UPDATE figure_dispute SET note = 'Far fewer.' WHERE figure_id = {ucdp}"),
+    ("a dispute withdrawn", "DELETE FROM figure_dispute WHERE figure_id = {ucdp}"),
+    (
+        "a retraction",
+        "UPDATE figure SET status = 'retracted', status_note = 'Withdrawn.', version = version + 1, "
+        "updated_at = now() WHERE id = {unhcr}",
+    ),
+    ("a source renamed", "UPDATE source SET name = name || ' (renamed)' WHERE id = 'ucdp'"),
+    ("a publisher renamed", "UPDATE source SET name = name || ' (renamed)' WHERE id = '{publisher}'"),
+    ("a citation's source renamed", "UPDATE source SET kind = 'ngo' WHERE id = '{cited}'"),
+    ("a document retitled", "UPDATE document SET title = title || ' (corrected)' WHERE id = {document}"),
+    ("a place renamed", "UPDATE location SET name = name || ' (renamed)' WHERE id = '{place}'"),
+    ("an origin renamed", "UPDATE location SET name_ar = 'أصل' WHERE id = '{origin}'"),
+    ("a destination renamed", "UPDATE location SET pcode = NULL WHERE id = '{destination}'"),
+    ("a dataset renamed", "UPDATE dataset SET name = name || ' (renamed)' WHERE id = 'idmc-gidd'"),
+    (
+        "an import's version corrected",
+        "UPDATE dataset_import SET version = version || '.1' WHERE dataset_id = 'unhcr-population'",
+    ),
+    ("citations removed", "DELETE FROM figure_citation WHERE figure_id = {cited_figure}"),
+    (
+        "a write from a session in another time zone",
+        "SET LOCAL timezone = 'Asia/Tokyo'; "
+        "UPDATE figure SET value = value + 1, version = version + 1, updated_at = now() WHERE id = {idmc}",
+    ),
+]
+
+
+def placeholders(url: str) -> dict[str, object]:
+    return {
+        "ucdp": one(url, "SELECT min(id) FROM figure WHERE dataset_id = 'ucdp-ged'"),
+        "unhcr": one(url, "SELECT min(id) FROM figure WHERE dataset_id = 'unhcr-population' AND origin_id IS NOT NULL"),
+        "idmc": one(url, "SELECT min(id) FROM figure WHERE dataset_id = 'idmc-gidd'"),
+        "publisher": one(url, "SELECT min(publisher_id) FROM document WHERE publisher_id IS NOT NULL"),
+        "cited": one(url, "SELECT min(source_id) FROM figure_citation"),
+        "cited_figure": one(url, "SELECT min(figure_id) FROM figure_citation"),
+        "document": one(url, "SELECT min(document_id) FROM figure WHERE dataset_id = 'ucdp-ged'"),
+        "place": one(url, "SELECT min(location_id) FROM figure WHERE dataset_id = 'ucdp-ged'"),
+        "origin": one(url, "SELECT min(origin_id) FROM figure"),
+        "destination": one(url, "SELECT min(destination_id) FROM figure"),
+    }
+
+
+def test_imported_figures_have_their_bodies(imported_url):
+    stored = assert_current(imported_url)
+    assert len(stored) > 50 and None not in stored.values()
+
+
+def test_every_change_a_body_shows_is_kept(imported_url):
+    values = placeholders(imported_url)
+    assert None not in values.values(), values
+    before = assert_current(imported_url)
+    for name, statements in CHANGES:
+        with db.connect(imported_url) as conn:
+            for statement in statements.format(**values).split(";"):
+                conn.execute(statement)
+        after = assert_current(imported_url)
+        changed = [figure_id for figure_id in after if after[figure_id] != before[figure_id]]
+        assert changed, f"{name} changed no stored body: the test proves nothing"
+        before = after
+
+
+def test_a_change_nothing_shows_rebuilds_nothing(imported_url):
+    with db.connect(imported_url) as conn:
+        updated = conn.execute("UPDATE location SET updated_at = now() RETURNING id").rowcount
+        rebuilt = conn.execute(
+            "SELECT count(*) AS n FROM figure_read WHERE xmin::text = txid_current()::text"
+        ).fetchone()
+    assert updated > 0 and rebuilt["n"] == 0
+
+
+def test_a_deleted_figure_takes_its_body_along(imported_url):
+    with db.connect(imported_url) as conn:
+        conn.execute("DELETE FROM figure_revision WHERE figure_id = (SELECT max(id) FROM figure)")
+        conn.execute("DELETE FROM figure_citation WHERE figure_id = (SELECT max(id) FROM figure)")
+        conn.execute("DELETE FROM figure WHERE id = (SELECT max(id) FROM figure)")
+    assert_current(imported_url)
+    assert one(imported_url, "SELECT count(*) FROM figure_read") == one(imported_url, "SELECT count(*) FROM figure")
