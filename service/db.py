@@ -180,9 +180,29 @@ def pool_connection(pool: Pool, timeout: float | None = None) -> Iterator[Connec
 @contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
     """A transaction (a savepoint within another); a connection lost meanwhile is DatabaseUnavailable."""
+    with _domain_errors(), conn.transaction():
+        yield conn
+
+
+@contextmanager
+def autocommitted(conn: Connection) -> Iterator[Connection]:
+    """Statements that commit one by one, for a read: no BEGIN and COMMIT, two of the round trips a list
+    page made. Its statements see what was committed when each began, which a read of a few statements
+    can afford (a page's ETag is read before its rows, so it may name an older version than the rows: the
+    client then fetches them once more). A connection lost meanwhile is DatabaseUnavailable."""
+    conn.autocommit = True
     try:
-        with conn.transaction():
+        with _domain_errors():
             yield conn
+    finally:
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            conn.autocommit = False  # as the pool hands connections out
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    try:
+        yield
     except psycopg.errors.QueryCanceled:  # an OperationalError too, but the database is there
         raise QueryTooExpensive() from None
     except psycopg.OperationalError as error:

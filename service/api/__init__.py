@@ -9,13 +9,15 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import flask_smorest
-from flask import Request, Response, current_app, g
+from flask import Request, Response, current_app, g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from ..db import Connection, pool_connection, transaction
+from ..db import Connection, autocommitted, pool_connection, transaction
 
 POOL_KEY = "tally.pool"
+# Requests that only read: their unit of work is autocommitted.
+READ_METHODS = ("GET", "HEAD")
 API_KEY = "tally.api"
 
 
@@ -61,7 +63,8 @@ class Blueprint(flask_smorest.Blueprint):
 
 @contextmanager
 def connection() -> Iterator[Connection]:
-    """This request's unit of work: commits when the outermost block ends, rolls back on error.
+    """This request's unit of work: commits when the outermost block ends, rolls back on error; a read's
+    statements commit one by one (db.autocommitted), without the round trips of BEGIN and COMMIT.
 
     Nested blocks share the outer block's transaction, so a wrapper (such as
     the idempotency check) and the view commit together. Every block of a
@@ -75,7 +78,7 @@ def connection() -> Iterator[Connection]:
     conn = _request_connection()
     g.tally_in_transaction = True
     try:
-        with transaction(conn):
+        with autocommitted(conn) if request.method in READ_METHODS else transaction(conn):
             yield conn
     finally:
         g.tally_in_transaction = False

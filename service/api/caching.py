@@ -14,7 +14,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Response, current_app, g, request
 
-from ..repositories import caching
+from ..repositories import caching, locations
 from . import connection
 
 # Endpoints whose view sets its own ETag.
@@ -56,10 +56,12 @@ def _not_modified_since(changed_at: dt.datetime) -> bool:
 
 def check_cache() -> Response | None:
     """Before a read: answer 304 if the client's copy is current, else note the validators."""
+    locations.request_data_version.set(None)  # a thread or greenlet serves many requests
     if not _cacheable():
         return None
     with connection() as conn:
         state = caching.data_version(conn)
+    locations.request_data_version.set(state["version"])
     digest = hashlib.sha256(request.full_path.encode() + request.headers.get("Accept", "").encode()).hexdigest()[:16]
     g.validators = (f'W/"{state["version"]}-{digest}"', state["changed_at"])
     if etag_matches(request.headers.get("If-None-Match"), g.validators[0]) or _not_modified_since(state["changed_at"]):

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from ..db import Connection, one, queries
 from ..errors import InvalidParameter
+
+# The data version the current request read before any other statement (api/caching.py sets it):
+# places change only with it, so a subtree looked up under it holds for the whole version. None: not
+# known, nothing is cached.
+request_data_version: ContextVar[int | None] = ContextVar("request_data_version", default=None)
+# (data version, code) -> the subtree's ids; emptied when a newer version is seen.
+_subtrees: dict[tuple[int, str], list[str]] = {}
+_SUBTREES_KEPT = 1024
 
 
 def find_location_id(conn: Connection, *, code: str) -> str | None:
@@ -25,9 +34,19 @@ def resolve_location_id(conn: Connection, *, code: str, field: str, where: str =
 
 
 def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
-    """Ids of the location named by code and every place inside it; unknown codes are an error."""
+    """Ids of the location named by code and every place inside it; unknown codes are an error.
+
+    Cached per data version: a list filtered by place then costs no statement for the place.
+    """
+    version = request_data_version.get()
+    if version is not None and (version, code) in _subtrees:
+        return _subtrees[version, code]
     location_id = resolve_location_id(conn, code=code, field=param)
     ids: list[str] = one(conn.execute(queries("catalogue")["location_subtree"], {"id": location_id}))["ids"]
+    if version is not None:
+        if len(_subtrees) >= _SUBTREES_KEPT or any(kept < version for kept, _ in _subtrees):
+            _subtrees.clear()
+        _subtrees[version, code] = ids
     return ids
 
 

@@ -75,3 +75,22 @@ def test_the_database_refuses_a_loop_whatever_writes_it(fresh_url):
     with db.connect(fresh_url) as conn, pytest.raises(psycopg.errors.CheckViolation) as error:
         conn.execute("UPDATE location SET parent_id = 'anjara' WHERE id = 'western-aleppo-countryside'")
     assert error.value.diag.constraint_name == "location_containment_acyclic"
+
+
+def test_a_place_added_inside_another_is_found_at_once_though_subtrees_are_cached(write_client, fresh_url):
+    """A subtree is looked up once per data version; a new place moves the version on."""
+    first = write_client.get("/v1/figures?location=SY0200&limit=500").get_json()["data"]
+    assert write_client.get("/v1/figures?location=SY0200&limit=500").get_json()["data"] == first
+    with db.connect(fresh_url) as conn:
+        parent = conn.execute("SELECT id FROM location WHERE pcode = 'SY0200'").fetchone()["id"]
+        conn.execute(
+            "INSERT INTO location (id, name, kind, parent_id) "
+            "VALUES ('new-quarter', 'New quarter', 'neighbourhood', %s)",
+            (parent,),
+        )
+        conn.execute(
+            "UPDATE figure SET location_id = 'new-quarter', version = version + 1, updated_at = now() WHERE id = 5"
+        )
+    then = write_client.get("/v1/figures?location=SY0200&limit=500").get_json()["data"]
+    assert 5 not in [f["id"] for f in first]
+    assert [f["location"]["id"] for f in then if f["id"] == 5] == ["new-quarter"]
