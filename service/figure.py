@@ -553,7 +553,12 @@ PLACE_FILTERS = tuple(f.param for d in FIELDS for f in d.filters if isinstance(f
 
 def all_filters(exclude: Iterable[str] = ()) -> tuple[kinds.Filter, ...]:
     """Every declared filter, but those whose (first) parameter is excluded."""
-    excluded = set(exclude)
+    return _filters_but(frozenset(exclude))
+
+
+@cache
+def _filters_but(excluded: frozenset[str]) -> tuple[kinds.Filter, ...]:
+    # Once per set of exclusions: naming a filter's parameters builds its fields, which every request paid.
     return tuple(f for d in FIELDS for f in d.filters if _params(f)[0] not in excluded)
 
 
