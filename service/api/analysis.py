@@ -62,7 +62,8 @@ class Claims(MethodView):
         periods overlap, directly or through a chain of overlapping figures. Each claim carries every
         figure with its provenance, the range across them with the figure and reason behind each
         bound, each source's latest statement and whether any figure is disputed. Claims are ordered
-        by their smallest figure id and cursor-paged (at most 500 per page).
+        by their smallest figure id and cursor-paged: 20 per page unless `limit` says otherwise (at most
+        500); `next` is the URL of the following page.
         """
         limit, after = args.pop("limit"), decode_cursor(args.pop("cursor", None))
         with connection() as conn:

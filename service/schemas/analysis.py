@@ -16,8 +16,22 @@ GROUP_BY = ("source", "month", "year", "location_level", "dataset")
 BASES = ("count", "stock")
 
 
+CLAIMS_PER_PAGE = 20
+
+
 class _ClaimArguments(PageQuerySchema):
-    """How figures are grouped into claims."""
+    """How figures are grouped into claims, and a page of them."""
+
+    # A claim carries every figure it groups (hundreds, on a large database): pages are smaller than lists'.
+    limit = fields.Integer(
+        load_default=CLAIMS_PER_PAGE,
+        validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
+        metadata={
+            "description": f"Claims per page (default {CLAIMS_PER_PAGE}, at most 500). Each claim holds all its "
+            "figures; follow `next` for the following claims.",
+            "example": CLAIMS_PER_PAGE,
+        },
+    )
 
     min_sources = fields.Integer(
         load_default=1,

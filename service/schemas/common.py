@@ -51,10 +51,23 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error=f"Must be one of: {', '.join(choices)}.")
 
 
+class ValueList(DelimitedList):
+    """Values given comma-separated (source=sohr,unicef), or with the parameter repeated
+    (source=sohr&source=unicef), or both: a plain DelimitedList kept the first repeat and silently
+    dropped the others."""
+
+    is_multiple = True  # webargs hands over every repeat
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list):
+            value = self.delimiter.join(value)
+        return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
+
+
 def csv_list(choices: tuple[str, ...] | None = None, *, data_key: str | None = None, **metadata: Any) -> DelimitedList:
-    """A comma-separated list of values (source=sohr,unicef), each optionally from choices."""
+    """A list of values (source=sohr,unicef or source=sohr&source=unicef), each optionally from choices."""
     inner = fields.String(validate=one_of(choices)) if choices else fields.String(validate=validate.Length(min=1))
-    return DelimitedList(
+    return ValueList(
         inner, data_key=data_key, metadata=metadata, validate=validate.Length(min=1, error="Give at least one value.")
     )
 

@@ -124,3 +124,22 @@ def test_a_cursor_from_another_sort_is_a_400(client):
 def test_csv_follows_the_sort(client):
     text = client.get("/v1/figures?sort=-value&format=csv&fields=id,value").get_data(as_text=True)
     assert text.splitlines()[1:4] == ["6,500000", "5,500000", "1,250000"]
+
+
+@pytest.mark.parametrize(
+    ("repeated", "commas"),
+    [
+        ("status=reported&status=disputed", "status=reported,disputed"),
+        ("source=sohr&source=unicef&source=un", "source=sohr,unicef,un"),
+        (
+            "metric=civilians_killed&metric=people_injured,people_trapped",
+            "metric=civilians_killed,people_injured,people_trapped",
+        ),
+    ],
+)
+def test_a_repeated_list_parameter_keeps_every_value(client, repeated, commas):
+    by_repeats = [f["id"] for f in client.get(f"/v1/figures?limit=500&{repeated}").get_json()["data"]]
+    by_commas = [f["id"] for f in client.get(f"/v1/figures?limit=500&{commas}").get_json()["data"]]
+    first_only = [f["id"] for f in client.get(f"/v1/figures?limit=500&{repeated.split('&')[0]}").get_json()["data"]]
+    assert by_repeats == by_commas
+    assert len(by_repeats) > len(first_only) > 0

@@ -2,80 +2,127 @@
 -- total, and coverage. {where} is the condition of the figure filters a
 -- request uses, built from the declaration in service/figure.py.
 
--- name: list_claims
+-- name: claim_groups
 -- Figures state the same quantity when metric, place (location, origin and
 -- destination) and, unless told otherwise, population group agree and their
 -- reference periods overlap. Overlap is chained: A-B and B-C make one claim
 -- even when A and C do not meet (gaps and islands over the sorted periods).
--- A claim is identified by the smallest figure id in it. Its figures, as the
--- API serves them, come from repositories.figures.figure_bodies.
-WITH candidate AS (
-    SELECT f.id, f.metric_id, f.location_id, f.origin_id, f.destination_id, f.population_group,
-           CASE WHEN %(match_population_group)s THEN lower(btrim(coalesce(f.population_group, '')))
-                ELSE '' END AS population_key,
-           f.period_start, f.period_end, f.source_id, f.status
+-- A claim is identified by the smallest figure id in it.
+--
+-- Only the quantities of the first figures after the cursor are grouped
+-- (scanned, at most %(scan)s figures in id order). A claim of any other
+-- quantity starts after the last figure scanned, so the claims up to it
+-- (scanned_to) are all there are; past it, scan further. With a period, only
+-- figures of quantities with a figure in the period count (seed): a chain of
+-- overlapping periods leaves no gap, so a claim's span meets the period
+-- exactly when one of its figures does. The place key is the one the index
+-- of migration 0022 is built on (an absent origin or destination is ''); the
+-- population key is '' when population groups are not matched.
+WITH seed AS MATERIALIZED (
+    SELECT DISTINCT f.metric_id || '/' || f.location_id || '/' || coalesce(f.origin_id, '') || '/'
+                    || coalesce(f.destination_id, '') || '/' || {population_key} AS key
     FROM figure f
+    WHERE {where} AND {overlap}
+),
+scanned AS MATERIALIZED (
+    SELECT f.id, f.metric_id, f.location_id, coalesce(f.origin_id, '') AS origin_key,
+           coalesce(f.destination_id, '') AS destination_key, {population_key} AS population_key
+    FROM figure f
+    WHERE {where} AND {after} AND {in_seed}
+    ORDER BY f.id
+    LIMIT %(scan)s
+),
+quantity AS (
+    SELECT DISTINCT s.metric_id, s.location_id, s.origin_key, s.destination_key, s.population_key FROM scanned s
+),
+candidate AS (
+    SELECT f.id, q.metric_id, q.location_id, q.origin_key, q.destination_key, q.population_key,
+           f.period_start, f.period_end, f.source_id
+    FROM quantity q
+    JOIN figure f ON f.metric_id = q.metric_id AND f.location_id = q.location_id
+                 AND coalesce(f.origin_id, '') = q.origin_key AND coalesce(f.destination_id, '') = q.destination_key
+                 AND {population_key} = q.population_key
     WHERE {where}
 ),
 reach AS (
     -- How far the periods of every earlier figure of the same quantity reach.
     SELECT c.*, max(c.period_end) OVER (
-               PARTITION BY c.metric_id, c.location_id, c.origin_id, c.destination_id, c.population_key
+               PARTITION BY c.metric_id, c.location_id, c.origin_key, c.destination_key, c.population_key
                ORDER BY c.period_start, c.period_end, c.id
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
     FROM candidate c
 ),
 island AS (
     -- A figure that starts after everything before it has ended opens a new claim.
-    SELECT r.id, r.metric_id, r.location_id, r.origin_id, r.destination_id, r.population_group,
-           r.population_key, r.period_start, r.period_end, r.source_id, r.status,
+    SELECT r.id, r.metric_id, r.location_id, r.origin_key, r.destination_key, r.population_key,
+           r.period_start, r.period_end, r.source_id,
            count(*) FILTER (WHERE r.reached IS NULL OR r.period_start > r.reached) OVER (
-               PARTITION BY r.metric_id, r.location_id, r.origin_id, r.destination_id, r.population_key
+               PARTITION BY r.metric_id, r.location_id, r.origin_key, r.destination_key, r.population_key
                ORDER BY r.period_start, r.period_end, r.id
                ROWS UNBOUNDED PRECEDING) AS island
     FROM reach r
 ),
 claim AS (
-    -- The window's output is already sorted by quantity, so grouping by
-    -- quantity and island streams without another sort of every figure.
-    SELECT min(i.id) AS id, i.metric_id, i.location_id, i.origin_id, i.destination_id, i.population_key,
-           min(i.period_start) AS period_start, max(i.period_end) AS period_end
+    -- The conditions on whole claims (the claim_ blocks) apply here.
+    SELECT min(i.id) AS id, array_agg(i.id ORDER BY i.id) AS figure_ids
     FROM island i
-    GROUP BY i.metric_id, i.location_id, i.origin_id, i.destination_id, i.population_key, i.island
+    GROUP BY i.metric_id, i.location_id, i.origin_key, i.destination_key, i.population_key, i.island
     HAVING count(DISTINCT i.source_id) >= %(min_sources)s {having}
-    ORDER BY min(i.id)
-    LIMIT %(limit)s
+)
+SELECT c.id, c.figure_ids, s.scanned, s.scanned_to
+FROM (SELECT count(*) AS scanned, max(s.id) AS scanned_to FROM scanned s) s
+LEFT JOIN claim c ON c.id <= s.scanned_to
+ORDER BY c.id
+
+-- name: period_overlap
+-- The period filter as the GiST index of migration 0022 answers it (the
+-- same condition as the filter's own: the period meets from..to).
+daterange(f.period_start, f.period_end, '[]') && daterange(%(from_)s::date, %(to)s::date, '[]')
+
+-- name: claim_population_key
+lower(btrim(coalesce(f.population_group, '')))
+
+-- name: claim_first_after
+f.id > %(after)s
+
+-- name: claim_in_seed
+-- A figure of a quantity in seed (ids hold no slash, and the population key comes last).
+f.metric_id || '/' || f.location_id || '/' || coalesce(f.origin_id, '') || '/' || coalesce(f.destination_id, '')
+    || '/' || {population_key} = ANY (ARRAY(SELECT key FROM seed))
+
+-- name: claim_bodies
+-- The claims of a page, given as (claim id, figure id) pairs, as the API
+-- serves them but for their figures (repositories.figures.figure_bodies).
+WITH member AS MATERIALIZED (
+    SELECT m.claim_id, f.id, f.metric_id, f.location_id, f.origin_id, f.destination_id, f.population_group,
+           f.period_start, f.period_end, f.source_id, f.status, f.value, f.low, f.high, f.qualifier,
+           f.stated_words, f.stated_on
+    FROM unnest(%(claim_ids)s::bigint[], %(figure_ids)s::bigint[]) AS m (claim_id, figure_id)
+    JOIN figure f ON f.id = m.figure_id
 ),
 page AS (
-    -- The page's claims with their figures: within one quantity, claims are
-    -- disjoint in time, so a claim holds exactly the figures of its quantity
-    -- that meet its span (the filter repeats the candidates').
-    SELECT c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end,
-           array_agg(f.id ORDER BY f.id) AS figure_ids,
-           array_agg(DISTINCT f.source_id ORDER BY f.source_id) AS sources,
-           coalesce(array_agg(DISTINCT f.population_group ORDER BY f.population_group)
-                        FILTER (WHERE f.population_group IS NOT NULL), '{{}}') AS population_groups,
-           bool_or(f.status = 'disputed') AS disputed
-    FROM claim c
-    JOIN figure f ON f.metric_id = c.metric_id AND f.location_id = c.location_id
-                 AND f.origin_id IS NOT DISTINCT FROM c.origin_id
-                 AND f.destination_id IS NOT DISTINCT FROM c.destination_id
-                 AND f.period_start <= c.period_end AND f.period_end >= c.period_start
-    WHERE (NOT %(match_population_group)s OR lower(btrim(coalesce(f.population_group, ''))) = c.population_key)
-      AND {where}
-    GROUP BY c.id, c.metric_id, c.location_id, c.origin_id, c.destination_id, c.period_start, c.period_end
+    -- Every figure of a claim has its metric and places.
+    SELECT m.claim_id AS id, min(m.metric_id) AS metric_id, min(m.location_id) AS location_id,
+           min(m.origin_id) AS origin_id, min(m.destination_id) AS destination_id,
+           min(m.period_start) AS period_start, max(m.period_end) AS period_end,
+           array_agg(m.id ORDER BY m.id) AS figure_ids,
+           array_agg(DISTINCT m.source_id ORDER BY m.source_id) AS sources,
+           coalesce(array_agg(DISTINCT m.population_group ORDER BY m.population_group)
+                        FILTER (WHERE m.population_group IS NOT NULL), '{{}}') AS population_groups,
+           bool_or(m.status = 'disputed') AS disputed
+    FROM member m
+    GROUP BY m.claim_id
 ),
 side AS (
     -- Each figure's reach on both sides of the range: its stated bound, else its value.
-    SELECT p.id AS claim_id, f.id, f.source_id, s.side,
+    SELECT f.claim_id, f.id, f.source_id, s.side,
            CASE s.side WHEN 'low' THEN coalesce(f.low, f.value) ELSE coalesce(f.high, f.value) END AS bound,
            CASE s.side WHEN 'low' THEN f.low IS NOT NULL ELSE f.high IS NOT NULL END AS stated,
            -- "at most 20" says nothing of the bottom, "more than 250" nothing of the top.
            CASE s.side WHEN 'low' THEN f.low IS NULL AND f.qualifier IN ('at_most', 'fewer_than')
                        ELSE f.high IS NULL AND f.qualifier IN ('at_least', 'more_than') END AS open,
            f.qualifier, coalesce(f.stated_words, f.value::text) AS words
-    FROM page p
-    JOIN figure f ON f.id = ANY(p.figure_ids)
+    FROM member f
     CROSS JOIN (VALUES ('low'), ('high')) AS s (side)
 ),
 ranked AS (
@@ -108,16 +155,15 @@ bound AS (
 ),
 latest AS (
     -- The most recent statement of each source in the claim.
-    SELECT DISTINCT ON (p.id, f.source_id)
-           p.id AS claim_id, f.id, f.stated_on,
+    SELECT DISTINCT ON (f.claim_id, f.source_id)
+           f.claim_id, f.id, f.stated_on,
            json_build_object(
                'source', source_ref(s), 'figure_id', f.id, 'value', f.value, 'low', f.low, 'high', f.high,
                'qualifier', f.qualifier, 'stated_words', f.stated_words, 'stated_on', f.stated_on,
                'status', f.status) AS body
-    FROM page p
-    JOIN figure f ON f.id = ANY(p.figure_ids)
+    FROM member f
     JOIN source s ON s.id = f.source_id
-    ORDER BY p.id, f.source_id, f.stated_on DESC, f.id DESC
+    ORDER BY f.claim_id, f.source_id, f.stated_on DESC, f.id DESC
 )
 SELECT p.id, json_build_object(
            'id', p.id,
@@ -147,11 +193,12 @@ ORDER BY p.id
 -- name: totals_candidates
 -- Every figure of one metric that a total may use or must name as left out.
 -- Statuses are filtered only when asked for: disputed and retracted
--- figures are reported as left out.
+-- figures are reported as left out. A period filter is repeated in the
+-- form the period index answers (period_overlap).
 SELECT f.id, f.source_id, f.count_kind, f.value, f.qualifier, f.status,
        f.period_start, f.period_end, f.stated_on, f.location_id, f.origin_id, f.destination_id, f.dataset_id
 FROM figure f
-WHERE f.metric_id = %(metric)s AND {where}
+WHERE f.metric_id = %(metric)s AND {where} AND {overlap}
 ORDER BY f.id
 LIMIT %(limit)s
 
@@ -232,7 +279,7 @@ ORDER BY c.key COLLATE "C"
 LIMIT %(limit)s
 
 -- name: claim_source
--- Conditions on a claim as a whole (list_claims {having}), each added when
+-- Conditions on a claim as a whole (claim_groups {having}), each added when
 -- its parameter is given: a figure of the claim is by one of the sources,
 -- the claim's span meets the period, the claim comes after the cursor.
 bool_or(i.source_id = ANY(%(source)s))
