@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -38,6 +38,31 @@ def columns_for(fields: list[str] | None) -> list[Column]:
     return [column for column in COLUMNS if column.path[0] in fields]
 
 
+def hxl_row(columns: list[Column], metric_hashtag: str | None) -> list[str]:
+    """The hashtag row for these columns."""
+    values = value_hashtags(metric_hashtag)
+    return [values.get(column.hxl, column.hxl) for column in columns]
+
+
+def header_lines(columns: list[Column], *, hxl: bool, metric_hashtag: str | None) -> bytes:
+    """The lines before the rows: the column names, then the hashtag row for HXL (RFC 4180, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in columns])
+    if hxl:
+        writer.writerow(hxl_row(columns, metric_hashtag))
+    return buffer.getvalue().encode("utf-8")
+
+
+JSON = "application/json"
+CSV = "text/csv"
+# Every format a figure collection is served in: name -> media type. JSON pages are the database's JSON
+# bodies as they are (pagination.page_response); CSV rows are written by PostgreSQL (repositories/exports.py).
+FORMATS: dict[str, str] = {"json": JSON, "csv": CSV, "hxl": CSV}
+
+
+# The figures' JSON flattened in Python, as the export wrote it before PostgreSQL did: the same bytes as the
+# export's rows. bench/csv_import_bench.py writes its input file with it; the service does not use it.
 def _cell(figure: dict[str, Any], path: tuple[str, ...]) -> object:
     value: Any = figure
     for key in path:
@@ -59,7 +84,7 @@ def csv_lines(bodies: Iterable[str], columns: list[Column], *, hxl_row: list[str
     for count, body in enumerate(bodies, start=1):
         figure = orjson.loads(body)
         writer.writerow([_cell(figure, column.path) for column in columns])
-        if count % 500 == 0:  # send in chunks, never the whole export at once
+        if count % 500 == 0:
             yield _drain(buffer)
     yield _drain(buffer)
 
@@ -69,27 +94,3 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return data
-
-
-def hxl_row(columns: list[Column], metric_hashtag: str | None) -> list[str]:
-    """The hashtag row for these columns."""
-    values = value_hashtags(metric_hashtag)
-    return [values.get(column.hxl, column.hxl) for column in columns]
-
-
-def write_csv(bodies: Iterable[str], columns: list[Column], metric_hashtag: str | None) -> Iterator[bytes]:
-    """CSV: a header, then a row per figure."""
-    return csv_lines(bodies, columns, hxl_row=None)
-
-
-def write_hxl(bodies: Iterable[str], columns: list[Column], metric_hashtag: str | None) -> Iterator[bytes]:
-    """HXL-tagged CSV: the header, the hashtag row, then a row per figure."""
-    return csv_lines(bodies, columns, hxl_row=hxl_row(columns, metric_hashtag))
-
-
-Writer = Callable[[Iterable[str], list[Column], "str | None"], Iterator[bytes]]
-JSON = "application/json"
-CSV = "text/csv"
-# Every format a figure collection is served in: name -> (media type, writer). JSON pages are the
-# database's JSON bodies as they are (pagination.page_response), so JSON has no writer here.
-FORMATS: dict[str, tuple[str, Writer | None]] = {"json": (JSON, None), "csv": (CSV, write_csv), "hxl": (CSV, write_hxl)}
