@@ -13,8 +13,10 @@ run: setup
 	$(TALLY) serve
 
 ## test: set everything up, lint (ruff, mypy), and run the whole test suite against a real PostgreSQL
+## (the tests that time a live server run last, one at a time: see the `alone` marker in pyproject.toml)
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not alone"
+	$(BIN)/pytest -m alone -n 0
 
 ## lint: ruff (lint and format check) over the code, mypy (strict) over service/
 lint: install

@@ -219,6 +219,7 @@ def warm(port: int, record: list[Exchange], lock: threading.Lock) -> None:
     client.close()
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("worker_class", ["gevent", "gthread"])
 def test_the_database_stops_and_comes_back_under_load(cluster: Cluster, worker_class: str):
     with db.connect(cluster.url("postgres"), autocommit=True) as conn:

@@ -35,6 +35,7 @@ def test_every_worker_class_offered_has_a_worker():
     assert set(WORKER_CLASSES) == set(WORKERS)
 
 
+@pytest.mark.alone
 def test_200_slow_connections_starve_nobody(seeded_url):
     with live_server(seeded_url, **AS_MAKE_RUN_SERVES) as port:
         alone = ordinary_load(port, 1.5, clients=4)
@@ -48,6 +49,7 @@ def test_200_slow_connections_starve_nobody(seeded_url):
     assert max(crowded.seconds) < 1.0, sorted(crowded.seconds)[-5:]
 
 
+@pytest.mark.alone
 def test_a_request_waiting_on_the_database_holds_up_no_other(fresh_url):
     """One worker: a list blocked on a lock in PostgreSQL, and the worker goes on serving."""
     with live_server(fresh_url, WEB_CONCURRENCY="1", GUNICORN_WORKER_CLASS="gevent") as port:
@@ -127,6 +129,7 @@ def test_what_gunicorn_refuses_is_a_problem(server_port, request_bytes, status, 
         assert problem["title"] == title
 
 
+@pytest.mark.alone
 def test_an_import_holds_up_no_other_request(fresh_url):
     """One gevent worker: while it parses a 40,000-row upload, /healthz still answers at once."""
     token = make_key(fresh_url, "importer", "write")
