@@ -55,7 +55,7 @@ DURATION_SECONDS = int(os.environ.get("BENCH_DURATION", "15"))
 # The measurement is cut into slices that alternate between the servers, so
 # that load from other processes on the machine weighs on both alike.
 SLICES = 3
-TARGET_RATIO = 0.70
+TARGET_RATIO = 1.8  # Tally with its read model against the SQL it ran before
 TARGET_P99_MS = 20.0
 # The tail a few clients see, without the queueing of 16 on 2 CPUs.
 FEW_CONNECTIONS = 2
