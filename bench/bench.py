@@ -14,7 +14,8 @@
    and prints the slowest median.
 
 The last line is machine-readable:
-    service_rps=<n> reference_rps=<n> ratio=<x> p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x>
+    service_rps=<n> reference_rps=<n> readmodel_tps=<n> ratio=<x> limit_share=<x>
+    p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x>
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import psycopg
 from psycopg import sql
 
 import dataset
+import readmodel
 from cpu import CpuMeter
 from service import db, migrations
 from service.config import Settings
@@ -61,6 +63,9 @@ TARGET_P99_MS = 20.0
 FEW_CONNECTIONS = 2
 FEW_SECONDS = 10
 TARGET_P99_FEW_MS = 10.0
+# pgbench on the page's statement (bench/readmodel.py): the database's own limit, and Tally's share of it.
+LIMIT_SECONDS = 10
+TARGET_LIMIT_SHARE = 0.25
 # as_of pages, each timed alone (no other load) AS_OF_ROUNDS times: the past as of now,
 # and as of the seed, before the synthetic figures were loaded.
 AS_OF_PAGES = ("/v1/figures?limit=50", PAGE)
@@ -93,7 +98,11 @@ def main() -> None:
         results = compare([service, reference])
         few = wrk(service.port, FEW_SECONDS, connections=FEW_CONNECTIONS)
         as_of = as_of_pages(service.port)
-    report(*results, as_of | {"p99_c2_ms": few["p99_us"] / 1000})
+        # The servers idle meanwhile: PostgreSQL alone, running the page's statement.
+        limit = readmodel.pgbench_tps(
+            url, readmodel.page_statement(url, PAGE), seconds=LIMIT_SECONDS, clients=CONNECTIONS
+        )
+    report(*results, as_of | {"p99_c2_ms": few["p99_us"] / 1000, "readmodel_tps": limit})
 
 
 def require_wrk() -> None:
@@ -424,10 +433,16 @@ def report(service: dict, reference: dict, alone: dict[str, float]) -> None:
         f"p99 with {FEW_CONNECTIONS} connections: {alone['p99_c2_ms']:.1f} ms "
         f"(target < {TARGET_P99_FEW_MS:.0f} ms): {'met' if few_met else 'MISSED'}"
     )
+    share = service["rps"] / alone["readmodel_tps"]
+    print(
+        f"PostgreSQL alone on the page's statement (pgbench, prepared, {CONNECTIONS} clients): "
+        f"{alone['readmodel_tps']:.0f} tps; Tally's share {share:.2f} "
+        f"(target >= {TARGET_LIMIT_SHARE:.2f}): {'met' if share >= TARGET_LIMIT_SHARE else 'MISSED'}"
+    )
     print(
         f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
-        f"ratio={ratio:.2f} p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} "
-        f"as_of_ms={alone['as_of_ms']:.1f}"
+        f"readmodel_tps={alone['readmodel_tps']:.0f} ratio={ratio:.2f} limit_share={share:.2f} "
+        f"p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} as_of_ms={alone['as_of_ms']:.1f}"
     )
 
 
