@@ -38,7 +38,7 @@ from psycopg import sql
 from .. import figure
 from ..db import Connection, queries
 from ..figure import Column
-from .figures import SORT_COLUMNS
+from .figures import ordering
 
 # How much CSV a chunk of the response holds, at least (one row more than this at most).
 CHUNK_BYTES = 128 * 1024
@@ -111,18 +111,6 @@ def cell_sql(column: Column, type_oid: int, *, alone: bool) -> sql.Composable:
     return sql.SQL(wrapped).format(text)
 
 
-def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable]:
-    """ORDER BY, and the keyset condition resuming after a row, for a sort like -value (ties by id)."""
-    column = sort.removeprefix("-")
-    direction, after = ("DESC", "<") if sort.startswith("-") else ("ASC", ">")
-    key = sql.Identifier("f", column)
-    order = sql.SQL("{} {}, f.id {}").format(key, sql.SQL(direction), sql.SQL(direction))
-    resume = sql.SQL("({}, f.id) {} (%(after_key)s::{}, %(after)s)").format(
-        key, sql.SQL(after), sql.SQL(SORT_COLUMNS[column])
-    )
-    return order, resume
-
-
 def copy_statement(
     conn: Connection,
     columns: list[Column],
@@ -138,7 +126,7 @@ def copy_statement(
     """
     named = queries("exports")
     types = column_types(conn)
-    order, resume = _ordering(sort)
+    order, _, resume = ordering(sort)
     where = figure.where(params, defaults=defaults)
     if "after" in params:
         where = sql.SQL("{} AND {}").format(where, resume)

@@ -24,7 +24,7 @@ SORT_COLUMNS = {
 }
 
 
-def _ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable]:
+def ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable]:
     """ORDER BY, the sort key column, and the keyset condition resuming after a row, for a sort like -value."""
     column = sort.removeprefix("-")
     direction, after = ("DESC", "<") if sort.startswith("-") else ("ASC", ">")
@@ -45,7 +45,7 @@ def _figure_query(
     a figure asked for by id is served whatever its status.
     """
     named = queries("figures")
-    order, sort_key, resume = _ordering(sort)
+    order, sort_key, resume = ordering(sort)
     where = figure.where(params, defaults=defaults)
     if "after" in params:
         where = sql.SQL("{} AND {}").format(where, resume)
