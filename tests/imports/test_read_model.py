@@ -142,3 +142,77 @@ def test_a_deleted_figure_takes_its_body_along(imported_url):
         conn.execute("DELETE FROM figure WHERE id = (SELECT max(id) FROM figure)")
     assert_current(imported_url)
     assert one(imported_url, "SELECT count(*) FROM figure_read") == one(imported_url, "SELECT count(*) FROM figure")
+
+
+# More figures than one statement rebuilds at once (migration 0023): their bodies wait for the commit.
+BULK = 1_500
+BULK_MARKER = "read model bulk test"
+
+
+def insert_bulk(conn: db.Connection) -> None:
+    """BULK new hand-entered figures in one statement: copies of the first seed figure with their own values."""
+    columns = [
+        row["column_name"]
+        for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'figure' "
+            "AND column_name NOT IN ('id', 'value', 'low', 'high', 'quote') ORDER BY ordinal_position"
+        )
+    ]
+    listed = sql.SQL(", ").join(map(sql.Identifier, columns))
+    conn.execute(
+        sql.SQL(
+            "INSERT INTO figure ({listed}, value, quote) SELECT {listed}, {start} + n, {marker} "
+            "FROM figure, generate_series(1, {bulk}) n WHERE id = (SELECT min(id) FROM figure WHERE dataset_id IS NULL)"
+        ).format(
+            listed=listed,
+            bulk=BULK,
+            marker=BULK_MARKER,
+            start=sql.Literal(one_in(conn, "SELECT max(value) FROM figure")),
+        )
+    )
+
+
+def test_a_bulk_statement_builds_its_bodies_at_commit(imported_url):
+    with db.connect(imported_url) as conn:
+        insert_bulk(conn)
+        waiting = one_in(conn, "SELECT count(*) FROM figure_read_pending")
+        missing = one_in(
+            conn,
+            "SELECT count(*) FROM figure f WHERE NOT EXISTS (SELECT 1 FROM figure_read r WHERE r.figure_id = f.id)",
+        )
+    assert waiting == BULK and missing == BULK
+    stored = assert_current(imported_url)
+    assert None not in stored.values()
+    assert one(imported_url, "SELECT count(*) FROM figure_read_pending") == 0
+    assert one(imported_url, "SELECT count(*) FROM figure_read_flush_due") == 0
+
+
+def test_a_reader_in_the_bulk_transaction_flushes_first(imported_url):
+    with db.connect(imported_url) as conn:
+        conn.execute("SET timezone = 'UTC'")
+        insert_bulk(conn)
+        conn.execute("SELECT flush_figure_read()")
+        rows = conn.execute(FRESH_AND_STORED.format(body=figure.figure_body_sql())).fetchall()
+        stale = [row["id"] for row in rows if row["fresh"] != row["stored"]]
+        assert stale == [] and one_in(conn, "SELECT count(*) FROM figure_read_pending") == 0
+        # A later bulk statement in the same transaction waits again, and commit builds it too.
+        conn.execute(
+            "UPDATE figure SET value = value * 2, version = version + 1, updated_at = now() WHERE quote = %s",
+            [BULK_MARKER],
+        )
+        assert one_in(conn, "SELECT count(*) FROM figure_read_pending") >= BULK
+    assert_current(imported_url)
+    assert one(imported_url, "SELECT count(*) FROM figure_read_flush_due") == 0
+
+
+def test_a_bulk_statement_rolled_back_leaves_nothing_waiting(imported_url):
+    with db.connect(imported_url) as conn:
+        insert_bulk(conn)
+        conn.rollback()
+    assert one(imported_url, "SELECT count(*) FROM figure_read_pending") == 0
+    assert one(imported_url, "SELECT count(*) FROM figure_read_flush_due") == 0
+    assert_current(imported_url)
+
+
+def one_in(conn: db.Connection, query: str) -> object:
+    return next(iter(conn.execute(query).fetchone().values()))
