@@ -29,21 +29,25 @@ import bench  # bench/bench.py: the benchmark database
 from service import db, formats
 from service.importers.core import Options
 from service.importers.tally_csv import import_tally_csv
-from service.repositories import figures
+from service.repositories import exports, figures
 
 ROWS = int(os.environ.get("BENCH_CSV_ROWS", "").strip() or 1_000_000)
 COPY = "tally_csv_import_bench"
 
 
 def export(url: str, path: Path) -> None:
-    """The first ROWS figures of the benchmark database, as `?format=csv` writes them."""
+    """The first ROWS figures of the benchmark database, as `?format=csv` writes them (COPY, see exports.py)."""
+    columns = list(formats.COLUMNS)
     with db.connect(url) as conn, path.open("wb") as out:
         params = figures.filter_params(conn, filters={}, after=None) | {
             "status": ["reported", "verified", "disputed", "retracted"]
         }
-        bodies = itertools.islice(figures.stream_figures(conn, params=params, as_of=None), ROWS)
-        for chunk in formats.csv_lines(bodies, list(formats.COLUMNS), hxl_row=None):
-            out.write(chunk)
+        statement = exports.copy_statement(conn, columns, params, as_of=None)
+        exports.use_export_settings(conn)
+        out.write(formats.header_lines(columns, hxl=False, metric_hashtag=None))
+        with conn.cursor() as cursor, cursor.copy(statement, exports.copy_params(params, None)) as copy:
+            for chunk in exports.Lines(alone=False).chunks(itertools.islice(iter(copy), ROWS)):
+                out.write(chunk)
 
 
 def _with_database(url: str, name: str) -> str:

@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from typing import Any
-
-import orjson
 
 from . import figure
 from .figure import HIGH, LOW, VALUE, Column
@@ -59,38 +55,3 @@ CSV = "text/csv"
 # Every format a figure collection is served in: name -> media type. JSON pages are the database's JSON
 # bodies as they are (pagination.page_response); CSV rows are written by PostgreSQL (repositories/exports.py).
 FORMATS: dict[str, str] = {"json": JSON, "csv": CSV, "hxl": CSV}
-
-
-# The figures' JSON flattened in Python, as the export wrote it before PostgreSQL did: the same bytes as the
-# export's rows. bench/csv_import_bench.py writes its input file with it; the service does not use it.
-def _cell(figure: dict[str, Any], path: tuple[str, ...]) -> object:
-    value: Any = figure
-    for key in path:
-        if value is None:
-            return ""
-        value = value.get(key)
-    if path == ("disputes",):
-        return ";".join(dispute["source"]["id"] for dispute in value or [])
-    return "" if value is None else value
-
-
-def csv_lines(bodies: Iterable[str], columns: list[Column], *, hxl_row: list[str] | None) -> Iterator[bytes]:
-    """RFC 4180 CSV (UTF-8, CRLF) of figure JSON bodies, header first, then the HXL row if given."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.name for column in columns])
-    if hxl_row:
-        writer.writerow(hxl_row)
-    for count, body in enumerate(bodies, start=1):
-        figure = orjson.loads(body)
-        writer.writerow([_cell(figure, column.path) for column in columns])
-        if count % 500 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    data = buffer.getvalue().encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    return data
