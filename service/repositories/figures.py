@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,25 +39,33 @@ def ordering(sort: str) -> tuple[sql.Composable, sql.Composable, sql.Composable]
 
 def _figure_query(
     params: dict[str, Any], *, as_of: dt.datetime | None, sort: str = "id", defaults: bool = True
-) -> sql.Composed:
+) -> bytes:
     """figure_rows with the declared filters' conditions for params (which hold no Nones).
 
     defaults: a list leaves retracted figures out unless a status is asked for;
     a figure asked for by id is served whatever its status.
     """
+    return _figure_query_text(frozenset(params), past=as_of is not None, sort=sort, defaults=defaults)
+
+
+# The statement depends only on which parameters are given, not on their values: it is composed and
+# rendered once per combination (composing it cost about 7% of a worker's time under load).
+@functools.lru_cache(maxsize=512)
+def _figure_query_text(given: frozenset[str], *, past: bool, sort: str, defaults: bool) -> bytes:
     named = queries("figures")
     order, sort_key, resume = ordering(sort)
-    where = figure.where(params, defaults=defaults)
-    if "after" in params:
+    where = figure.where(dict.fromkeys(given, True), defaults=defaults)
+    if "after" in given:
         where = sql.SQL("{} AND {}").format(where, resume)
     # The present is served from the read model; the past is built from its rows.
-    if as_of:
+    if past:
         template, body = named["figure_rows_as_of"], figure.figure_body_sql()
     else:
         template, body = named["figure_rows"], sql.SQL(named["stored_body"])
-    return sql.SQL(template).format(
+    composed = sql.SQL(template).format(
         figures=sql.SQL(named["live_figures"]), where=where, order=order, sort_key=sort_key, body=body
     )
+    return composed.as_bytes(None)
 
 
 def _figure_rows(
