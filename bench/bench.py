@@ -3,19 +3,20 @@
 1. Prepares a benchmark database (BENCH_DATABASE_URL, or a database named
    tally_bench on the embedded server): migrations, seed, and 1,000,000
    synthetic figures loaded with COPY (skipped when already there).
-2. Starts Tally as `make run` does (`tally serve`) and the reference app
-   (bench/reference_app.py) under the same gunicorn settings, on loopback ports.
+2. Starts Tally as `make run` does (`tally serve`), the reference app
+   (bench/reference_app.py) under the same gunicorn settings, and Datasette
+   serving the same figures from SQLite (bench/datasette_app.py), on loopback ports.
 3. Loads each with wrk (16 connections, a warm-up, then BENCH_DURATION seconds,
-   15 by default, in slices that alternate between the two servers) on one
-   filtered 50-row page, and prints requests/s, p50/p99, their ratio, and the
+   15 by default, in slices that alternate between the servers) on one
+   filtered 50-row page, and prints requests/s, p50/p99, their ratios, and the
    CPU time each request cost the server and PostgreSQL (bench/cpu.py).
 
 4. Times as_of pages (first and next, as of now and as of the load) alone,
    and prints the slowest median.
 
 The last line is machine-readable:
-    service_rps=<n> reference_rps=<n> readmodel_tps=<n> ratio=<x> limit_share=<x>
-    p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x>
+    service_rps=<n> reference_rps=<n> readmodel_tps=<n> datasette_rps=<n> ratio=<x>
+    limit_share=<x> datasette_ratio=<x> p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x>
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import psycopg
 from psycopg import sql
 
 import dataset
+import datasette_app
 import readmodel
 from cpu import CpuMeter
 from service import db, migrations
@@ -66,6 +68,8 @@ TARGET_P99_FEW_MS = 10.0
 # pgbench on the page's statement (bench/readmodel.py): the database's own limit, and Tally's share of it.
 LIMIT_SECONDS = 10
 TARGET_LIMIT_SHARE = 0.25
+# Tally against Datasette serving the same figures from SQLite (bench/datasette_app.py).
+TARGET_DATASETTE_RATIO = 7.0
 # as_of pages, each timed alone (no other load) AS_OF_ROUNDS times: the past as of now,
 # and as of the seed, before the synthetic figures were loaded.
 AS_OF_PAGES = ("/v1/figures?limit=50", PAGE)
@@ -92,10 +96,22 @@ def main() -> None:
                 application_name=REFERENCE_APPLICATION_NAME,
             )
         )
+        journalist = stack.enter_context(
+            serve(
+                "datasette",
+                datasette_app.argv(RESULTS_DIR, url),
+                env,
+                application_name="datasette (no PostgreSQL session)",
+                path=datasette_app.page_path(),
+                ready_path="/-/versions.json",
+                port_option=True,
+            )
+        )
         same_page(service.port, reference.port)
+        same_figures(service.port, journalist)
         describe(env)
         warn_if_busy()
-        results = compare([service, reference])
+        results = compare([service, reference, journalist])
         few = wrk(service.port, FEW_SECONDS, connections=FEW_CONNECTIONS)
         as_of = as_of_pages(service.port)
         # The servers idle meanwhile: PostgreSQL alone, running the page's statement.
@@ -201,6 +217,7 @@ class Server:
     name: str
     port: int
     cpu: CpuMeter
+    path: str = PAGE
 
 
 def serve_tally(env: dict[str, str]):
@@ -209,30 +226,42 @@ def serve_tally(env: dict[str, str]):
 
 
 @contextmanager
-def serve(name: str, argv: list[str], env: dict[str, str], *, application_name: str):
-    """Run a server on a free loopback port until the block ends."""
+def serve(
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    application_name: str,
+    path: str = PAGE,
+    ready_path: str = "/readyz",
+    port_option: bool = False,
+):
+    """Run a server on a free loopback port until the block ends: PORT in its environment (gunicorn's
+    servers), and --port on its command line if port_option (Datasette)."""
     port = free_port()
+    if port_option:
+        argv = [*argv, "--port", str(port)]
     with (RESULTS_DIR / f"{name}.log").open("wb") as output:
         # Its own process group, so that stopping it reaches every worker.
         process = subprocess.Popen(
             argv, env=env | {"PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            wait_ready(name, port, process)
-            yield Server(name, port, CpuMeter(process.pid, env["DATABASE_URL"], application_name))
+            wait_ready(name, port, process, ready_path)
+            yield Server(name, port, CpuMeter(process.pid, env["DATABASE_URL"], application_name), path)
         finally:
             stop(process)
 
 
-def wait_ready(name: str, port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Wait until /readyz answers 200; fail if the server exits or takes too long."""
+def wait_ready(name: str, port: int, process: subprocess.Popen, path: str, timeout: float = 60) -> None:
+    """Wait until path answers 200; fail if the server exits or takes too long."""
     deadline = time.monotonic() + timeout
     answer = "no answer"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"bench: {name} exited with {process.returncode}; see {RESULTS_DIR / name}.log")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
                 return
         except urllib.error.HTTPError as error:
             answer = error.read().decode(errors="replace")
@@ -267,6 +296,14 @@ def same_page(service_port: int, reference_port: int) -> None:
         raise SystemExit(
             f"bench: the reference app and Tally serve different figures for {PAGE}; they no longer run the same SQL"
         )
+
+
+def same_figures(service_port: int, datasette: Server) -> None:
+    """Datasette's page must hold the figures of Tally's, in the same order."""
+    tally = [f["id"] for f in get_page(service_port)["data"]]
+    theirs = [row["id"] for row in get_json(datasette.port, datasette.path)["rows"]]
+    if theirs != tally:
+        raise SystemExit(f"bench: Datasette's page holds other figures than Tally's: {theirs[:5]}... vs {tally[:5]}...")
 
 
 def as_of_pages(port: int) -> dict[str, float]:
@@ -342,7 +379,7 @@ def cpu_busy(seconds: float = 1.0) -> float | None:
 def compare(servers: list[Server]) -> list[dict]:
     """Warm every server up, then measure them in alternating slices; one result each."""
     for server in servers:
-        wrk(server.port, WARMUP_SECONDS)
+        wrk(server.port, WARMUP_SECONDS, path=server.path)
     slices: dict[Server, list[dict]] = {server: [] for server in servers}
     for _ in range(SLICES):
         for server in servers:
@@ -352,14 +389,14 @@ def compare(servers: list[Server]) -> list[dict]:
 
 def measure(server: Server, seconds: int = DURATION_SECONDS) -> dict:
     """Warm up, then load the page for seconds; requests/s and latency percentiles."""
-    wrk(server.port, WARMUP_SECONDS)
+    wrk(server.port, WARMUP_SECONDS, path=server.path)
     return summary(server.name, [metered_wrk(server, seconds)])
 
 
 def metered_wrk(server: Server, seconds: int) -> dict:
     """wrk's results, with the CPU seconds the server and its database spent meanwhile."""
     python0, postgres0 = server.cpu.read()
-    result = wrk(server.port, seconds)
+    result = wrk(server.port, seconds, path=server.path)
     python1, postgres1 = server.cpu.read()
     return result | {"python_s": python1 - python0, "postgres_s": postgres1 - postgres0}
 
@@ -389,8 +426,8 @@ def summary(name: str, results: list[dict]) -> dict:
     }
 
 
-def wrk(port: int, seconds: int, connections: int = CONNECTIONS) -> dict[str, int]:
-    """Run wrk (one thread, CONNECTIONS connections unless told) and read report.lua's line."""
+def wrk(port: int, seconds: int, connections: int = CONNECTIONS, path: str = PAGE) -> dict[str, int]:
+    """Run wrk (one thread, CONNECTIONS connections unless told) on path and read report.lua's line."""
     argv = [
         "wrk",
         "-t1",
@@ -400,24 +437,28 @@ def wrk(port: int, seconds: int, connections: int = CONNECTIONS) -> dict[str, in
         "5s",
         "-s",
         str(BENCH_DIR / "report.lua"),
-        f"http://127.0.0.1:{port}{PAGE}",
+        f"http://127.0.0.1:{port}{path}",
     ]
     output = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK "))
     return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
 
 
-def report(service: dict, reference: dict, alone: dict[str, float]) -> None:
+def report(service: dict, reference: dict, datasette: dict, alone: dict[str, float]) -> None:
     """Print both results, the targets, and the machine-readable last line."""
     ratio = service["rps"] / reference["rps"]
     (RESULTS_DIR / "latest.json").write_text(
-        json.dumps({"page": PAGE, "service": service, "reference": reference, "ratio": ratio}, indent=2) + "\n"
+        json.dumps(
+            {"page": PAGE, "service": service, "reference": reference, "datasette": datasette, "ratio": ratio},
+            indent=2,
+        )
+        + "\n"
     )
     print(
         f"{'':10} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}"
         f"   CPU ms per request (server + PostgreSQL)"
     )
-    for r in (service, reference):
+    for r in (service, reference, datasette):
         print(
             f"{r['name']:10} {r['rps']:8.0f} {r['p50_ms']:7.2f} {r['p90_ms']:7.2f} "
             f"{r['p99_ms']:7.2f} {r['max_ms']:7.1f} {r['errors']:6d}"
@@ -439,9 +480,15 @@ def report(service: dict, reference: dict, alone: dict[str, float]) -> None:
         f"{alone['readmodel_tps']:.0f} tps; Tally's share {share:.2f} "
         f"(target >= {TARGET_LIMIT_SHARE:.2f}): {'met' if share >= TARGET_LIMIT_SHARE else 'MISSED'}"
     )
+    over_datasette = service["rps"] / datasette["rps"]
+    print(
+        f"Datasette on the same figures in SQLite: {datasette['rps']:.0f} req/s; Tally {over_datasette:.1f}x "
+        f"(target >= {TARGET_DATASETTE_RATIO:.0f}x): {'met' if over_datasette >= TARGET_DATASETTE_RATIO else 'MISSED'}"
+    )
     print(
         f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
-        f"readmodel_tps={alone['readmodel_tps']:.0f} ratio={ratio:.2f} limit_share={share:.2f} "
+        f"readmodel_tps={alone['readmodel_tps']:.0f} datasette_rps={datasette['rps']:.0f} ratio={ratio:.2f} "
+        f"limit_share={share:.2f} datasette_ratio={over_datasette:.1f} "
         f"p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} as_of_ms={alone['as_of_ms']:.1f}"
     )
 
