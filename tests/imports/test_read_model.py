@@ -238,3 +238,12 @@ def test_a_bulk_statement_rolled_back_leaves_nothing_waiting(imported_url):
 
 def one_in(conn: db.Connection, query: str) -> object:
     return next(iter(conn.execute(query).fetchone().values()))
+
+
+def test_truncating_the_figures_takes_their_bodies_along(imported_url):
+    with db.connect(imported_url) as conn:
+        conn.execute("TRUNCATE figure_dispute, figure_revision, figure_citation, figure CASCADE")
+        left = one_in(conn, "SELECT count(*) FROM figure_read")
+        conn.rollback()
+    assert left == 0
+    assert one(imported_url, "SELECT count(*) FROM figure_read") == one(imported_url, "SELECT count(*) FROM figure") > 0
