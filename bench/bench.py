@@ -16,7 +16,7 @@
 
 The last line is machine-readable:
     service_rps=<n> reference_rps=<n> readmodel_tps=<n> datasette_rps=<n> ratio=<x>
-    limit_share=<x> datasette_ratio=<x> p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x>
+    limit_share=<x> p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x> datasette_ratio=<x>
 """
 
 from __future__ import annotations
@@ -488,8 +488,8 @@ def report(service: dict, reference: dict, datasette: dict, alone: dict[str, flo
     print(
         f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
         f"readmodel_tps={alone['readmodel_tps']:.0f} datasette_rps={datasette['rps']:.0f} ratio={ratio:.2f} "
-        f"limit_share={share:.2f} datasette_ratio={over_datasette:.1f} "
-        f"p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} as_of_ms={alone['as_of_ms']:.1f}"
+        f"limit_share={share:.2f} p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} "
+        f"as_of_ms={alone['as_of_ms']:.1f} datasette_ratio={over_datasette:.1f}"
     )
 
 

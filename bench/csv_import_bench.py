@@ -46,8 +46,11 @@ def export(url: str, path: Path) -> None:
         exports.use_export_settings(conn)
         out.write(formats.header_lines(columns, hxl=False, metric_hashtag=None))
         with conn.cursor() as cursor, cursor.copy(statement, exports.copy_params(params, None)) as copy:
-            for chunk in exports.Lines(alone=False).chunks(itertools.islice(iter(copy), ROWS)):
+            rows = iter(copy)
+            for chunk in exports.Lines(alone=False).chunks(itertools.islice(rows, ROWS)):
                 out.write(chunk)
+            for _ in rows:  # a COPY is read to its end before the connection takes another command
+                pass
 
 
 def _with_database(url: str, name: str) -> str:
