@@ -125,7 +125,7 @@ class ImportProblems(MethodView):
         return Response(
             out.getvalue(),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'inline; filename="import-{import_id}-report.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="import-{import_id}-report.csv"'},
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from collections.abc import Generator, Iterator
 from contextlib import closing
@@ -47,16 +48,18 @@ def csv_response(
     fields: list[str] | None,
     fmt: str,
     sort: str,
+    bom: bool = False,
 ) -> Response:
     """The figures a query selects in a CSV format: one page when limit is given, else all of them, streamed.
 
-    PostgreSQL writes the rows (COPY, repositories/exports.py); Python only the header lines.
+    PostgreSQL writes the rows (COPY, repositories/exports.py); Python only the header lines (after a UTF-8
+    byte order mark, if bom).
     """
     columns = formats.columns_for(fields)
     alone = len(columns) == 1
     with connection() as conn:  # resolve filters first: a bad one is a 422, not a broken stream
         params = figures.filter_params(conn, filters=filters, after=after)
-        head = formats.header_lines(
+        head = (codecs.BOM_UTF8 if bom else b"") + formats.header_lines(
             columns, hxl=fmt == "hxl", metric_hashtag=_metric_hashtag(conn, filters.get("metric"))
         )
         if limit is not None:
@@ -115,6 +118,7 @@ def _stream(
 
 
 def _csv(body: bytes | Iterator[bytes], headers: dict[str, str]) -> Response:
+    """A CSV download, saved under the collection's name: figures.csv, civilians-killed.csv, ..."""
     response = Response(body, mimetype=CSV_MIMETYPE, headers=headers)
-    response.headers["Content-Disposition"] = 'inline; filename="figures.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{request.path.rsplit("/", 1)[-1]}.csv"'
     return response

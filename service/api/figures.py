@@ -93,10 +93,11 @@ def figure_page(args: dict[str, Any]) -> Response:
     sort = args.pop("sort", "id")
     after = decode_sorted_cursor(args.pop("cursor", None), sort, figures.SORT_COLUMNS[sort.removeprefix("-")])
     as_of = args.pop("as_of", None)
+    bom = args.pop("bom", False)
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":
         return exports.csv_response(
-            filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, fmt=fmt, sort=sort
+            filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, fmt=fmt, sort=sort, bom=bom
         )
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:

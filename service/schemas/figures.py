@@ -95,6 +95,14 @@ class FigureListSchema(PageQuerySchema):
         },
     )
     hxl = fields.Boolean(metadata={"description": "With `Accept: text/csv`: add the HXL hashtag row.", "example": True})
+    bom = fields.Boolean(
+        metadata={
+            "description": "CSV and HXL: start the file with a UTF-8 byte order mark, which spreadsheet programs "
+            "on Windows need to read Arabic and other non-Latin text. Ignored for JSON. Tally's own CSV import "
+            "accepts files with or without it.",
+            "example": True,
+        }
+    )
     fields_ = csv_list(
         data_key="fields",
         description=("Only these top-level fields (JSON) or their columns (CSV), comma-separated."),

@@ -75,9 +75,10 @@ def export(client, url: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.is_streamed
+    collection = urlsplit(url).path.rsplit("/", 1)[1]
     assert (response.mimetype, response.headers["Content-Disposition"]) == (
         "text/csv",
-        'inline; filename="figures.csv"',
+        f'attachment; filename="{collection}.csv"',
     )
     return response.get_data()
 
@@ -209,3 +210,15 @@ def test_a_client_gone_mid_export_gives_its_connection_back(real_url):
             next(iter(response.response))
             response.close()
         assert export(client, "/v1/figures?format=csv&fields=id").startswith(b"id\r\n")
+
+
+@pytest.mark.parametrize("url", ["/v1/figures?format=csv", "/v1/civilians-killed?format=hxl&limit=2"])
+def test_bom_true_puts_a_byte_order_mark_before_the_same_export(client, url):
+    plain, marked = client.get(url), client.get(f"{url}&bom=true")
+    assert marked.status_code == 200 and marked.headers["Content-Disposition"] == plain.headers["Content-Disposition"]
+    assert marked.get_data() == b"\xef\xbb\xbf" + plain.get_data()
+    assert client.get(f"{url}&bom=false").get_data() == plain.get_data()
+
+
+def test_bom_leaves_json_as_it_is(client):
+    assert client.get("/v1/figures?bom=true").get_data() == client.get("/v1/figures").get_data()
