@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -27,6 +28,7 @@ def database_url(settings: Settings) -> str:
 
 
 @click.group()
+@click.version_option(package_name="tally", message="tally %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Tally: humanitarian figures with their provenance."""
@@ -105,6 +107,7 @@ def keys_list(settings: Settings) -> None:
     from .repositories import api_keys
 
     with db.connect(database_url(settings)) as conn:
+        click.echo("id\tname\tscope\tprefix\tcreated\trevoked")
         for key in api_keys.list_keys(conn):
             revoked = key["revoked_at"].isoformat(timespec="seconds") if key["revoked_at"] else "-"
             click.echo(
@@ -143,9 +146,18 @@ main.add_command(import_group)
 
 
 @main.command()
+@click.option("--host", help="Address to listen on  [default: HOST, else 127.0.0.1]")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on  [default: PORT, else 8000]")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes  [default: WEB_CONCURRENCY, else 2]")
 @click.pass_obj
-def serve(settings: Settings) -> None:
-    """Serve the API with gunicorn."""
+def serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the API with gunicorn. The options override the settings of the same names."""
+    settings = dataclasses.replace(
+        settings,
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
+        workers=settings.workers if workers is None else workers,
+    )
     # gunicorn reads WEB_CONCURRENCY itself when imported and fails on an empty
     # value; Tally treats empty as unset, so gunicorn must not see it.
     if not os.environ.get("WEB_CONCURRENCY", "x").strip():

@@ -22,14 +22,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, **settings: str) -> Iterator[int]:
-    """Serve the database at database_url with these settings (environment names); yields the port."""
-    port = free_port()
+def live_server(database_url: str, *, options: tuple[str, ...] = (), **settings: str) -> Iterator[int]:
+    """Serve the database at database_url with these settings (environment names) and `tally serve` options;
+    yields the port (PORT's, unless --port is among the options)."""
+    port = int(options[options.index("--port") + 1]) if "--port" in options else free_port()
     env = (
         os.environ
         | {
             "DATABASE_URL": database_url,
-            "PORT": str(port),
+            "PORT": str(free_port() if "--port" in options else port),
             "WEB_CONCURRENCY": "1",
             "GUNICORN_THREADS": "2",
             "LOG_LEVEL": "warning",
@@ -41,7 +42,7 @@ def live_server(database_url: str, **settings: str) -> Iterator[int]:
     # that logs more than a pipe holds (64 KB on Linux) would block writing to it. A warning per refused
     # request adds up: the 2.5 s outage of test_outage.py logs about 32 KB.
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([tally, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        server = subprocess.Popen([tally, "serve", *options], env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
             _wait_until_ready(port, server, log)
             yield port
