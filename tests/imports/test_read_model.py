@@ -10,6 +10,9 @@ Each change must also have changed some stored body, or it proved nothing.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from psycopg import sql
 
@@ -91,6 +94,12 @@ CHANGES = [
         "UPDATE dataset_import SET version = version || '.1' WHERE dataset_id = 'unhcr-population'",
     ),
     ("citations removed", "DELETE FROM figure_citation WHERE figure_id = {cited_figure}"),
+    (
+        "a write from a session with fewer float digits",
+        "SET LOCAL extra_float_digits = 0; "
+        "UPDATE figure SET latitude = 34.1234567890123456, longitude = 36.1, version = version + 1, "
+        "updated_at = now() WHERE id = {ucdp}",
+    ),
     (
         "a write from a session in another time zone",
         "SET LOCAL timezone = 'Asia/Tokyo'; "
@@ -247,3 +256,64 @@ def test_truncating_the_figures_takes_their_bodies_along(imported_url):
         conn.rollback()
     assert left == 0
     assert one(imported_url, "SELECT count(*) FROM figure_read") == one(imported_url, "SELECT count(*) FROM figure") > 0
+
+
+def test_truncating_disputes_or_citations_alone_rebuilds_the_bodies(imported_url):
+    with db.connect(imported_url) as conn:
+        conn.execute("SET timezone = 'UTC'")
+        for table in ("figure_citation", "figure_dispute"):
+            conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
+            conn.execute("SELECT flush_figure_read()")
+            rows = conn.execute(FRESH_AND_STORED.format(body=figure.figure_body_sql())).fetchall()
+            assert [row["id"] for row in rows if row["fresh"] != row["stored"]] == [], table
+        conn.rollback()
+
+
+def test_every_body_rebuild_waits_for_the_data_version_lock_first(imported_url):
+    """Triggers of one event fire in name order: on every table, the data-version lock (which every writer
+    takes) comes before any body is rebuilt, or a rename and an import's commit can deadlock."""
+    rows = conn_rows(
+        imported_url,
+        "SELECT t.tgrelid::regclass::text AS table_name, t.tgname, p.proname FROM pg_trigger t "
+        "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal "
+        "AND p.proname IN ('bump_data_version', 'figure_read_on_source', 'figure_read_on_document', "
+        "'figure_read_on_location', 'figure_read_on_dataset', 'figure_read_on_figure', 'figure_read_on_annotation', "
+        "'figure_read_on_delete', 'figure_read_on_annotations_truncated')",
+    )
+    locks = {row["table_name"]: row["tgname"] for row in rows if row["proname"] == "bump_data_version"}
+    rebuilds = [(row["table_name"], row["tgname"]) for row in rows if row["proname"] != "bump_data_version"]
+    assert len(rebuilds) == 16  # every trigger of migrations 0021-0026 that rebuilds or removes bodies
+    assert [(table, name) for table, name in rebuilds if not locks[table] < name] == []
+
+
+def test_a_rename_during_a_bulk_transaction_waits_instead_of_deadlocking(imported_url):
+    with db.connect(imported_url) as first, db.connect(imported_url) as second:
+        shared = first.execute(
+            "SELECT source_id, location_id FROM figure WHERE dataset_id IS NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+        first.execute("SET tally.read_model_bulk_above = 0")  # its bodies wait for its commit, as an import's do
+        first.execute("UPDATE source SET name = name || ' (bulk)' WHERE id = %s", [shared["source_id"]])
+        renamed: list[object] = []
+
+        def rename_place() -> None:
+            try:
+                second.execute(
+                    "UPDATE location SET name = name || ' (meanwhile)' WHERE id = %s", [shared["location_id"]]
+                )
+                second.commit()
+                renamed.append(True)
+            except Exception as error:  # the deadlock, if it comes, is reported by the assertion below
+                renamed.append(error)
+
+        thread = threading.Thread(target=rename_place)
+        thread.start()
+        time.sleep(1.5)  # past deadlock_timeout (1 s): a deadlock would have been detected by now
+        first.commit()
+        thread.join(timeout=30)
+    assert renamed == [True]
+    assert_current(imported_url)
+
+
+def conn_rows(url: str, query: str) -> list[dict]:
+    with db.connect(url) as conn:
+        return conn.execute(query).fetchall()
