@@ -48,6 +48,13 @@ class InvalidParameter(TallyError):
         super().__init__(f"{field}: {message}", errors=[{"in": where, "field": field, "messages": [message]}])
 
 
+class EmptyBody(TallyError):
+    """The request body is empty."""
+
+    status = 400
+    title = "Empty body"
+
+
 class Unauthorized(TallyError):
     """Send an API key as `Authorization: Bearer <key>`."""
 

@@ -12,7 +12,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from ..cooperative import run_apart
-from ..errors import InvalidParameter, NotFound, TallyError
+from ..errors import EmptyBody, NotFound, TallyError
 from ..importers.core import REPORT_COLUMNS, ImportFailed, InvalidRows, Options, Result, report_dicts, write_report_csv
 from ..importers.registry import IMPORTERS
 from ..repositories import datasets
@@ -181,6 +181,7 @@ class Imports(MethodView):
     @requires("write")
     @blp.arguments(ImportUploadQuerySchema, location="query")
     @blp.response(201, ImportResultSchema, description="Imported; 200 when nothing changed or on a dry run.")
+    @blp.alt_response(400, response="BAD_REQUEST", description="An empty body, or an unknown query parameter.")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -189,7 +190,10 @@ class Imports(MethodView):
         """Import a dataset file sent as text/csv, with the same report as `tally import`"""
         data = request.get_data()
         if not data:
-            raise InvalidParameter("_body", "Send the file as the request body (Content-Type: text/csv).", where="body")
+            raise EmptyBody(
+                "The request body is empty: send the file as the body (Content-Type: text/csv). "
+                "`curl --data-binary @file` sends an empty body when the file is missing."
+            )
         result = run_upload(args, data)
         status = 201 if result.committed else 200
         return json_response(orjson.dumps(result_body(result, dry_run=args["dry_run"])), status=status)

@@ -105,7 +105,14 @@ def test_an_hxl_export_uploads_into_another_tally(uploader, located_url, client)
 @pytest.mark.parametrize(
     ("query", "body", "content_type", "status", "detail"),
     [
-        ("dataset=ucdp", b"", "text/csv", 422, "_body: Send the file as the request body (Content-Type: text/csv)."),
+        (
+            "dataset=ucdp",
+            b"",
+            "text/csv",
+            400,
+            "The request body is empty: send the file as the body (Content-Type: text/csv). "
+            "`curl --data-binary @file` sends an empty body when the file is missing.",
+        ),
         ("dataset=acled", b"x", "text/csv", 422, "dataset: Must be one of: ucdp, unhcr, idmc, csv, hxl."),
         ("dataset=ucdp", b'{"a": 1}', "application/json", 415, "Send the body as text/csv, not application/json."),
         ("dataset=ucdp", b"not,a,ucdp\nfile,at,all\n", "text/csv", 422, None),
