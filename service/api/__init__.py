@@ -30,9 +30,17 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-class StrictJSONParser(FlaskParser):
-    """webargs' Flask parser, reading JSON bodies strictly: a body nested too deeply, a number too long to
-    read or a key given twice is a 400 saying which, never a 500 or a silent last-one-wins."""
+def _repeated_single_values(req: Request, schema: Any) -> list[str]:
+    """The query parameters given more than once that take one value: the first would silently win."""
+    multiple = {field.data_key or name for name, field in schema.fields.items() if getattr(field, "is_multiple", False)}
+    return sorted(key for key, values in req.args.lists() if len(values) > 1 and key not in multiple)
+
+
+class StrictParser(FlaskParser):
+    """webargs' Flask parser, reading strictly: in a JSON body, nesting too deep, a number too long to read
+    or a key given twice is a 400 saying which, never a 500 or a silent last-one-wins. In the query string a
+    list parameter may be repeated (ValueList joins the repeats); any other parameter given twice is a 400
+    naming it, where webargs would silently keep the first."""
 
     def _raw_load_json(self, req: Request) -> Any:
         if not is_json_request(req):
@@ -50,6 +58,13 @@ class StrictJSONParser(FlaskParser):
             reason = "a number has too many digits" if "digits" in str(error) else str(error)
         abort(400, messages={"json": [f"Invalid JSON body: {reason}."]})
 
+    def load_querystring(self, req: Request, schema: Any) -> Any:
+        repeated = _repeated_single_values(req, schema)
+        if repeated:
+            message = "Give this parameter once: only list parameters take several values (a,b or repeated)."
+            abort(400, messages={"query": {name: [message] for name in repeated}})
+        return super().load_querystring(req, schema)
+
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint, but each schema's Meta.unknown decides about unknown fields.
@@ -58,7 +73,7 @@ class Blueprint(flask_smorest.Blueprint):
     in a filter would return everything.
     """
 
-    ARGUMENTS_PARSER = StrictJSONParser(unknown=None)
+    ARGUMENTS_PARSER = StrictParser(unknown=None)
 
 
 @contextmanager

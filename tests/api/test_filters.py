@@ -143,3 +143,21 @@ def test_a_repeated_list_parameter_keeps_every_value(client, repeated, commas):
     first_only = [f["id"] for f in client.get(f"/v1/figures?limit=500&{repeated.split('&')[0]}").get_json()["data"]]
     assert by_repeats == by_commas
     assert len(by_repeats) > len(first_only) > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "repeated"),
+    [
+        ("/v1/figures?limit=1&limit=2", ["limit"]),
+        ("/v1/figures?location=SY&location=SY02&from=2016&from=2017", ["from", "location"]),
+        ("/v1/civilians-killed?sort=value&sort=-value", ["sort"]),
+        ("/v1/figures/totals?metric=civilians_killed&metric=people_trapped&location=SY", ["metric"]),
+    ],
+)
+def test_a_parameter_that_takes_one_value_given_twice_is_refused_naming_it(client, path, repeated):
+    response = client.get(path)
+    assert response.status_code == 400
+    body = response.get_json()
+    message = "Give this parameter once: only list parameters take several values (a,b or repeated)."
+    assert body["errors"] == [{"in": "query", "field": name, "messages": [message]} for name in repeated]
+    assert body["detail"] == "; ".join(f"{name}: {message}" for name in repeated)
