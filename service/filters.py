@@ -79,7 +79,8 @@ class AnyOf(Filter):
 
 @dataclass(frozen=True)
 class Place(AnyOf):
-    """Figures at a place or anywhere inside it: the code (id or p-code) is resolved to its subtree's ids."""
+    """Figures at a place or anywhere inside it: the code (id, p-code, alias or ISO code) names the place,
+    resolved to its subtree's ids."""
 
     def query_fields(self) -> dict[str, fields.Field[Any]]:
         return {

@@ -211,11 +211,11 @@ class LocationByCode(MethodView):
     @blp.response(200, LocationDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str) -> Response:
-        """Get one location by id or p-code, with its parents and children"""
+        """Get one location by id, p-code, alias or ISO 3166 code, with its parents and children"""
         with connection() as conn:
             location = locations.get_location(conn, code=code)
         if location is None:
-            raise NotFound(f"No location with id or p-code {code!r}.")
+            raise NotFound(f"No location with id, p-code, alias or ISO code {code!r}.")
         return json_response(orjson.dumps(location))
 
     @requires("write")

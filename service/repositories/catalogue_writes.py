@@ -122,7 +122,7 @@ def update_location(conn: Connection, *, code: str, changes: dict[str, Any]) -> 
     """Change the given fields of a location; a new parent may not lie inside it. Returns its id."""
     location_id = find_location_id(conn, code=code)
     if location_id is None:
-        raise NotFound(f"No location with id or p-code {code!r}.")
+        raise NotFound(f"No location with id, p-code, alias or ISO code {code!r}.")
     if "parent" in changes:
         changes["parent"] = _parent_id(conn, changes["parent"])
         if changes["parent"] and _is_inside(conn, changes["parent"], location_id):

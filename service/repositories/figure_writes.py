@@ -17,7 +17,7 @@ class DuplicateFigure(Conflict):
 
 
 def _resolve_places(conn: Connection, fields: dict[str, Any]) -> dict[str, Any]:
-    """Location codes (id or p-code) in fields replaced by location ids; unknown codes are a 422."""
+    """Location codes (id, p-code, alias or ISO code) in fields replaced by location ids; unknown codes are a 422."""
     resolved = dict(fields)
     for name in figure.PLACE_FILTERS:
         if fields.get(name) is not None:

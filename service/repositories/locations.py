@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
+import pycountry
+
 from ..db import Connection, one, queries
 from ..errors import InvalidParameter
 
@@ -17,18 +19,42 @@ _subtrees: dict[tuple[int, str], list[str]] = {}
 _SUBTREES_KEPT = 1024
 
 
-def find_location_id(conn: Connection, *, code: str) -> str | None:
-    """The id of the location whose id or p-code is code."""
+def iso_counterpart(code: str) -> str | None:
+    """A country's other ISO 3166 code: SYR for SY, SS for SSD; None when code is neither."""
+    if not code.isascii() or len(code) not in (2, 3):
+        return None
+    if len(code) == 2:
+        country = pycountry.countries.get(alpha_2=code.upper())
+        return None if country is None else str(country.alpha_3)
+    country = pycountry.countries.get(alpha_3=code.upper())
+    return None if country is None else str(country.alpha_2)
+
+
+def find_location_id(conn: Connection, *, code: str, field: str = "code", where: str = "path") -> str | None:
+    """The id of the location code names: its id or p-code; else the one place that lists code as an
+    alias (in any case) or whose id, p-code or alias is code's ISO 3166 counterpart (SS for SSD). None
+    when nothing matches; a 422 naming the field when several places share that alias.
+
+    Ids and p-codes are looked up first, by index: aliases cost a scan, paid only for a code that is
+    neither."""
     row = conn.execute(queries("catalogue")["find_location"], {"code": code}).fetchone()
-    return row["id"] if row else None
+    if row:
+        return str(row["id"])
+    params = {"code": code, "iso": iso_counterpart(code)}
+    ids = [row["id"] for row in conn.execute(queries("catalogue")["find_location_by_alias"], params)]
+    if len(ids) > 1:
+        shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+        message = f"{code!r} names {len(ids)} places ({shown}): give one's id or p-code."
+        raise InvalidParameter(field, message, where=where)
+    return ids[0] if ids else None
 
 
 def resolve_location_id(conn: Connection, *, code: str, field: str, where: str = "query") -> str:
-    """The id of the location named by code (id or p-code); an unknown code is a 422 naming the field."""
-    location_id = find_location_id(conn, code=code)
+    """The id of the location named by code (see find_location_id); an unknown code is a 422 naming the field."""
+    location_id = find_location_id(conn, code=code, field=field, where=where)
     if location_id is None:
         raise InvalidParameter(
-            field, f"{code!r} is not a known location id or p-code (see /v1/locations).", where=where
+            field, f"{code!r} is not a known location id, p-code, alias or ISO code (see /v1/locations).", where=where
         )
     return location_id
 

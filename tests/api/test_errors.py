@@ -20,6 +20,9 @@ def test_unknown_query_parameters_are_a_400_naming_them(client):
     assert sorted(e["field"] for e in body["errors"]) == ["limt", "locaton"]
 
 
+_UNKNOWN_PLACE = "is not a known location id, p-code, alias or ISO code (see /v1/locations)."
+
+
 @pytest.mark.parametrize(
     "path", ["/v1/civilians-killed", "/v1/sources", "/v1/documents", "/v1/locations", "/v1/metrics"]
 )
@@ -57,8 +60,16 @@ def test_metric_is_not_a_filter_of_a_metric_collection(client):
         ("to=yesterday", "to", "Not a date: use YYYY, YYYY-MM or YYYY-MM-DD."),
         ("from=2017&to=2016", "from", "from must not be later than to."),
         ("stated_from=2017&stated_to=2016-12", "stated_from", "stated_from must not be later than stated_to."),
-        ("location=XX99", "location", "'XX99' is not a known location id or p-code (see /v1/locations)."),
-        ("origin=atlantis", "origin", "'atlantis' is not a known location id or p-code (see /v1/locations)."),
+        (
+            "location=XX99",
+            "location",
+            "'XX99' is not a known location id, p-code, alias or ISO code (see /v1/locations).",
+        ),
+        (
+            "origin=atlantis",
+            "origin",
+            "'atlantis' is not a known location id, p-code, alias or ISO code (see /v1/locations).",
+        ),
     ],
 )
 def test_invalid_values_are_422_naming_the_parameter_and_what_is_accepted(client, query, field, message):
@@ -78,7 +89,7 @@ def test_forged_cursors_are_a_400(client, cursor):
         ("/v1/figures/999999", "No figure with id 999999."),
         ("/v1/sources/nobody", "No source with id 'nobody'."),
         ("/v1/documents/424242", "No document with id 424242."),
-        ("/v1/locations/SY99", "No location with id or p-code 'SY99'."),
+        ("/v1/locations/SY99", "No location with id, p-code, alias or ISO code 'SY99'."),
     ],
 )
 def test_unknown_ids_are_a_404(client, url, detail):

@@ -37,7 +37,21 @@ WHERE (%(after)s::text IS NULL OR id > %(after)s)
 ORDER BY id LIMIT %(limit)s
 
 -- name: find_location
-SELECT id FROM location WHERE id = %(code)s OR pcode = %(code)s
+-- By id before p-code: one place's p-code may be another's id.
+SELECT id FROM location WHERE id = %(code)s OR pcode = %(code)s ORDER BY id <> %(code)s LIMIT 1
+
+-- name: find_location_by_alias
+-- The places listing the code as an alias (any case), else those named by its ISO 3166 counterpart.
+WITH by_alias AS (
+    SELECT id FROM location WHERE EXISTS (SELECT FROM unnest(aliases) a WHERE lower(a) = lower(%(code)s))
+), by_iso AS (
+    SELECT id FROM location
+    WHERE %(iso)s::text IS NOT NULL AND (id = %(iso)s OR pcode = %(iso)s OR %(iso)s = ANY(aliases))
+)
+SELECT id FROM by_alias
+UNION ALL
+SELECT id FROM by_iso WHERE NOT EXISTS (SELECT FROM by_alias)
+ORDER BY id
 
 -- name: location_subtree
 -- The place and every place inside it, through its children and the places
