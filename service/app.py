@@ -13,7 +13,19 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from werkzeug.exceptions import HTTPException
 
 from . import db
-from .api import API_KEY, POOL_KEY, analysis, caching, catalogue, datasets, figures, health, limits, release_connection
+from .api import (
+    API_KEY,
+    POOL_KEY,
+    analysis,
+    caching,
+    catalogue,
+    cors,
+    datasets,
+    figures,
+    health,
+    limits,
+    release_connection,
+)
 from .api import openapi_responses as documented
 from .api.auth import current_key
 from .config import Settings
@@ -153,6 +165,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.before_request(check_request)
     app.before_request(caching.check_cache)
     app.after_request(caching.add_validators)
+    cors.init_cors(app, settings)  # after add_validators, so that its Vary: Origin is merged into one Vary
     app.teardown_request(release_connection)
 
     pool = db.create_pool(settings, database_url or settings.database_url or "")

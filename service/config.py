@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,21 @@ def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: s
     if raw not in choices:
         raise SystemExit(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return raw
+
+
+_ORIGIN = re.compile(r"^https?://[^/\s]+$")
+
+
+def _origins(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of web origins (scheme://host[:port], as browsers send them), or *."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SystemExit(f"{name}: {origin!r} is not an origin such as https://dashboard.example.org or *")
+    return origins
 
 
 # gunicorn worker classes Tally serves with (service/workers.py); see service/server.py for the choice.
@@ -79,6 +95,9 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     # How long a POST's Idempotency-Key (and its stored response) is kept.
     idempotency_ttl_hours: int = 24
+    # Browsers (CORS): pages on these origins may read, and on those may write; * is any origin.
+    cors_read_origins: tuple[str, ...] = ("*",)
+    cors_write_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -107,4 +126,6 @@ class Settings:
             rate_limit_writes=env.get("RATE_LIMIT_WRITES", "").strip() or defaults.rate_limit_writes,
             rate_limit_failed_auth=env.get("RATE_LIMIT_FAILED_AUTH", "").strip() or defaults.rate_limit_failed_auth,
             rate_limit_storage_uri=env.get("RATE_LIMIT_STORAGE_URI", "").strip() or defaults.rate_limit_storage_uri,
+            cors_read_origins=_origins(env, "CORS_READ_ORIGINS", defaults.cors_read_origins),
+            cors_write_origins=_origins(env, "CORS_WRITE_ORIGINS", defaults.cors_write_origins),
         )

@@ -76,5 +76,5 @@ def add_validators(response: Response) -> Response:
         response.headers["ETag"] = validators[0]
         response.headers["Last-Modified"] = format_datetime(validators[1].astimezone(dt.UTC), usegmt=True)
         response.headers["Cache-Control"] = _cache_control()
-        response.headers["Vary"] = "Accept, Authorization"
+        response.vary.update(("Accept", "Authorization"))
     return response
