@@ -54,6 +54,20 @@ def _not_modified_since(changed_at: dt.datetime) -> bool:
     return since.tzinfo is not None and changed_at.replace(microsecond=0) <= since
 
 
+def client_is_current(etag: str, changed_at: dt.datetime) -> bool:
+    """The client's copy, named by If-None-Match (or, without it, dated by If-Modified-Since), is current."""
+    return etag_matches(request.headers.get("If-None-Match"), etag) or _not_modified_since(changed_at)
+
+
+def with_validators(response: Response, etag: str, changed_at: dt.datetime) -> Response:
+    """A read's response with its validators and how to cache it."""
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = format_datetime(changed_at.astimezone(dt.UTC), usegmt=True)
+    response.headers["Cache-Control"] = _cache_control()
+    response.vary.update(("Accept", "Authorization"))
+    return response
+
+
 def check_cache() -> Response | None:
     """Before a read: answer 304 if the client's copy is current, else note the validators."""
     locations.request_data_version.set(None)  # a thread or greenlet serves many requests
@@ -64,7 +78,7 @@ def check_cache() -> Response | None:
     locations.request_data_version.set(state["version"])
     digest = hashlib.sha256(request.full_path.encode() + request.headers.get("Accept", "").encode()).hexdigest()[:16]
     g.validators = (f'W/"{state["version"]}-{digest}"', state["changed_at"])
-    if etag_matches(request.headers.get("If-None-Match"), g.validators[0]) or _not_modified_since(state["changed_at"]):
+    if client_is_current(*g.validators):
         return add_validators(Response(status=304))
     return None
 
@@ -73,8 +87,5 @@ def add_validators(response: Response) -> Response:
     """After a read: send the validators noted before it."""
     validators = g.get("validators")
     if validators and response.status_code in (200, 304):
-        response.headers["ETag"] = validators[0]
-        response.headers["Last-Modified"] = format_datetime(validators[1].astimezone(dt.UTC), usegmt=True)
-        response.headers["Cache-Control"] = _cache_control()
-        response.vary.update(("Accept", "Authorization"))
+        with_validators(response, *validators)
     return response

@@ -11,7 +11,7 @@ from flask.views import MethodView
 
 from ..db import Connection
 from ..errors import NotFound
-from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, page_response
+from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, link_header, page_response
 from ..repositories import figure_writes, figures
 from ..schemas.figure_writes import (
     DisputeCreateSchema,
@@ -34,8 +34,8 @@ from ..schemas.figures import (
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, exports, json_response, written
 from .auth import requires
-from .caching import etag_matches
-from .writing import actor, etag, figure_response, idempotent, if_match_versions, not_modified
+from .caching import client_is_current, with_validators
+from .writing import actor, etag, figure_response, idempotent, if_match_versions
 
 blp = Blueprint(
     "figures",
@@ -155,13 +155,12 @@ class FigureById(MethodView):
         """Get one figure (as it stands, or as it stood at `as_of`)"""
         with connection() as conn:
             current = figure_writes.figure_state(conn, figure_id=figure_id)
-            client_copy = request.headers.get("If-None-Match")
-            if current and not args.get("as_of") and etag_matches(client_copy, etag(current["version"])):
-                return not_modified(current["version"])
+            if current and not args.get("as_of") and client_is_current(etag(current["version"]), current["updated_at"]):
+                return with_validators(Response(status=304), etag(current["version"]), current["updated_at"])
             row = figures.get_figure(conn, figure_id=figure_id, as_of=args.get("as_of"))
         if row is None:
             raise NotFound(f"No figure with id {figure_id}" + (" at that time." if args.get("as_of") else "."))
-        return figure_response(row["body"], row["version"])
+        return with_validators(figure_response(row["body"], row["version"]), etag(row["version"]), row["updated_at"])
 
     @requires("write")
     @blp.arguments(FigurePatchSchema)
@@ -245,7 +244,9 @@ class Changes(MethodView):
             {k: v for k, v in change.items() if k != "seq"} | {"figure": f"/v1/figures/{change['figure_id']}"}
             for change in changes
         ]
-        return json_response(orjson.dumps({"data": data, "cursor": cursor, "next": next_url}))
+        response = json_response(orjson.dumps({"data": data, "cursor": cursor, "next": next_url}))
+        response.headers.update(link_header(next_url))  # a feed always has a next page: what comes after
+        return response
 
 
 def _metric_collection(path: str, metric: str) -> None:

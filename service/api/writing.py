@@ -58,11 +58,6 @@ def figure_response(body: str, version: int, *, status: int = 200, location: str
     return Response(body, status=status, mimetype="application/json", headers=headers)
 
 
-def not_modified(version: int) -> Response:
-    """304 for a client whose copy of the figure is this version."""
-    return Response(status=304, headers={"ETag": etag(version), "Cache-Control": "no-cache"})
-
-
 class IdempotencyKeyReused(UnprocessableEntity):
     """This Idempotency-Key was used with a different request; use a new key for a new request."""
 

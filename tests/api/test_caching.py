@@ -7,6 +7,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 
+from service import db
 from service.repositories import figures
 
 
@@ -70,3 +71,41 @@ def test_a_figure_is_validated_by_its_version(write_client, keys):
     )
     changed = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'})
     assert (changed.status_code, changed.headers["ETag"]) == (200, '"v2"')
+
+
+def test_a_figure_sends_every_validator_and_answers_if_modified_since(write_client, keys, fresh_url):
+    first = write_client.get("/v1/figures/4")
+    with db.connect(fresh_url) as conn:
+        updated_at = conn.execute("SELECT updated_at FROM figure WHERE id = 4").fetchone()["updated_at"]
+    last_modified = format_datetime(updated_at.astimezone(dt.UTC), usegmt=True)
+    assert (first.headers["ETag"], first.headers["Last-Modified"]) == ('"v1"', last_modified)
+    assert (first.headers["Cache-Control"], first.headers["Vary"]) == ("no-cache", "Accept, Authorization")
+    unchanged = write_client.get("/v1/figures/4", headers={"If-Modified-Since": last_modified})
+    assert (unchanged.status_code, unchanged.get_data()) == (304, b"")
+    assert (unchanged.headers["ETag"], unchanged.headers["Cache-Control"]) == ('"v1"', "no-cache")
+    write_client.patch(
+        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
+    changed = write_client.get("/v1/figures/4", headers={"If-Modified-Since": last_modified})
+    assert changed.status_code == 200
+    assert parsedate_to_datetime(changed.headers["Last-Modified"]) >= parsedate_to_datetime(last_modified)
+    # If-None-Match decides when both are sent: a stale tag gets the figure, however recent the date.
+    stale = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"', "If-Modified-Since": last_modified})
+    assert stale.status_code == 200
+
+
+def test_a_figure_as_it_stood_is_dated_by_that_version(write_client, keys, fresh_url):
+    with db.connect(fresh_url) as conn:
+        first_written = conn.execute("SELECT updated_at FROM figure WHERE id = 4").fetchone()["updated_at"]
+    write_client.patch(
+        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
+    )
+    earlier = write_client.get("/v1/figures/4", query_string={"as_of": first_written.isoformat()})
+    assert (earlier.status_code, earlier.headers["ETag"], earlier.get_json()["value"]) == (200, '"v1"', 250)
+    assert earlier.headers["Last-Modified"] == format_datetime(first_written.astimezone(dt.UTC), usegmt=True)
+    assert write_client.get("/v1/figures/4").headers["ETag"] == '"v2"'
+
+
+def test_the_change_feed_sends_its_next_page_in_link_too(client):
+    response = client.get("/v1/changes?limit=2")
+    assert response.headers["Link"] == f'<{response.get_json()["next"]}>; rel="next"'
