@@ -122,7 +122,10 @@ def check_request() -> None:
         expected = "text/csv" if upload else "application/json"
         if request.mimetype != expected:
             raise UnsupportedMediaType(f"Send the body as {expected}, not {request.mimetype or 'untyped'}.")
-    if settings.require_read_key and request.method in ("GET", "HEAD") and request.path.startswith("/v1/"):
+    # A key sent with a public read is checked all the same: a revoked or mistyped key is a 401, never
+    # silently ignored, so a client learns its key is dead before it tries to write.
+    sends_key = settings.require_read_key or "Authorization" in request.headers
+    if sends_key and request.method in ("GET", "HEAD") and request.path.startswith("/v1/"):
         current_key("read")
 
 

@@ -37,10 +37,13 @@ _READS = parse_limit(_DEFAULTS.rate_limit_reads)
 _EXAMPLE_PATH = "/v1/figures"
 
 
-def statuses_for(path: str) -> tuple[int, ...]:
-    """The statuses the operations of a path can answer beyond their own: 429 where a limit counts them, 503 and
-    504 where they use the database (the statement timeout applies to every statement, reads and writes alike)."""
+def statuses_for(path: str, method: str) -> tuple[int, ...]:
+    """The statuses an operation can answer beyond its own: 401 for an API read sent with a dead or malformed key
+    (a key sent is checked even where reads are public), 429 where a limit counts it, 503 and 504 where it uses
+    the database (the statement timeout applies to every statement, reads and writes alike)."""
     statuses: list[int] = []
+    if method.lower() in ("get", "head") and path.startswith(DATABASE_PREFIX):
+        statuses.append(401)
     if path.startswith(RATE_LIMITED_PREFIX):
         statuses.append(429)
     if path.startswith(DATABASE_PREFIX):
@@ -167,8 +170,8 @@ class OperationalResponses(BasePlugin):
     """
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
-        statuses = statuses_for(path or "")
-        for operation in (operations or {}).values():
+        for method, operation in (operations or {}).items():
+            statuses = statuses_for(path or "", method)
             responses: dict[Any, Any] = operation.setdefault("responses", {})
             for code, response in responses.items():
                 if not isinstance(response, dict):  # a reference to a component

@@ -108,6 +108,26 @@ def test_reads_can_require_a_read_key(fresh_url, keys):
         app.extensions["tally.pool"].close()
 
 
+@pytest.mark.parametrize(
+    ("authorization", "detail"),
+    [
+        ("revoked", "The API key is unknown or revoked."),
+        ("Bearer tally_0123456789abcdefghijklmnop", "The API key is unknown or revoked."),
+        ("Basic dXNlcjpwYXNz", "The Authorization header must be `Bearer <key>`."),
+    ],
+)
+def test_a_public_read_with_a_dead_or_malformed_key_is_a_401_not_a_silent_200(
+    shared_client, shared_keys, authorization, detail
+):
+    header = shared_keys[authorization] if authorization in shared_keys else {"Authorization": authorization}
+    response = shared_client.get("/v1/figures/1", headers=header)
+    assert response.status_code == 401
+    assert response.get_json()["detail"] == detail
+    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="tally"')
+    assert shared_client.get("/v1/figures/1", headers=shared_keys["read"]).status_code == 200
+    assert shared_client.get("/v1/figures/1").status_code == 200  # without a key, reads stay public
+
+
 def test_key_commands_create_list_and_revoke(fresh_url, write_client):
     created = run_tally("keys", "create", "field office", "--scope", "write", url=fresh_url)
     assert created.returncode == 0, created.stderr
