@@ -119,7 +119,7 @@ def test_reads_can_require_a_read_key(fresh_url, keys):
 def test_a_public_read_with_a_dead_or_malformed_key_is_a_401_not_a_silent_200(
     shared_client, shared_keys, authorization, detail
 ):
-    header = shared_keys[authorization] if authorization in shared_keys else {"Authorization": authorization}
+    header = shared_keys.get(authorization, {"Authorization": authorization})
     response = shared_client.get("/v1/figures/1", headers=header)
     assert response.status_code == 401
     assert response.get_json()["detail"] == detail
