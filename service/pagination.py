@@ -122,12 +122,19 @@ def link_header(next_url: str | None) -> dict[str, str]:
 
 
 def page_response(
-    rows: list[dict[str, Any]], limit: int, *, fields: list[str] | None = None, sort: str = "id"
+    rows: list[dict[str, Any]],
+    limit: int,
+    *,
+    fields: list[str] | None = None,
+    sort: str = "id",
+    total: int | None = None,
 ) -> Response:
-    """A JSON page from rows of (id, body as JSON text), with only the given fields if any."""
+    """A JSON page from rows of (id, body as JSON text), with only the given fields if any, and the number of
+    matching rows if counted."""
     rows, next_url = split_page(rows, limit, sort)
     bodies = [row["body"] for row in rows] if not fields else [_only(row["body"], fields) for row in rows]
-    body = b'{"data":[' + ",".join(bodies).encode() + b'],"next":' + orjson.dumps(next_url) + b"}"
+    body = b'{"data":[' + ",".join(bodies).encode() + b'],"next":' + orjson.dumps(next_url)
+    body += (b"" if total is None else b',"total":' + orjson.dumps(total)) + b"}"
     return Response(body, mimetype="application/json", headers=link_header(next_url))
 
 

@@ -10,7 +10,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from ..db import Connection
-from ..errors import NotFound
+from ..errors import InvalidParameter, NotFound
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, link_header, page_response
 from ..repositories import figure_writes, figures
 from ..schemas.figure_writes import (
@@ -94,15 +94,19 @@ def figure_page(args: dict[str, Any]) -> Response:
     after = decode_sorted_cursor(args.pop("cursor", None), sort, figures.SORT_COLUMNS[sort.removeprefix("-")])
     as_of = args.pop("as_of", None)
     bom = args.pop("bom", False)
+    include_total = args.pop("include_total", False)
     filters = {name: value for name, value in args.items() if name not in ("format", "hxl")}
     if fmt != "json":
+        if include_total:
+            raise InvalidParameter("include_total", "Counts come with JSON pages only; ask for format=json.")
         return exports.csv_response(
             filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, fmt=fmt, sort=sort, bom=bom
         )
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
         rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort)
-    return page_response(rows, limit, fields=fields, sort=sort)
+        total = figures.count_figures(conn, filters=filters, as_of=as_of) if include_total else None
+    return page_response(rows, limit, fields=fields, sort=sort, total=total)
 
 
 def create_figure(fields: dict[str, Any]) -> Response:

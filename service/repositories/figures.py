@@ -127,6 +127,21 @@ def list_figures(
     return _figure_rows(conn, params, limit=limit + 1, as_of=as_of, sort=sort)
 
 
+def count_figures(conn: Connection, *, filters: dict[str, Any], as_of: dt.datetime | None = None) -> int:
+    """How many figures match filters (as they stood at as_of, if given), wherever a page starts."""
+    params = filter_params(conn, filters=filters, after=None)
+    query = _count_query_text(frozenset(params), past=as_of is not None)
+    total: int = one(conn.execute(query, params | {"as_of": as_of}))["total"]
+    return total
+
+
+@functools.lru_cache(maxsize=256)
+def _count_query_text(given: frozenset[str], *, past: bool) -> bytes:
+    template = queries("figures")["count_figures_as_of" if past else "count_figures"]
+    where = figure.where(dict.fromkeys(given, True), defaults=True)
+    return sql.SQL(template).format(where=where).as_bytes(None)
+
+
 def stream_figures(
     conn: Connection, *, params: dict[str, Any], as_of: dt.datetime | None, sort: str = "id"
 ) -> Iterator[str]:

@@ -103,6 +103,14 @@ class FigureListSchema(PageQuerySchema):
             "example": True,
         }
     )
+    include_total = fields.Boolean(
+        metadata={
+            "description": "JSON: add `total`, the number of figures matching the filters on every page (not only "
+            "those after the cursor). Counted only when asked: the count reads every matching figure, so it costs "
+            "about what an export of their ids would (see the README's Performance section).",
+            "example": True,
+        }
+    )
     fields_ = csv_list(
         data_key="fields",
         description=("Only these top-level fields (JSON) or their columns (CSV), comma-separated."),
@@ -144,6 +152,12 @@ class FigurePageSchema(PageSchema):
     """A page of figures."""
 
     data = fields.List(fields.Nested(FigureSchema))
+    total = fields.Integer(
+        metadata={
+            "description": "How many figures match the filters, on every page; only with include_total=true.",
+            "example": 13,
+        }
+    )
 
 
 class ChangesQuerySchema(QuerySchema):

@@ -23,7 +23,7 @@ READS = (
 )
 # Filters that choose whole claims, not the figures in them.
 CLAIM_LEVEL = {"source", "from", "to"}
-NOT_FILTERS = {"limit", "cursor", "format", "hxl", "bom", "fields", "sort", "as_of"}
+NOT_FILTERS = {"limit", "cursor", "format", "hxl", "bom", "include_total", "fields", "sort", "as_of"}
 
 
 def _filters() -> list[tuple[str, str]]:

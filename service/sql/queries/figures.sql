@@ -41,6 +41,15 @@ FROM (SELECT f.* FROM (
       ORDER BY {order} LIMIT %(limit)s) f
 ORDER BY {order}
 
+-- name: count_figures
+-- How many figures match, for include_total: {where} without a cursor's condition.
+SELECT count(*) AS total FROM figure f WHERE {where}
+
+-- name: count_figures_as_of
+-- How many matched at %(as_of)s: the two parts of figure_rows_as_of, counted.
+SELECT (SELECT count(*) FROM figure f WHERE f.updated_at <= %(as_of)s AND {where})
+     + (SELECT count(*) FROM figure_changed_after(%(as_of)s) f WHERE {where}) AS total
+
 -- name: find_statement
 SELECT id FROM figure
 WHERE source_id = %(source)s AND metric_id = %(metric)s AND location_id = %(location)s
