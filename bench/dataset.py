@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from psycopg import Connection
 from psycopg.rows import tuple_row
 
-from service.config import PROJECT_ROOT
+from service.config import data_dir
 
 FIGURES = 1_000_000
-PCODES_CSV = PROJECT_ROOT.parent / "shared" / "data" / "ocha_global_pcodes_adm1_adm2.csv"
+PCODES_CSV = data_dir() / "ocha_global_pcodes_adm1_adm2.csv"
 ACTOR = "bench"
 RANDOM_SEED = 2016
 

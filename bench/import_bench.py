@@ -33,7 +33,7 @@ import psycopg
 from psycopg import sql
 
 from service import db, migrations
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings, data_dir
 from service.importers.core import Options, Result
 from service.importers.datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from service.importers.idmc import import_idmc
@@ -42,7 +42,7 @@ from service.importers.ucdp import import_ucdp
 from service.importers.unhcr import import_unhcr
 from service.seed import load_seed
 
-DATA = PROJECT_ROOT.parent / "shared" / "data"
+DATA = data_dir()
 DATABASE = "tally_import_bench"
 TARGET_SECONDS = 15.0
 GAZETTEERS = {

@@ -10,6 +10,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """Where the data files Tally imports by name lie: TALLY_DATA_DIR, else shared/data beside the project."""
+    raw = (os.environ if env is None else env).get("TALLY_DATA_DIR", "").strip()
+    return Path(raw).expanduser() if raw else PROJECT_ROOT.parent / "shared" / "data"
+
+
 def _int(env: dict[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:

@@ -12,18 +12,33 @@ from typing import Any, TypeVar
 import click
 
 from .. import db
-from ..config import PROJECT_ROOT, Settings
+from ..config import Settings, data_dir
 from .core import ImportFailed, InvalidRows, Options, Result, write_report
 from .registry import IMPORTERS, Importer
 
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 # How many row-level problems are printed when no --report file is given.
 PRINTED_PROBLEMS = 20
 # Where the `tally` group leaves, in the click context, the function from Settings to the database URL:
 # this module cannot import service.cli, which imports it.
 DATABASE_URL = "tally.database_url"
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+class DataFile(click.ParamType[Path]):
+    """A file to import: the path as given, else, for a relative one, the file of that name in TALLY_DATA_DIR,
+    so `tally import ucdp ucdp_ged_syria_2016-2019.csv` works from any folder."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        given = Path(value).expanduser()
+        for path in (given, data_dir() / given) if not given.is_absolute() else (given,):
+            if path.is_file():
+                return path
+        where = "" if given.is_absolute() else f" nor in TALLY_DATA_DIR ({data_dir()})"
+        self.fail(f"{str(value)!r} is not a file here{where}.", param, ctx)
+
+
+_FILE = DataFile()
 
 
 @click.group("import")
@@ -145,21 +160,21 @@ def summary(result: Result, *, dry_run: bool) -> list[str]:
 @click.option(
     "--ocha",
     type=_FILE,
-    default=DATA_DIR / "ocha_global_pcodes_adm1_adm2.csv",
+    default="ocha_global_pcodes_adm1_adm2.csv",
     show_default=True,
     help="OCHA global p-codes (admin 1 and 2) CSV.",
 )
 @click.option(
     "--opensyria",
     type=_FILE,
-    default=DATA_DIR / "opensyria_syria_subdistricts_adm3.json",
+    default="opensyria_syria_subdistricts_adm3.json",
     show_default=True,
     help="OpenSyria sub-districts (admin 3) JSON.",
 )
 @click.option(
     "--neighbourhoods",
     type=_FILE,
-    default=DATA_DIR / "aleppo_neighbourhoods_csr.geojson",
+    default="aleppo_neighbourhoods_csr.geojson",
     show_default=True,
     help="Aleppo neighbourhoods GeoJSON (Columbia Center for Spatial Research).",
 )

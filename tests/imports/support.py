@@ -7,12 +7,13 @@ from pathlib import Path
 from psycopg import sql
 
 from service import db
+from service.config import data_dir
 from service.importers.core import Options
 from service.importers.datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from tests.support import TABLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = data_dir()
 UCDP = DATA / "ucdp_ged_excerpt.csv"
 UNHCR = DATA / "unhcr_population_excerpt.csv"
 IDMC = DATA / "idmc_gidd_excerpt.csv"

@@ -67,7 +67,21 @@ def test_locations_take_paths_and_a_missing_file_is_named(fresh_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.count("committed") == 3
     missing = _run(fresh_url, "locations", "--ocha", str(tmp_path / "nope.csv"))
-    assert missing.exit_code == 2 and "nope.csv" in missing.output and "does not exist" in missing.output
+    assert missing.exit_code == 2
+    assert f"Invalid value for '--ocha': '{tmp_path / 'nope.csv'}' is not a file here." in missing.output
+
+
+def test_a_file_named_without_a_folder_is_found_in_tally_data_dir(fresh_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path.parent)
+    missing = _run(fresh_url, "idmc", "idmc_excerpt.csv", "--dry-run")
+    assert missing.exit_code == 2
+    message = f"Invalid value for 'FILE': 'idmc_excerpt.csv' is not a file here nor in TALLY_DATA_DIR ({tmp_path})."
+    assert message in missing.output
+    (tmp_path / "idmc_excerpt.csv").write_bytes(IDMC.read_bytes())
+    found = _run(fresh_url, "idmc", "idmc_excerpt.csv", "--dry-run")
+    assert found.exit_code == 0, found.output
+    assert "idmc_excerpt.csv" in found.output and "dry run: nothing written" in found.output
 
 
 def test_an_unreadable_file_is_a_clear_error(located_url, tmp_path):
