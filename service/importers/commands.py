@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .. import db
 from ..config import Settings, data_dir
@@ -83,14 +87,35 @@ def common_options(command: _Command) -> _Command:
 
 
 def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
-    return Options(actor=kwargs["actor"], dry_run=kwargs["dry_run"], skip_invalid=kwargs["skip_invalid"], **extra)
+    return Options(
+        actor=kwargs["actor"],
+        dry_run=kwargs["dry_run"],
+        skip_invalid=kwargs["skip_invalid"],
+        progress=kwargs.get("progress"),
+        **extra,
+    )
+
+
+@contextlib.contextmanager
+def _progress_shown(kwargs: dict[str, Any]) -> Iterator[None]:
+    """On a terminal, a line on stderr saying what the import is doing and for how long, gone when it ends;
+    in a pipe or a log, nothing: the summary alone."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    name = click.get_current_context().info_name
+    columns = (SpinnerColumn(), TextColumn(f"import {name}: {{task.description}}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        kwargs["progress"] = lambda doing: progress.update(task, description=doing, refresh=True)
+        yield
 
 
 def _run(settings: Settings, kwargs: dict[str, Any], work: Callable[[db.Connection], list[Result]]) -> None:
     """Connect, run one import, print its summary and write its report; exit 1 if it failed."""
     database_url = click.get_current_context().meta[DATABASE_URL]
     try:
-        with db.connect(database_url(settings)) as conn:
+        with _progress_shown(kwargs), db.connect(database_url(settings)) as conn:
             results = work(conn)
     except InvalidRows as error:
         _report(error.results, kwargs["report_path"])

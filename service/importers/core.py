@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -192,6 +192,8 @@ class Options:
     skip_invalid: bool = False
     # How far a point may lie from the admin3 centroid it is placed in.
     max_distance_km: float = 25.0
+    # Told what the import is doing as each step starts (the command line shows it on a terminal).
+    progress: Callable[[str], None] | None = None
 
 
 @dataclass

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, NotRequired, TypedDict
+from typing import Any, ClassVar, NamedTuple, NotRequired, TypedDict
 
 import orjson
 from psycopg import sql
@@ -117,7 +117,7 @@ def import_figures(
 ) -> Result:
     """Import one file of a figure dataset in one transaction (rolled back on a dry run, on an invalid row
     unless skip_invalid, or when nothing would change)."""
-    clock = Clock()
+    clock = Clock(options.progress)
     data = read_file(path)
     version = options.version or dataset.version
     named = queries("imports")
@@ -155,14 +155,31 @@ class Clock:
     """Where an import's time goes, step by step (read: the file parsed and checked; match: staged and
     compared with what Tally has; write: figures, revisions and citations written)."""
 
-    def __init__(self) -> None:
+    # What each step does, as told to a person watching, in the order the steps run.
+    DOING: ClassVar[dict[str, str]] = {
+        "read": "reading and checking the file",
+        "match": "matching it with what Tally holds",
+        "write": "writing figures, revisions and citations",
+        "commit": "committing (and building the figures' JSON bodies)",
+    }
+
+    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
         self.started = self.last = time.monotonic()
         self.steps: dict[str, float] = {}
+        self.progress = progress
+        self._tell("read")
 
     def lap(self, step: str) -> None:
         now = time.monotonic()
         self.steps[step] = round(now - self.last, 2)
         self.last = now
+        following = list(self.DOING)
+        if step in following[:-1]:
+            self._tell(following[following.index(step) + 1])
+
+    def _tell(self, step: str) -> None:
+        if self.progress is not None:
+            self.progress(self.DOING[step])
 
     def notes(self) -> dict[str, object]:
         return {"seconds": round(self.last - self.started, 2), "seconds_by_step": self.steps}

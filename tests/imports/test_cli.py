@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
 from service.cli import main
+from service.importers.figures import Clock
 from tests.imports.support import GAZETTEERS, IDMC, UCDP, fingerprint
+from tests.support import run_tally
 
 
 def _run(url: str, *args: str):
@@ -94,3 +99,36 @@ def test_an_unreadable_file_is_a_clear_error(located_url, tmp_path):
     headless.write_text("id,country\n1,Syria\n", "utf-8")
     result = _run(located_url, "ucdp", str(headless))
     assert result.exit_code == 1 and "missing column(s) adm_1, adm_2" in result.output
+
+
+def _on_a_terminal(*args: str, url: str) -> tuple[str, str]:
+    """Run `tally` with stderr on a pseudo-terminal, as a person at a shell sees it; (stdout, stderr)."""
+    tally = os.path.join(os.path.dirname(sys.executable), "tally")
+    controller, terminal = os.openpty()
+    env = os.environ | {"DATABASE_URL": url, "TERM": "xterm", "COLUMNS": "120"}
+    with subprocess.Popen([tally, *args], stdout=subprocess.PIPE, stderr=terminal, env=env) as process:
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the other end closed: the command has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(controller)
+        stdout = process.stdout.read().decode() if process.stdout else ""
+        assert process.wait(timeout=60) == 0, shown
+    return stdout, shown.decode(errors="replace")
+
+
+def test_a_long_import_shows_what_it_is_doing_on_a_terminal_and_nothing_in_a_pipe(fresh_url):
+    stdout, terminal = _on_a_terminal("import", "idmc", str(IDMC), "--skip-invalid", url=fresh_url)
+    for doing in Clock.DOING.values():  # each step, as it starts
+        assert f"import idmc: {doing}" in terminal
+    assert "0:00:0" in terminal  # the time it has taken so far
+    assert "committed" in stdout and "import idmc:" not in stdout
+    piped = run_tally("import", "idmc", str(IDMC), "--dry-run", "--skip-invalid", url=fresh_url)
+    assert piped.returncode == 0, piped.stderr
+    assert "import idmc:" not in piped.stderr and "dry run: nothing written" in piped.stdout
