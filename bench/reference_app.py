@@ -87,7 +87,8 @@ def page(rows: list[tuple], limit: int) -> Response:
         query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"] + [("cursor", cursor)]
         next_url = f"{request.base_url}?{urlencode(query)}"
     # Rows are (id, ..., body): the id first, the JSON text last.
-    body = b'{"data":[' + ",".join(row[-1] for row in rows).encode() + b'],"next":' + orjson.dumps(next_url) + b"}"
+    page = b'{"data":[' + ",".join(row[-1] for row in rows).encode() + b'],"next":' + orjson.dumps(next_url)
+    body = page + b',"total":null}'  # Tally's page, byte for byte: no count unless asked
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return Response(body, mimetype="application/json", headers=headers)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
@@ -127,14 +128,15 @@ def page_response(
     *,
     fields: list[str] | None = None,
     sort: str = "id",
-    total: int | None = None,
+    members: Mapping[str, Any] | None = None,
 ) -> Response:
-    """A JSON page from rows of (id, body as JSON text), with only the given fields if any, and the number of
-    matching rows if counted."""
+    """A JSON page from rows of (id, body as JSON text), with only the given fields if any, and the page's other
+    members (a figure page's total) after data and next."""
     rows, next_url = split_page(rows, limit, sort)
     bodies = [row["body"] for row in rows] if not fields else [_only(row["body"], fields) for row in rows]
     body = b'{"data":[' + ",".join(bodies).encode() + b'],"next":' + orjson.dumps(next_url)
-    body += (b"" if total is None else b',"total":' + orjson.dumps(total)) + b"}"
+    body += b"".join(b"," + orjson.dumps(name) + b":" + orjson.dumps(value) for name, value in (members or {}).items())
+    body += b"}"
     return Response(body, mimetype="application/json", headers=link_header(next_url))
 
 

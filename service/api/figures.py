@@ -106,7 +106,7 @@ def figure_page(args: dict[str, Any]) -> Response:
     with connection() as conn:
         rows = figures.list_figures(conn, filters=filters, after=after, limit=limit, as_of=as_of, sort=sort)
         total = figures.count_figures(conn, filters=filters, as_of=as_of) if include_total else None
-    return page_response(rows, limit, fields=fields, sort=sort, total=total)
+    return page_response(rows, limit, fields=fields, sort=sort, members={"total": total})
 
 
 def create_figure(fields: dict[str, Any]) -> Response:

@@ -153,10 +153,12 @@ class FigurePageSchema(PageSchema):
 
     data = fields.List(fields.Nested(FigureSchema))
     total = fields.Integer(
+        allow_none=True,
         metadata={
-            "description": "How many figures match the filters, on every page; only with include_total=true.",
+            "description": "How many figures match the filters, the same on every page; null unless "
+            "include_total=true.",
             "example": 13,
-        }
+        },
     )
 
 
