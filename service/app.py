@@ -9,7 +9,6 @@ import flask_smorest
 from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest.spec import prepare_response
-from flask_swagger_ui import get_swaggerui_blueprint
 from werkzeug.exceptions import HTTPException
 
 from . import db
@@ -21,6 +20,7 @@ from .api import (
     catalogue,
     cors,
     datasets,
+    docs,
     figures,
     health,
     limits,
@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
-    app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Tally API"}))
+    app.register_blueprint(docs.blp)
     register_error_handlers(app)
     limits.init_limits(app, settings)  # its check runs before check_request: a flood is refused before any work
     app.before_request(check_request)

@@ -165,7 +165,8 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int |
     from .server import TallyServer
 
     url = database_url(settings)
-    click.echo(f"Tally on http://{settings.host}:{settings.port}  (docs: http://{settings.host}:{settings.port}/docs)")
+    served = f"http://{settings.host}:{settings.port}"
+    click.echo(f"Tally on {served}  (docs: {served}/docs and {served}/redoc)")
     TallyServer(settings, url).run()
 
 
