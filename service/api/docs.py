@@ -12,7 +12,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, render_template, request, send_from_directory, url_for
 
 
 def _installed(package: str) -> Path:
@@ -73,7 +73,11 @@ def redoc() -> Response:
 @blp.get("/redoc/redoc.standalone.js")
 def redoc_bundle() -> Response:
     """ReDoc's standalone bundle, from the installed package, that loads nothing from elsewhere."""
-    return Response(_redoc_bundle(), mimetype="text/javascript")
+    response = Response(_redoc_bundle(), mimetype="text/javascript")
+    # A browser that has it asks with If-None-Match and gets a 304, as for Swagger UI's files.
+    response.add_etag()
+    response.make_conditional(request)
+    return response
 
 
 @cache

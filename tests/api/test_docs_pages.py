@@ -23,6 +23,8 @@ def test_redoc_is_served_from_the_installed_package_without_its_cdn_logo(client)
         script = bundle.get_data()
     assert len(script) > 100_000
     assert b"cdn.redoc.ly" not in script
+    again = client.get("/redoc/redoc.standalone.js", headers={"If-None-Match": bundle.headers["ETag"]})
+    assert (again.status_code, again.get_data()) == (304, b"")
 
 
 @pytest.mark.parametrize("path", ["/docs", "/docs/", "/redoc", "/redoc/"])
