@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -182,3 +182,20 @@ def add(url: str, value: int, **fields) -> int:
                RETURNING id""",
             row,
         ).fetchone()["id"]
+
+
+def json_figures(client, url: str) -> list[dict]:
+    """Every figure the JSON list gives for url (its format and fields aside), page after page."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query)) | {"limit": "500"}
+    query.pop("format", None)
+    query.pop("fields", None)
+    figures: list[dict] = []
+    page: str | None = f"{parts.path}?{urlencode(query)}"
+    while page:
+        response = client.get(page)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.get_json()
+        figures += body["data"]
+        page = body["next"]
+    return figures

@@ -9,6 +9,7 @@ from flask import Response
 from flask.views import MethodView
 
 from ..errors import InvalidParameter, NotFound
+from ..formats import LOCATION_FORMATS
 from ..pagination import decode_cursor, page_response
 from ..repositories import catalogue, catalogue_writes, locations
 from ..schemas.catalogue import (
@@ -33,9 +34,12 @@ from ..schemas.catalogue_writes import (
     SourceCreateSchema,
     SourceWriteSchema,
 )
+from ..schemas.common import DEFAULT_PAGE_SIZE
+from ..schemas.formats import LOCATION_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
-from . import Blueprint, connection, json_response, written
+from . import Blueprint, connection, exports, json_response, written
 from .auth import requires
+from .negotiation import offers, requested_format
 
 blp = Blueprint(
     "catalogue",
@@ -182,17 +186,16 @@ class Locations(MethodView):
     @blp.arguments(LocationQuerySchema, location="query")
     @blp.response(200, LocationPageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
+    @offers(LOCATION_FORMATS, LOCATION_CONTENT)
     def get(self, args: dict[str, Any]) -> Response:
         """List locations"""
+        kind, parent, after = args.get("kind"), args.get("parent"), decode_cursor(args.get("cursor"), str)
+        if requested_format(LOCATION_FORMATS, args) == "geojson":
+            return exports.location_export(kind=kind, parent=parent, after=after, limit=args.get("limit"))
+        limit = args.get("limit") or DEFAULT_PAGE_SIZE
         with connection() as conn:
-            rows = locations.list_locations(
-                conn,
-                kind=args.get("kind"),
-                parent=args.get("parent"),
-                after=decode_cursor(args.get("cursor"), str),
-                limit=args["limit"],
-            )
-        return page_response(rows, args["limit"])
+            rows = locations.list_locations(conn, kind=kind, parent=parent, after=after, limit=limit)
+        return page_response(rows, limit)
 
     @requires("write")
     @blp.arguments(LocationCreateSchema)

@@ -11,8 +11,10 @@ from flask.views import MethodView
 
 from ..db import Connection
 from ..errors import InvalidParameter, NotFound
+from ..formats import FIGURE_FORMATS
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, link_header, page_response
 from ..repositories import figure_writes, figures
+from ..schemas.common import DEFAULT_PAGE_SIZE
 from ..schemas.figure_writes import (
     DisputeCreateSchema,
     FigureCreateSchema,
@@ -22,7 +24,6 @@ from ..schemas.figure_writes import (
     RevisionListSchema,
 )
 from ..schemas.figures import (
-    DEFAULT_PAGE_SIZE,
     AllFiguresQuerySchema,
     AsOfQuerySchema,
     ChangePageSchema,
@@ -31,10 +32,12 @@ from ..schemas.figures import (
     FigureQuerySchema,
     FigureSchema,
 )
+from ..schemas.formats import FIGURE_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, exports, json_response, written
 from .auth import requires
 from .caching import client_is_current, with_validators
+from .negotiation import offers, requested_format
 from .writing import actor, etag, figure_response, idempotent, if_match_versions
 
 blp = Blueprint(
@@ -50,25 +53,8 @@ blp = Blueprint(
 
 _ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
 _CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
-# The same rows as CSV (format=csv, or Accept: text/csv) and HXL-tagged CSV (format=hxl).
-_CSV_RESPONSE = {
-    "responses": {
-        "200": {
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/FigurePage"}},
-                "text/csv": {
-                    "schema": {
-                        "type": "string",
-                        "description": "RFC 4180 CSV, UTF-8: the JSON rows flattened, one column "
-                        "per field; with format=hxl the second row holds HXL hashtags.",
-                    },
-                    "example": "id,metric,count_kind,value,...\r\n#meta+id,#indicator+code,#meta+count_kind,"
-                    "#affected+killed+civilians,...\r\n4,civilians_killed,period_total,250,...\r\n",
-                },
-            }
-        }
-    }
-}
+# The lists of figures answer in every figure format, each one documented in their 200 response.
+_FIGURE_FORMATS = offers(FIGURE_FORMATS, FIGURE_CONTENT)
 _IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": "Idempotency-Key",
@@ -86,8 +72,8 @@ _IF_MATCH_PARAMETER = {
 
 
 def figure_page(args: dict[str, Any]) -> Response:
-    """The figures a query asks for: a JSON page, or CSV/HXL (a page, or everything, streamed)."""
-    fmt = exports.requested_format(args)
+    """The figures a query asks for: a JSON page, or an export (a page, or everything, streamed)."""
+    fmt = requested_format(FIGURE_FORMATS, args)
     fields = args.pop("fields_", None)
     limit = args.pop("limit", None)
     sort = args.pop("sort", "id")
@@ -99,8 +85,8 @@ def figure_page(args: dict[str, Any]) -> Response:
     if fmt != "json":
         if include_total:
             raise InvalidParameter("include_total", "Counts come with JSON pages only; ask for format=json.")
-        return exports.csv_response(
-            filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, fmt=fmt, sort=sort, bom=bom
+        return exports.figure_export(
+            fmt, filters=filters, after=after, limit=limit, as_of=as_of, fields=fields, sort=sort, bom=bom
         )
     limit = limit or DEFAULT_PAGE_SIZE
     with connection() as conn:
@@ -134,7 +120,7 @@ class Figures(MethodView):
     @blp.arguments(_ALL_FIGURES_QUERY, location="query")
     @blp.response(200, FigurePageSchema)
     @blp.alt_response(400, response="BAD_REQUEST")
-    @blp.doc(**_CSV_RESPONSE)
+    @_FIGURE_FORMATS
     def get(self, args: dict[str, Any]) -> Response:
         """List figures of every metric"""
         return figure_page(args)
@@ -261,7 +247,7 @@ def _metric_collection(path: str, metric: str) -> None:
         @blp.arguments(_FIGURE_QUERY, location="query")
         @blp.response(200, FigurePageSchema)
         @blp.alt_response(400, response="BAD_REQUEST")
-        @blp.doc(**_CSV_RESPONSE)
+        @_FIGURE_FORMATS
         def get(self, args: dict[str, Any]) -> Response:
             return figure_page(args | {"metric": [metric]})
 

@@ -1,4 +1,5 @@
-"""Figures as CSV written by PostgreSQL: COPY of the flattened columns, read in chunks.
+"""Figures as CSV, NDJSON and GeoJSON written by PostgreSQL: COPY of the flattened columns, or of the
+figures' JSON, read in chunks. (NDJSON and GeoJSON: see JsonRows at the end.)
 
 The columns are service/figure.py's CSV columns (figure.COLUMNS), in order;
 each reads the value its JSON path holds in the figure body: a column of the
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from psycopg import sql
@@ -111,6 +112,15 @@ def cell_sql(column: Column, type_oid: int, *, alone: bool) -> sql.Composable:
     return sql.SQL(wrapped).format(text)
 
 
+def _figures(params: dict[str, Any], *, as_of: dt.datetime | None, sort: str, defaults: bool) -> sql.Composable:
+    """The figure rows params select (as they stood at as_of, if given), after the cursor in params, if any."""
+    named = queries("exports")
+    where = figure.where(params, defaults=defaults)
+    if "after" in params:
+        where = sql.SQL("{} AND {}").format(where, ordering(sort)[2])
+    return sql.SQL(named["figures_as_of" if as_of else "live_figures"]).format(where=where)
+
+
 def copy_statement(
     conn: Connection,
     columns: list[Column],
@@ -126,18 +136,72 @@ def copy_statement(
     """
     named = queries("exports")
     types = column_types(conn)
-    order, _, resume = ordering(sort)
-    where = figure.where(params, defaults=defaults)
-    if "after" in params:
-        where = sql.SQL("{} AND {}").format(where, resume)
-    figures = sql.SQL(named["figures_as_of" if as_of else "live_figures"]).format(where=where)
     alone = len(columns) == 1
     cells = [
         sql.SQL("{} AS {}").format(cell_sql(c, types[c.name], alone=alone), sql.Identifier(c.name)) for c in columns
     ]
     return sql.SQL(named["figure_export"]).format(
-        columns=sql.SQL(", ").join(cells), figures=figures, joins=_joins(columns), order=order
+        columns=sql.SQL(", ").join(cells),
+        figures=_figures(params, as_of=as_of, sort=sort, defaults=defaults),
+        joins=_joins(columns),
+        order=ordering(sort)[0],
     )
+
+
+def _body(as_of: dt.datetime | None) -> sql.Composable:
+    """A figure's JSON text, as the JSON lists serve it: the stored body, or built from its row as it stood."""
+    body = figure.figure_body_sql() if as_of else sql.SQL(queries("figures")["stored_body"])
+    return sql.SQL("({})::text").format(body)
+
+
+def _json(as_of: dt.datetime | None, fields: list[str] | None) -> sql.Composable:
+    """A figure's JSON (as json), with only the fields asked for, in the body's order, if any."""
+    if not fields:
+        return sql.SQL("{}::json").format(_body(as_of))
+    pairs = [
+        sql.SQL("{}, b.body -> {}").format(sql.Literal(d.name), sql.Literal(d.name))
+        for d in figure.JSON_FIELDS
+        if d.name in fields
+    ]
+    return sql.SQL("(SELECT json_build_object({}) FROM (SELECT {}::json AS body) b)").format(
+        sql.SQL(", ").join(pairs), _body(as_of)
+    )
+
+
+def json_statement(
+    params: dict[str, Any],
+    *,
+    geojson: bool,
+    as_of: dt.datetime | None,
+    fields: list[str] | None,
+    sort: str = "id",
+    defaults: bool = True,
+) -> sql.Composed:
+    """COPY ... TO STDOUT of the figures params select, in sort order, one JSON text a row: the figure as the
+    JSON list has it (NDJSON), or its GeoJSON Feature (geojson), NULL for a figure without a point.
+
+    Its parameters are those of copy_statement; fields keeps only those fields of each figure.
+    """
+    named = queries("exports")
+    if geojson:
+        line: sql.Composable = sql.SQL(named["figure_feature"]).format(properties=_json(as_of, fields))
+        joins: sql.Composable = sql.SQL(named["figure_point"])
+    else:
+        line = sql.SQL("{}::text").format(_json(as_of, fields)) if fields else _body(as_of)
+        joins = sql.SQL("")
+    return sql.SQL(named["json_export"]).format(
+        line=line,
+        figures=_figures(params, as_of=as_of, sort=sort, defaults=defaults),
+        joins=joins,
+        order=ordering(sort)[0],
+    )
+
+
+def location_statement() -> sql.Composed:
+    """COPY ... TO STDOUT of the locations the list selects (catalogue.sql's list_locations, with its parameters),
+    in its order, one GeoJSON Feature a row: NULL for a location without a centroid."""
+    list_query = sql.SQL(queries("catalogue")["list_locations"])
+    return sql.SQL(queries("exports")["location_export"]).format(locations=list_query)
 
 
 def copy_params(params: dict[str, Any], as_of: dt.datetime | None) -> dict[str, Any]:
@@ -159,6 +223,20 @@ def use_export_settings(conn: Connection, *, statement_timeout_ms: int | None = 
     )
 
 
+def batches(rows: Iterator[Any]) -> Iterator[list[Any]]:
+    """COPY's rows (one per message) in lists of at least CHUNK_BYTES (the last one smaller)."""
+    pending: list[Any] = []
+    size = 0
+    for row in rows:
+        pending.append(row)
+        size += len(row)
+        if size >= CHUNK_BYTES:
+            yield pending
+            pending, size = [], 0
+    if pending:
+        yield pending
+
+
 class Lines:
     """COPY's rows (one per message, LF-terminated) as CSV lines (CRLF-terminated), in chunks."""
 
@@ -167,16 +245,8 @@ class Lines:
 
     def chunks(self, rows: Iterator[Any]) -> Iterator[bytes]:
         """The rows in chunks of at least CHUNK_BYTES (the last one smaller), each row ending in CRLF."""
-        pending: list[Any] = []
-        size = 0
-        for row in rows:
-            pending.append(row)
-            size += len(row)
-            if size >= CHUNK_BYTES:
-                yield self.crlf(pending)
-                pending, size = [], 0
-        if pending:
-            yield self.crlf(pending)
+        for batch in batches(rows):
+            yield self.crlf(batch)
 
     def crlf(self, rows: list[Any]) -> bytes:
         """The rows joined, each one's final LF made CRLF."""
@@ -191,12 +261,44 @@ class Lines:
         return row[:-1] + b"\r\n"
 
 
-def copy_csv(
-    conn: Connection, statement: sql.Composed, params: dict[str, Any], *, alone: bool
+class JsonRows:
+    """COPY's rows (text format) of one JSON text each, as NDJSON lines or as the members of a JSON array
+    (separator b","), in chunks. A NULL row is one left out (a figure without a point), counted in left_out.
+
+    COPY's text format escapes a backslash, and control characters, with a backslash. The JSON texts
+    PostgreSQL writes (json_build_object, the stored bodies) hold no control character: their strings escape
+    them (\\n, \\u0001) and only spaces stand between their tokens. So a doubled backslash is the only escape
+    COPY adds to them, and undoing it gives back each text exactly, ending in its row's LF.
+    """
+
+    NULL = b"\\N\n"
+
+    def __init__(self, *, separator: bytes = b"\n") -> None:
+        self.separator = separator
+        self.left_out = 0
+
+    def chunks(self, rows: Iterator[Any]) -> Iterator[bytes]:
+        """The texts in chunks, one a batch of rows (b"" when every row of a batch was left out)."""
+        written = False
+        for batch in batches(rows):
+            kept = [row for row in batch if row != self.NULL]
+            self.left_out += len(batch) - len(kept)
+            data = b"".join(kept).replace(b"\\\\", b"\\")
+            if data and self.separator != b"\n":
+                data = (self.separator if written else b"") + data[:-1].replace(b"\n", self.separator)
+            written = written or bool(data)
+            yield data
+
+
+def copy_out(
+    conn: Connection,
+    statement: sql.Composed,
+    params: dict[str, Any],
+    encode: Callable[[Iterator[Any]], Iterator[bytes]],
 ) -> Generator[bytes, None, None]:
-    """Run a copy_statement and yield its CSV lines in chunks."""
+    """Run a COPY ... TO STDOUT statement and yield its rows as encode writes them (Lines, JsonRows), in chunks."""
     with conn.cursor() as cursor, cursor.copy(statement, params) as copy:
-        yield from Lines(alone=alone).chunks(iter(copy))
+        yield from encode(iter(copy))
 
 
 class FirstRowDeadline:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 from psycopg import sql
@@ -140,22 +139,6 @@ def _count_query_text(given: frozenset[str], *, past: bool) -> bytes:
     template = queries("figures")["count_figures_as_of" if past else "count_figures"]
     where = figure.where(dict.fromkeys(given, True), defaults=True)
     return sql.SQL(template).format(where=where).as_bytes(None)
-
-
-def stream_figures(
-    conn: Connection, *, params: dict[str, Any], as_of: dt.datetime | None, sort: str = "id"
-) -> Iterator[str]:
-    """Every figure matching params (from filter_params), in id order, as JSON text.
-
-    A server-side cursor hands them over in batches, so an export of any size
-    holds one batch in memory at a time.
-    """
-    query = _figure_query(params, as_of=as_of, sort=sort)
-    with conn.cursor(name="figure_export") as cursor:
-        cursor.itersize = 2000
-        cursor.execute(query, params | {"limit": None, "as_of": as_of})
-        for row in cursor:
-            yield row["body"]
 
 
 def get_figure(conn: Connection, *, figure_id: int, as_of: dt.datetime | None = None) -> dict[str, Any] | None:

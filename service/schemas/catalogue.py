@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
+from ..formats import LOCATION_FORMATS, describe, media_types
 from ..vocabulary import LOCATION_KINDS, SOURCE_KINDS
-from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list
+from .common import DEFAULT_PAGE_SIZE, PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
 from .refs import DocumentRefSchema, LocationRefSchema
 
 
@@ -68,6 +69,24 @@ class LocationQuerySchema(PageQuerySchema):
 
     kind = csv_list(LOCATION_KINDS, description="Location kinds, comma-separated.", example=["admin1", "admin2"])
     parent = fields.String(metadata={"description": "Only direct children of this location id.", "example": "SY02"})
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
+        metadata={
+            "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. GeoJSON without "
+            "`limit` holds every matching location (after `cursor`, if given), streamed; with `limit`, the JSON "
+            "page's locations, with the Link to the next page.",
+            "example": 50,
+        },
+    )
+    format = fields.String(
+        validate=one_of(LOCATION_FORMATS),
+        metadata={
+            "description": f"{describe(LOCATION_FORMATS)} Without `format`, the Accept header chooses "
+            f"({', '.join(media_types(LOCATION_FORMATS))}; JSON when it leaves the choice open); with it, Accept "
+            "is not consulted.",
+            "example": "geojson",
+        },
+    )
 
 
 class LocationSchema(ResponseSchema):

@@ -79,11 +79,15 @@ class QuerySchema(Schema):
         unknown = RAISE
 
 
+# Rows per page of a list, when the request gives no limit.
+DEFAULT_PAGE_SIZE = 50
+
+
 class PageQuerySchema(QuerySchema):
     """Cursor pagination."""
 
     limit = fields.Integer(
-        load_default=50,
+        load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
         metadata={"description": "Rows per page (default 50, at most 500).", "example": 50},
     )

@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from .. import figure
 from ..filters import Filter
-from ..formats import FORMATS
-from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
+from ..formats import FIGURE_FORMATS, describe, media_types
+from .common import DEFAULT_PAGE_SIZE, PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
 
 _AS_OF = {
     "description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
@@ -24,7 +24,6 @@ class AsOfQuerySchema(QuerySchema):
     as_of = fields.AwareDateTime(metadata=_AS_OF)
 
 
-DEFAULT_PAGE_SIZE = 50
 SORTS = tuple(
     f"{direction}{column}"
     for column in ("id", "value", "period_start", "period_end", "stated_on", "updated_at")
@@ -80,17 +79,19 @@ class FigureListSchema(PageQuerySchema):
     limit = fields.Integer(
         validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
         metadata={
-            "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. A CSV or HXL export "
-            "without `limit` holds every matching figure, streamed.",
+            "description": f"Rows per page: {DEFAULT_PAGE_SIZE} by default in JSON, at most 500. Any other format "
+            "without `limit` holds every matching figure (after `cursor`, if given), streamed; with `limit`, the "
+            "JSON page's figures, with the Link to the next page.",
             "example": 50,
         },
     )
     as_of = fields.AwareDateTime(metadata=_AS_OF)
     format = fields.String(
-        validate=one_of(tuple(FORMATS)),
+        validate=one_of(FIGURE_FORMATS),
         metadata={
-            "description": "json (default), csv, or hxl (CSV with the HXL hashtag row under the header). "
-            "`Accept: text/csv` asks for CSV too.",
+            "description": f"{describe(FIGURE_FORMATS)} Without `format`, the Accept header chooses "
+            f"({', '.join(media_types(FIGURE_FORMATS))}; JSON when it leaves the choice open); with it, Accept "
+            "is not consulted.",
             "example": "csv",
         },
     )
@@ -98,8 +99,8 @@ class FigureListSchema(PageQuerySchema):
     bom = fields.Boolean(
         metadata={
             "description": "CSV and HXL: start the file with a UTF-8 byte order mark, which spreadsheet programs "
-            "on Windows need to read Arabic and other non-Latin text. Ignored for JSON. Tally's own CSV import "
-            "accepts files with or without it.",
+            "on Windows need to read Arabic and other non-Latin text. Ignored by the other formats. Tally's own "
+            "CSV import accepts files with or without it.",
             "example": True,
         }
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from psycopg import sql
@@ -17,7 +17,7 @@ from service.importers.locations import import_locations
 from service.importers.ucdp import import_ucdp
 from service.importers.unhcr import import_unhcr
 from tests.imports.support import GAZETTEERS, UCDP, UNHCR, options
-from tests.support import admin, app_over, database, database_name
+from tests.support import admin, app_over, database, database_name, json_figures
 
 
 def oracle_cell(figure: dict, column: formats.Column) -> object:
@@ -32,23 +32,6 @@ def oracle_cell(figure: dict, column: formats.Column) -> object:
         assert isinstance(value, list)
         return ";".join(dispute["source"]["id"] for dispute in value)
     return "" if value is None else value
-
-
-def json_figures(client, url: str) -> list[dict]:
-    """Every figure the JSON list gives for url, page after page."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query)) | {"limit": "500"}
-    query.pop("format", None)
-    query.pop("fields", None)
-    figures: list[dict] = []
-    page: str | None = f"{parts.path}?{urlencode(query)}"
-    while page:
-        response = client.get(page)
-        assert response.status_code == 200, response.get_data(as_text=True)
-        body = response.get_json()
-        figures += body["data"]
-        page = body["next"]
-    return figures
 
 
 def oracle(client, url: str) -> bytes:

@@ -120,7 +120,7 @@ def test_unknown_fields_and_formats_are_a_422(client):
     bad_field = client.get("/v1/figures?fields=id,deaths").get_json()
     assert bad_field["errors"][0]["field"] == "fields" and "deaths" in bad_field["errors"][0]["messages"][0]
     assert client.get("/v1/figures?format=xlsx").get_json()["errors"] == [
-        {"in": "query", "field": "format", "messages": ["Must be one of: json, csv, hxl."]}
+        {"in": "query", "field": "format", "messages": ["Must be one of: json, csv, hxl, ndjson, geojson."]}
     ]
 
 

@@ -1,4 +1,7 @@
--- CSV exports: PostgreSQL writes the rows (COPY ... TO STDOUT, FORMAT csv).
+-- Exports: PostgreSQL writes the rows (COPY ... TO STDOUT), as CSV or as one
+-- JSON text a row (NDJSON and GeoJSON; json_export, location_export below).
+--
+-- CSV: COPY ... TO STDOUT (FORMAT csv).
 -- service/repositories/exports.py completes figure_export with the figures
 -- to read ({figures}: live_figures or figures_as_of, with the request's
 -- conditions {where} built by service/figure.py), the flattened columns
@@ -17,6 +20,48 @@ COPY (
     FROM ({figures}) f {joins}
     ORDER BY {order}
 ) TO STDOUT (FORMAT csv, ENCODING 'UTF8') /* figure_export */
+
+-- name: json_export
+-- figure_export (as pg_stat_activity shows it): one JSON text a figure (its
+-- body, or its GeoJSON Feature), in the request's order, in COPY's text
+-- format (repositories/exports.py JsonRows).
+COPY (
+    SELECT {line}
+    FROM ({figures}) f {joins}
+    ORDER BY {order}
+) TO STDOUT (ENCODING 'UTF8') /* figure_export */
+
+-- name: figure_feature
+-- A figure as a GeoJSON Feature (RFC 7946), its JSON as its properties; NULL
+-- when it has no point: left out, and counted. Its point is its own (a
+-- dataset's, such as a UCDP event's), else its location's centroid; point_of
+-- says which. Latitude and longitude are both set or both null (the checks of
+-- figure and location), so the two coalesce take both from the same place.
+CASE WHEN coalesce(f.latitude, point.latitude) IS NOT NULL THEN json_build_object(
+    'type', 'Feature',
+    'id', f.id,
+    'geometry', json_build_object(
+        'type', 'Point',
+        'coordinates', json_build_array(coalesce(f.longitude, point.longitude), coalesce(f.latitude, point.latitude))),
+    'point_of', CASE WHEN f.latitude IS NOT NULL THEN 'figure' ELSE 'location' END,
+    'properties', {properties})::text END
+
+-- name: figure_point
+LEFT JOIN location point ON point.id = f.location_id
+
+-- name: location_export
+-- location_export (as pg_stat_activity shows it): the locations a list's query
+-- selects, in its order, each with a centroid as a GeoJSON Feature, its body as
+-- its properties; NULL (left out, and counted) without one.
+COPY (
+    SELECT CASE WHEN l.latitude IS NOT NULL THEN json_build_object(
+               'type', 'Feature',
+               'id', l.id,
+               'geometry', json_build_object('type', 'Point', 'coordinates', json_build_array(l.longitude, l.latitude)),
+               'properties', a.body::json)::text END
+    FROM ({locations}) a JOIN location l ON l.id = a.id
+    ORDER BY a.id
+) TO STDOUT (ENCODING 'UTF8') /* location_export */
 
 -- name: live_figures
 SELECT f.* FROM figure f WHERE {where}
