@@ -24,6 +24,7 @@ from .api import (
     figures,
     health,
     limits,
+    negotiation,
     release_connection,
 )
 from .api import openapi_responses as documented
@@ -46,6 +47,8 @@ published, when, for which place and period, how precise it is, and whether it i
 * Every figure carries its source, document, quote, reference period and stated-on date inline.
 * Lists are cursor-paged: follow `next` (also in the `Link` header) until it is null.
 * Unknown query parameters are rejected (400) rather than ignored.
+* Lists of figures also answer in CSV, HXL, NDJSON and GeoJSON, and the list of places in GeoJSON: ask with
+  `format=` or `Accept`. An `Accept` that an operation cannot satisfy is a 406 listing what it offers.
 * Every error is `application/problem+json` (RFC 9457), with field messages for invalid input.
 """
 
@@ -166,6 +169,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     register_error_handlers(app)
     limits.init_limits(app, settings)  # its check runs before check_request: a flood is refused before any work
     app.before_request(check_request)
+    app.before_request(negotiation.check_acceptable)  # before check_cache: no 304 for what cannot be served
     app.before_request(caching.check_cache)
     app.after_request(caching.add_validators)
     cors.init_cors(app, settings)  # after add_validators, so that its Vary: Origin is merged into one Vary

@@ -26,6 +26,7 @@ from ..schemas.datasets import (
 )
 from . import Blueprint, connection, json_response
 from .auth import requires
+from .negotiation import offers
 from .writing import actor
 
 # Row findings sent back in a response; the import record keeps its own summary.
@@ -114,6 +115,7 @@ class ImportProblems(MethodView):
     @blp.response(200, description="The row-level report as CSV (a header only when the import found nothing).")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(**_REPORT_RESPONSE)
+    @offers(("csv",))
     def get(self, import_id: int) -> Response:
         """Get an import's row-level report (CSV), as `tally import --report FILE` writes it"""
         with connection() as conn:

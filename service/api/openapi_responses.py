@@ -1,13 +1,14 @@
 """What any operation can answer besides its own responses, in the OpenAPI document, declared once.
 
 Every response of the API carries the rate-limit headers (RateLimit-Policy, RateLimit) while rate limits are on;
-any request may be refused by a limit (429), find the database unreachable or saturated (503) or have a
-statement cancelled by the statement timeout (504). Each header and each of these responses is a component
-(components.headers, components.responses); `OperationalResponses`, an apispec plugin, references them from every
-operation, as `statuses_for` decides for its path.
+any request may ask in Accept for a media type its operation does not answer in (406), be refused by a limit
+(429), find the database unreachable or saturated (503) or have a statement cancelled by the statement timeout
+(504). Each header and each of these responses is a component (components.headers, components.responses);
+`OperationalResponses`, an apispec plugin, references them from every operation, as `statuses_for` decides for its
+path.
 
 The examples are built from the defaults in Settings, so the document stays as true as the code that sends them
-(limits.py, errors.py); the tests compare them with real responses.
+(limits.py, errors.py, negotiation.py); the tests compare them with real responses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from apispec import BasePlugin
 from limits import parse as parse_limit
 
 from ..config import Settings
+from ..formats import FIGURE_FORMATS
+from .negotiation import NEGOTIATED_PREFIX, NotAcceptable, refusal
 
 RATE_LIMIT_POLICY = "RateLimit-Policy"
 RATE_LIMIT = "RateLimit"
@@ -35,15 +38,20 @@ DATABASE_PREFIX = "/v1/"
 _DEFAULTS = Settings()
 _READS = parse_limit(_DEFAULTS.rate_limit_reads)
 _EXAMPLE_PATH = "/v1/figures"
+# The 406 a list of figures answers to `Accept: text/html` alone (a browser also sends */*, which is served).
+_REFUSED = refusal(FIGURE_FORMATS, "text/html")
 
 
 def statuses_for(path: str, method: str) -> tuple[int, ...]:
     """The statuses an operation can answer beyond its own: 401 for an API read sent with a dead or malformed key
-    (a key sent is checked even where reads are public), 429 where a limit counts it, 503 and 504 where it uses
-    the database (the statement timeout applies to every statement, reads and writes alike)."""
+    (a key sent is checked even where reads are public), 406 where Accept is negotiated, 429 where a limit counts
+    it, 503 and 504 where it uses the database (the statement timeout applies to every statement, reads and writes
+    alike)."""
     statuses: list[int] = []
     if method.lower() in ("get", "head") and path.startswith(DATABASE_PREFIX):
         statuses.append(401)
+    if path.startswith(NEGOTIATED_PREFIX):
+        statuses.append(406)
     if path.startswith(RATE_LIMITED_PREFIX):
         statuses.append(429)
     if path.startswith(DATABASE_PREFIX):
@@ -103,6 +111,16 @@ def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
 
 # Status -> the response's description, its headers (beyond the rate-limit ones) and an example body.
 RESPONSES: dict[int, dict[str, Any]] = {
+    406: {
+        "description": (
+            "Not acceptable: the Accept header allows none of the media types the operation answers in, which "
+            "`offered` lists (a list of figures or places also takes `format`, which wins over Accept). No "
+            "Accept, or `*/*`, is always served: in JSON where the operation answers in it. "
+            "Errors are problem+json whatever Accept says."
+        ),
+        "headers": (),
+        "example": _problem(406, NotAcceptable.title, str(_REFUSED.detail)) | _REFUSED.extra,
+    },
     429: {
         "description": (
             "Too many requests: this client (its API key, else its address) is over a rate limit; RateLimit-Policy "

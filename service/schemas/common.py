@@ -162,6 +162,14 @@ class ProblemSchema(Schema):
             "result (ImportResult), with the rows at fault."
         }
     )
+    offered = fields.List(
+        fields.String(),
+        metadata={
+            "description": "406: the media types the operation answers in (ask for one with Accept, or with "
+            "`format` where the operation takes it).",
+            "example": ["application/json", "application/geo+json"],
+        },
+    )
 
 
 def ensure_ordered(data: Mapping[str, Any], first: str, last: str, *, name: str) -> None:
