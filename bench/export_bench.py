@@ -1,21 +1,25 @@
-"""Export benchmark: stream every figure of the 1,000,000-figure benchmark database as CSV.
+"""Export benchmark: stream every figure of the 1,000,000-figure benchmark database as CSV (or, with
+BENCH_EXPORT_FORMAT, as ndjson or geojson).
 
 Prints how long the first byte took, how long the whole export took, and the
 peak memory (VmHWM) of the gunicorn worker that served it, against its memory
 before the export; then times `psql` running the export's own COPY statement
 (the same flattened columns, filters, order and session settings) to
-/dev/null in the same run, and prints both rows/s and their ratio. The last line reads
+/dev/null in the same run, and prints both rows/s and their ratio. A row is a figure read: for GeoJSON, the
+features and the figures left out without a point. The last line reads
 `export_rows=<n> ttfb_ms=<x> seconds=<x> rows_per_s=<n> worker_rss_before_mb=<x> worker_peak_rss_mb=<x>
-psql_rows_per_s=<n> ratio=<x>`.
+psql_rows_per_s=<n> ratio=<x>` (after `format=<name>` for a format other than CSV).
 
 The benchmark database must exist (`make bench` builds it); this script only reads it.
 
     .venv/bin/python bench/export_bench.py
+    BENCH_EXPORT_FORMAT=ndjson .venv/bin/python bench/export_bench.py
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import subprocess
 import sys
@@ -30,8 +34,12 @@ import dataset
 from service import db, formats, migrations
 from service.repositories import exports
 
-EXPORT = "/v1/figures?format=csv"
+FORMAT = os.environ.get("BENCH_EXPORT_FORMAT", "csv")
+EXPORT = f"/v1/figures?format={FORMAT}"
 CHUNK = 1 << 16
+# How each format's body starts a row: CSV and NDJSON end each with a line break (CSV after its header line);
+# a GeoJSON feature starts with its type, and the figures left out are counted at the end.
+_ROW_MARK = {"csv": b"\r\n", "ndjson": b"\n", "geojson": b'{"type" : "Feature"'}
 
 
 def worker_pid(server: bench.Server) -> int:
@@ -58,14 +66,20 @@ def export(port: int) -> tuple[int, float, float]:
     response = connection.getresponse()
     if response.status != 200:
         raise SystemExit(f"export_bench: {EXPORT} answered {response.status}")
+    mark = _ROW_MARK[FORMAT]
     first = response.read1(CHUNK)
     first_byte = time.perf_counter() - started
-    lines = first.count(b"\r\n")
+    rows, ending = first.count(mark), first[-4096:]
     while chunk := response.read1(CHUNK):
-        lines += chunk.count(b"\r\n")
+        # The end of the previous chunk, but a whole mark, in front: a mark cut in two is counted once.
+        rows += (ending[len(ending) - len(mark) + 1 :] + chunk).count(mark)
+        ending = (ending + chunk)[-4096:]
     connection.close()
-    # Quoted fields hold no CRLF in these figures, so lines = header + rows.
-    return lines - 1, first_byte, time.perf_counter() - started
+    if FORMAT == "csv":
+        rows -= 1  # the header; quoted fields hold no CRLF in these figures
+    if FORMAT == "geojson":
+        rows += json.loads(b"{" + ending[ending.rindex(b'"left_out"') :])["left_out"]["count"]
+    return rows, first_byte, time.perf_counter() - started
 
 
 def existing_database() -> str:
@@ -82,7 +96,10 @@ def existing_database() -> str:
 def psql_copy(url: str) -> tuple[int, float]:
     """The export's COPY statement run by psql, its CSV discarded; rows and seconds."""
     with db.connect(url) as conn:
-        statement = exports.copy_statement(conn, list(formats.COLUMNS), {}, as_of=None)
+        if FORMAT == "csv":
+            statement = exports.copy_statement(conn, list(formats.COLUMNS), {}, as_of=None)
+        else:
+            statement = exports.json_statement({}, geojson=FORMAT == "geojson", as_of=None, fields=None)
         text = ClientCursor(conn).mogrify(statement, exports.copy_params({}, None))
     options = " ".join(f"-c {name}={value.replace(' ', '')}" for name, value in exports.EXPORT_SETTINGS.items())
     env = os.environ | {"PGOPTIONS": options}
@@ -108,8 +125,9 @@ def main() -> None:
         rows, first_byte, seconds = export(server.port)
         peak = memory_mb(pid, "VmHWM")
     psql_rows, psql_seconds = psql_copy(url)
+    named = "" if FORMAT == "csv" else f"format={FORMAT} "
     print(
-        f"export_rows={rows} ttfb_ms={first_byte * 1000:.0f} seconds={seconds:.1f} "
+        f"{named}export_rows={rows} ttfb_ms={first_byte * 1000:.0f} seconds={seconds:.1f} "
         f"rows_per_s={rows / seconds:.0f} worker_rss_before_mb={before:.0f} worker_peak_rss_mb={peak:.0f} "
         f"psql_rows={psql_rows} psql_seconds={psql_seconds:.1f} psql_rows_per_s={psql_rows / psql_seconds:.0f} "
         f"ratio={(rows / seconds) / (psql_rows / psql_seconds):.2f}"

@@ -43,6 +43,9 @@ from .figures import ordering
 
 # How much CSV a chunk of the response holds, at least (one row more than this at most).
 CHUNK_BYTES = 128 * 1024
+# At most this many rows a chunk, whatever their size: each row read is an object of its own, and the rows of
+# figures a GeoJSON export leaves out are three bytes each (\N), 43,000 of them in CHUNK_BYTES: 8 MB of objects.
+CHUNK_ROWS = 2048
 
 # The settings that decide how PostgreSQL writes a timestamp, a date or a float, for this transaction.
 SESSION_SETTINGS = {"TimeZone": "UTC", "DateStyle": "ISO, MDY", "extra_float_digits": "1"}
@@ -224,13 +227,14 @@ def use_export_settings(conn: Connection, *, statement_timeout_ms: int | None = 
 
 
 def batches(rows: Iterator[Any]) -> Iterator[list[Any]]:
-    """COPY's rows (one per message) in lists of at least CHUNK_BYTES (the last one smaller)."""
+    """COPY's rows (one per message) in lists of at least CHUNK_BYTES, or of CHUNK_ROWS rows (the last one
+    smaller)."""
     pending: list[Any] = []
     size = 0
     for row in rows:
         pending.append(row)
         size += len(row)
-        if size >= CHUNK_BYTES:
+        if size >= CHUNK_BYTES or len(pending) >= CHUNK_ROWS:
             yield pending
             pending, size = [], 0
     if pending:
