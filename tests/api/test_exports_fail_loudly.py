@@ -1,5 +1,5 @@
-"""A CSV export that fails says so: before its first byte with a problem document, after it by a connection
-closed without the last chunk, so a client never takes a cut export for a whole one. On the real server."""
+"""An export (CSV, NDJSON, GeoJSON) that fails says so: before its first byte with a problem document, after it by a
+connection closed without the last chunk, so a client never takes a cut export for a whole one. On the real server."""
 
 from __future__ import annotations
 
@@ -28,15 +28,18 @@ def _more_figures(url: str, count: int) -> None:
 
 
 def test_an_export_that_fails_before_its_first_byte_is_a_problem_document(fresh_url):
+    answers = []
     with live_server(fresh_url, STATEMENT_TIMEOUT_MS="300") as port, db.connect(fresh_url) as blocker:
         blocker.execute("LOCK TABLE figure IN ACCESS EXCLUSIVE MODE")  # the export's query waits past its timeout
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", EXPORT)
-        with connection.getresponse() as response:
-            status, content_type, body = response.status, response.getheader("Content-Type"), response.read()
-        connection.close()
-    assert (status, content_type) == (504, "application/problem+json"), body
-    assert b"statement timeout" in body
+        for export in (EXPORT, "/v1/figures?format=ndjson", "/v1/figures?format=geojson"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", export)
+            with connection.getresponse() as response:
+                answers.append((response.status, response.getheader("Content-Type"), response.read()))
+            connection.close()
+    for status, content_type, body in answers:
+        assert (status, content_type) == (504, "application/problem+json"), body
+        assert b"statement timeout" in body
 
 
 def _read_all(port: int, path: str, *, after_first_chunk=None) -> bytes:
