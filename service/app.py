@@ -81,6 +81,10 @@ class Api(flask_smorest.Api):
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
+    def _register_pagination_header(self) -> None:
+        """Nothing: Tally pages with cursors and a Link header, not flask-smorest's X-Pagination, whose schema
+        would otherwise be left in the document, used by nothing."""
+
 
 # Methods whose requests may carry a body.
 BODY_METHODS = ("POST", "PATCH", "PUT", "DELETE")

@@ -124,6 +124,11 @@ def written(row: dict[str, Any] | None) -> str:
     return body
 
 
+def camel(path: str) -> str:
+    """A collection's path as it reads inside an operationId: civilians-killed gives CiviliansKilled."""
+    return "".join(word.capitalize() for word in path.split("-"))
+
+
 def json_response(body: str | bytes, status: int = 200) -> Response:
     """A response whose JSON body is already built (by the database, or by orjson)."""
     return Response(body, status=status, mimetype="application/json")

@@ -21,7 +21,8 @@ from ..schemas.analysis import (
     TotalsSchema,
 )
 from ..vocabulary import METRIC_COLLECTIONS
-from . import Blueprint, connection, json_response
+from . import Blueprint, camel, connection, json_response
+from . import openapi_responses as documented
 
 TOTALS_DESCRIPTION = f"""
 Figures of different sources are never added together: every source has its own total, side
@@ -37,6 +38,8 @@ out, with the reason and the figure that stands instead. A request reads at most
 {analysis.MAX_TOTALS_FIGURES:,} figures (422 beyond: narrow it with location, source, from or to).
 """
 
+_TOTALS = "Per-source totals, each with the figures it adds and those it leaves out, and why."
+
 blp = Blueprint(
     "analysis",
     __name__,
@@ -51,9 +54,10 @@ blp = Blueprint(
 @blp.route("/claims")
 class Claims(MethodView):
     @blp.arguments(ClaimsQuerySchema, location="query")
-    @blp.response(200, ClaimPageSchema)
+    @blp.response(200, ClaimPageSchema, description=documented.PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(operationId="listClaims")
     def get(self, args: dict[str, Any]) -> Response:
         """List claims: figures of several sources about one quantity, with their range
 
@@ -74,9 +78,10 @@ class Claims(MethodView):
 @blp.route("/coverage")
 class Coverage(MethodView):
     @blp.arguments(CoverageQuerySchema, location="query")
-    @blp.response(200, CoveragePageSchema)
+    @blp.response(200, CoveragePageSchema, description=documented.PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(operationId="listCoverage")
     def get(self, args: dict[str, Any]) -> Response:
         """List what data exists per metric, place and source
 
@@ -116,9 +121,10 @@ def totals_response(metric: str, args: dict[str, Any]) -> Response:
 @blp.route("/figures/totals")
 class FigureTotals(MethodView):
     @blp.arguments(FigureTotalsQuerySchema, location="query")
-    @blp.response(200, TotalsSchema)
+    @blp.response(200, TotalsSchema, description=_TOTALS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(operationId="getFigureTotals")
     def get(self, args: dict[str, Any]) -> Response:
         return totals_response(args.pop("metric"), args)
 
@@ -130,9 +136,10 @@ def _collection_totals(path: str, metric: str) -> None:
 
     class MetricTotals(MethodView):
         @blp.arguments(TotalsQuerySchema, location="query")
-        @blp.response(200, TotalsSchema)
+        @blp.response(200, TotalsSchema, description=_TOTALS)
         @blp.alt_response(400, response="BAD_REQUEST")
         @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+        @blp.doc(operationId=f"get{camel(path)}Totals")
         def get(self, args: dict[str, Any]) -> Response:
             return totals_response(metric, args)
 

@@ -19,15 +19,23 @@ from . import connection
 
 # Endpoints whose view sets its own ETag.
 SELF_VALIDATED = {"figures.FigureById"}
+# Where reads are validated (and so may answer 304): the API, not the probes or the docs.
+VALIDATED_PREFIX = "/v1/"
+
+
+def sends_validators(method: str, path: str, endpoint: str | None) -> bool:
+    """Whether a request's answer carries the data version's validators: a read of the API, unless its view
+    validates itself."""
+    return (
+        method in ("GET", "HEAD")
+        and path.startswith(VALIDATED_PREFIX)
+        and endpoint is not None
+        and endpoint not in SELF_VALIDATED
+    )
 
 
 def _cacheable() -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and request.path.startswith("/v1/")
-        and request.endpoint is not None
-        and request.endpoint not in SELF_VALIDATED
-    )
+    return sends_validators(request.method, request.path, request.endpoint)
 
 
 def _cache_control() -> str:

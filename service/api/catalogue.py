@@ -38,6 +38,7 @@ from ..schemas.common import DEFAULT_PAGE_SIZE
 from ..schemas.formats import LOCATION_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, exports, json_response, written
+from . import openapi_responses as documented
 from .auth import requires
 from .negotiation import offers, requested_format
 
@@ -55,10 +56,16 @@ blp = Blueprint(
 @blp.route("/sources")
 class Sources(MethodView):
     @blp.arguments(SourceQuerySchema, location="query")
-    @blp.response(200, SourcePageSchema)
+    @blp.response(200, SourcePageSchema, description=documented.PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(operationId="listSources")
     def get(self, args: dict[str, Any]) -> Response:
-        """List sources"""
+        """List sources
+
+        Who states figures: UN agencies, NGOs, monitors, governments, media, individuals and compiled datasets,
+        each with a stable slug id and the other spellings that name it (`aliases`). Ordered by id and
+        cursor-paged: follow `next` (also the `Link` header) until it is null.
+        """
         with connection() as conn:
             rows = catalogue.list_sources(
                 conn, kind=args.get("kind"), after=decode_cursor(args.get("cursor"), str), limit=args["limit"]
@@ -67,10 +74,15 @@ class Sources(MethodView):
 
     @requires("write")
     @blp.arguments(SourceCreateSchema)
-    @blp.response(201, SourceSchema)
+    @blp.response(201, SourceSchema, description="Created: the new source.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createSource")
     def post(self, body: dict[str, Any]) -> Response:
-        """Create a source"""
+        """Create a source
+
+        The id is a stable slug chosen once (lower-case letters, digits and `-`); an id in use is a 409. The
+        answer is the new source, with its URL in `Location`.
+        """
         with connection() as conn:
             source_id = catalogue_writes.create_source(conn, fields=body)
             return created(written(catalogue.get_source(conn, source_id=source_id)), f"/v1/sources/{source_id}")
@@ -78,10 +90,14 @@ class Sources(MethodView):
 
 @blp.route("/sources/<source_id>")
 class SourceById(MethodView):
-    @blp.response(200, SourceSchema)
+    @blp.response(200, SourceSchema, description="The source.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getSource")
     def get(self, source_id: str) -> Response:
-        """Get one source"""
+        """Get one source
+
+        The source with its kind, description and every spelling that names it in imported datasets.
+        """
         with connection() as conn:
             row = catalogue.get_source(conn, source_id=source_id)
         if row is None:
@@ -90,10 +106,15 @@ class SourceById(MethodView):
 
     @requires("write")
     @blp.arguments(SourceWriteSchema)
-    @blp.response(200, SourceSchema)
+    @blp.response(200, SourceSchema, description="Changed: the source as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="updateSource")
     def patch(self, body: dict[str, Any], source_id: str) -> Response:
-        """Change a source"""
+        """Change a source
+
+        Only the fields given change (at least one); the id never does. Every figure of the source shows the
+        change at once, since figures carry their source inline.
+        """
         with connection() as conn:
             catalogue_writes.update_source(conn, source_id=source_id, changes=_some(body))
             return json_response(written(catalogue.get_source(conn, source_id=source_id)))
@@ -109,10 +130,16 @@ _ALIAS_EXAMPLES = {
 class SourceAliases(MethodView):
     @requires("admin")
     @blp.arguments(SourceAliasSchema, examples=_ALIAS_EXAMPLES)
-    @blp.response(201, SourceSchema, description="The alias was added; the source, with its aliases.")
+    @blp.response(
+        201,
+        SourceSchema,
+        description="The alias was added; the source, with its aliases.",
+        headers=documented.CREATED_HEADERS,
+    )
     @blp.alt_response(200, schema=SourceSchema, description="The source has this alias (its key) already.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The alias's key names another source already.")
+    @blp.doc(operationId="addSourceAlias")
     def post(self, body: dict[str, Any], source_id: str) -> Response:
         """Add a spelling that names a source (admin)
 
@@ -136,10 +163,16 @@ class SourceAliases(MethodView):
 @blp.route("/documents")
 class Documents(MethodView):
     @blp.arguments(DocumentQuerySchema, location="query")
-    @blp.response(200, DocumentPageSchema)
+    @blp.response(200, DocumentPageSchema, description=documented.PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(operationId="listDocuments")
     def get(self, args: dict[str, Any]) -> Response:
-        """List documents"""
+        """List documents
+
+        Where figures were published: title, publisher (a source), URL (null when unknown, never invented),
+        publication and retrieval dates, language. Ordered by id and cursor-paged: follow `next` (also the
+        `Link` header) until it is null.
+        """
         with connection() as conn:
             rows = catalogue.list_documents(
                 conn, publisher=args.get("publisher"), after=decode_cursor(args.get("cursor")), limit=args["limit"]
@@ -148,10 +181,15 @@ class Documents(MethodView):
 
     @requires("write")
     @blp.arguments(DocumentCreateSchema)
-    @blp.response(201, DocumentSchema)
+    @blp.response(201, DocumentSchema, description="Created: the new document.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createDocument")
     def post(self, body: dict[str, Any]) -> Response:
-        """Create a document"""
+        """Create a document
+
+        Only the title is required; the publisher, if given, must be a source id. The answer is the new
+        document, with its URL in `Location`; figures then cite it by its id.
+        """
         with connection() as conn:
             document_id = catalogue_writes.create_document(conn, fields=body)
             document = written(catalogue.get_document(conn, document_id=document_id))
@@ -160,10 +198,14 @@ class Documents(MethodView):
 
 @blp.route("/documents/<int:document_id>")
 class DocumentById(MethodView):
-    @blp.response(200, DocumentSchema)
+    @blp.response(200, DocumentSchema, description="The document.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getDocument")
     def get(self, document_id: int) -> Response:
-        """Get one document"""
+        """Get one document
+
+        The document with its publisher inline, as figures cite it.
+        """
         with connection() as conn:
             row = catalogue.get_document(conn, document_id=document_id)
         if row is None:
@@ -172,10 +214,15 @@ class DocumentById(MethodView):
 
     @requires("write")
     @blp.arguments(DocumentWriteSchema)
-    @blp.response(200, DocumentSchema)
+    @blp.response(200, DocumentSchema, description="Changed: the document as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="updateDocument")
     def patch(self, body: dict[str, Any], document_id: int) -> Response:
-        """Change a document"""
+        """Change a document
+
+        Only the fields given change (at least one). A retrieval date may not come before the publication
+        date.
+        """
         with connection() as conn:
             catalogue_writes.update_document(conn, document_id=document_id, changes=_some(body))
             return json_response(written(catalogue.get_document(conn, document_id=document_id)))
@@ -184,11 +231,19 @@ class DocumentById(MethodView):
 @blp.route("/locations")
 class Locations(MethodView):
     @blp.arguments(LocationQuerySchema, location="query")
-    @blp.response(200, LocationPageSchema)
+    @blp.response(200, LocationPageSchema, description=documented.PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @offers(LOCATION_FORMATS, LOCATION_CONTENT)
+    @blp.doc(operationId="listLocations")
     def get(self, args: dict[str, Any]) -> Response:
-        """List locations"""
+        """List locations
+
+        Places: countries, administrative units (admin1 to admin4, with OCHA p-codes) and places that are not
+        administrative units (areas, cities, neighbourhoods, villages), each with its parent and the areas it
+        also lies in. `parent` lists the direct children of one place. Ordered by id and cursor-paged: follow
+        `next` (also the `Link` header) until it is null. `format=geojson` (or `Accept: application/geo+json`)
+        serves them as GeoJSON features, each at its point.
+        """
         kind, parent, after = args.get("kind"), args.get("parent"), decode_cursor(args.get("cursor"), str)
         if requested_format(LOCATION_FORMATS, args) == "geojson":
             return exports.location_export(kind=kind, parent=parent, after=after, limit=args.get("limit"))
@@ -199,10 +254,16 @@ class Locations(MethodView):
 
     @requires("write")
     @blp.arguments(LocationCreateSchema)
-    @blp.response(201, LocationDetailSchema)
+    @blp.response(201, LocationDetailSchema, description="Created: the new place.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createLocation")
     def post(self, body: dict[str, Any]) -> Response:
-        """Create a location"""
+        """Create a location
+
+        A place under its administrative parent (an id or p-code), optionally inside areas too. An id or
+        p-code in use is a 409. The answer is the new place with its parents and children, its URL in
+        `Location`.
+        """
         with connection() as conn:
             location_id = catalogue_writes.create_location(conn, fields=body)
             location = locations.get_location(conn, code=location_id)
@@ -211,10 +272,16 @@ class Locations(MethodView):
 
 @blp.route("/locations/<code>")
 class LocationByCode(MethodView):
-    @blp.response(200, LocationDetailSchema)
+    @blp.response(200, LocationDetailSchema, description="The place, with its parents and children.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getLocation")
     def get(self, code: str) -> Response:
-        """Get one location by id, p-code, alias or ISO 3166 code, with its parents and children"""
+        """Get one location by id, p-code, alias or ISO 3166 code, with its parents and children
+
+        `ancestors` is the chain of administrative parents, nearest first; `children` the places directly
+        under it; `areas` the areas (not administrative units) it also lies in. Filtering figures by this
+        place includes all of them inside it.
+        """
         with connection() as conn:
             location = locations.get_location(conn, code=code)
         if location is None:
@@ -223,10 +290,15 @@ class LocationByCode(MethodView):
 
     @requires("write")
     @blp.arguments(LocationWriteSchema)
-    @blp.response(200, LocationDetailSchema)
+    @blp.response(200, LocationDetailSchema, description="Changed: the place as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="updateLocation")
     def patch(self, body: dict[str, Any], code: str) -> Response:
-        """Change a location (a new parent may not lie inside it)"""
+        """Change a location (a new parent may not lie inside it)
+
+        Only the fields given change (at least one); `areas`, when given, replaces the whole list. A parent or
+        area that lies inside the place would make containment loop: a 422 naming the field.
+        """
         with connection() as conn:
             location_id = catalogue_writes.update_location(conn, code=code, changes=_some(body))
             return json_response(orjson.dumps(locations.get_location(conn, code=location_id)))
@@ -253,10 +325,15 @@ _COLLECTION_OF = {metric: f"/v1/{path}" for path, metric in METRIC_COLLECTIONS.i
 @blp.route("/metrics")
 class Metrics(MethodView):
     @blp.arguments(NoQuerySchema, location="query")
-    @blp.response(200, MetricListSchema)
+    @blp.response(200, MetricListSchema, description="Every metric.")
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(operationId="listMetrics")
     def get(self, _args: dict[str, Any]) -> Response:
-        """List the metric catalogue"""
+        """List the metric catalogue
+
+        What Tally counts: each metric's label, definition, unit, HXL hashtag, whether it is a flow (with an
+        origin and a destination) and the path of its own collection, if it has one.
+        """
         with connection() as conn:
             metrics = catalogue.list_metrics(conn)
         return json_response(orjson.dumps({"data": [m | {"collection": _COLLECTION_OF.get(m["id"])} for m in metrics]}))

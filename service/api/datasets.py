@@ -56,20 +56,30 @@ blp = Blueprint(
 @blp.route("/datasets")
 class Datasets(MethodView):
     @blp.arguments(NoQuerySchema, location="query")
-    @blp.response(200, DatasetListSchema)
+    @blp.response(200, DatasetListSchema, description="Every dataset imported so far.")
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(operationId="listDatasets")
     def get(self, _args: dict[str, Any]) -> Response:
-        """List datasets"""
+        """List datasets
+
+        Every dataset Tally has imported figures or places from, with its publisher, licence, how to cite it,
+        how many figures and places came from it, and its latest import. Empty until something is imported.
+        """
         with connection() as conn:
             return json_response(datasets.list_datasets(conn))
 
 
 @blp.route("/datasets/<dataset_id>")
 class DatasetById(MethodView):
-    @blp.response(200, DatasetDetailSchema)
+    @blp.response(200, DatasetDetailSchema, description="The dataset, with every import of it.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getDataset")
     def get(self, dataset_id: str) -> Response:
-        """Get one dataset with its imports"""
+        """Get one dataset with its imports
+
+        The dataset as listed, with every import of it, oldest first: version, file name, who imported it,
+        when, and how many figures it inserted and updated.
+        """
         with connection() as conn:
             body = datasets.get_dataset(conn, dataset_id=dataset_id)
         if body is None:
@@ -79,10 +89,16 @@ class DatasetById(MethodView):
 
 @blp.route("/imports/<int:import_id>")
 class ImportById(MethodView):
-    @blp.response(200, ImportSchema)
+    @blp.response(200, ImportSchema, description="The import record.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getImport")
     def get(self, import_id: int) -> Response:
-        """Get one import record"""
+        """Get one import record
+
+        One import of one file: the dataset and version, the licence as it stood, the file's name and sha256,
+        who imported it and when, what it did (`counts`), its report (names matched, placements, changes) and
+        how many row findings it made (listed by GET /v1/imports/{import_id}/problems).
+        """
         with connection() as conn:
             body = datasets.get_import(conn, import_id=import_id)
         if body is None:
@@ -90,9 +106,10 @@ class ImportById(MethodView):
         return json_response(body)
 
 
+# The report's media type (an integer status, as flask-smorest keys it, so that it merges with @blp.response's).
 _REPORT_RESPONSE = {
     "responses": {
-        "200": {
+        200: {
             "content": {
                 "text/csv": {
                     "schema": {
@@ -114,10 +131,14 @@ _REPORT_RESPONSE = {
 class ImportProblems(MethodView):
     @blp.response(200, description="The row-level report as CSV (a header only when the import found nothing).")
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(**_REPORT_RESPONSE)
+    @blp.doc(**_REPORT_RESPONSE, operationId="getImportProblems")
     @offers(("csv",))
     def get(self, import_id: int) -> Response:
-        """Get an import's row-level report (CSV), as `tally import --report FILE` writes it"""
+        """Get an import's row-level report (CSV), as `tally import --report FILE` writes it
+
+        Every row finding of the import (rejected, skipped, or imported with a warning), by file, line and
+        field, with the value and the reason. A browser saves it as `import-<id>-report.csv`.
+        """
         with connection() as conn:
             rows = datasets.import_problems(conn, import_id=import_id)
         if rows is None:
@@ -182,14 +203,24 @@ def run_upload(args: dict[str, Any], data: bytes) -> Result:
 class Imports(MethodView):
     @requires("write")
     @blp.arguments(ImportUploadQuerySchema, location="query")
-    @blp.response(201, ImportResultSchema, description="Imported; 200 when nothing changed or on a dry run.")
+    @blp.response(201, ImportResultSchema, description="Imported: the file changed figures or places.")
+    @blp.alt_response(
+        200, schema=ImportResultSchema, description="A dry run, or a file that changed nothing: nothing was written."
+    )
     @blp.alt_response(400, response="BAD_REQUEST", description="An empty body, or an unknown query parameter.")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.doc(**_CSV_BODY)
+    @blp.doc(**_CSV_BODY, operationId="createImport")
     def post(self, args: dict[str, Any]) -> Response:
-        """Import a dataset file sent as text/csv, with the same report as `tally import`"""
+        """Import a dataset file sent as text/csv, with the same report as `tally import`
+
+        The body is the file as published (UCDP GED, UNHCR, IDMC, a gazetteer) or a Tally CSV or HXL export;
+        `dataset` says which. By default one invalid row rejects the whole file (422, with the report in
+        `result`); `skip_invalid=true` imports the valid rows and reports the others. `dry_run=true` checks and
+        reports without writing. 201 when the import wrote something, 200 on a dry run or when the file changed
+        nothing (importing the same file again).
+        """
         data = request.get_data()
         if not data:
             raise EmptyBody(

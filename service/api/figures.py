@@ -34,7 +34,8 @@ from ..schemas.figures import (
 )
 from ..schemas.formats import FIGURE_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
-from . import Blueprint, connection, exports, json_response, written
+from . import Blueprint, camel, connection, exports, json_response, written
+from . import openapi_responses as documented
 from .auth import requires
 from .caching import client_is_current, with_validators
 from .negotiation import offers, requested_format
@@ -51,8 +52,8 @@ blp = Blueprint(
     ),
 )
 
-_ETAG_HEADER = {"ETag": {"description": "The figure's version, for If-Match.", "schema": {"type": "string"}}}
-_CREATED_HEADERS = _ETAG_HEADER | {"Location": {"description": "URL of the new figure.", "schema": {"type": "string"}}}
+_ETAG_HEADER = {"ETag": documented.FIGURE_ETAG}
+_CREATED_HEADERS = _ETAG_HEADER | documented.header_refs(documented.LOCATION)
 # The lists of figures answer in every figure format, each one documented in their 200 response.
 _FIGURE_FORMATS = offers(FIGURE_FORMATS, FIGURE_CONTENT)
 _IDEMPOTENCY_PARAMETER = {
@@ -69,6 +70,24 @@ _IF_MATCH_PARAMETER = {
     "schema": {"type": "string", "example": '"v1"'},
     "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale).",
 }
+
+
+_PAGE = "A page of figures, and the URL of the next (null on the last page); or CSV, with format=csv or hxl."
+_CREATED = "Created: the new figure, at version 1."
+# What every figure list does, after its summary (the metric's own collections and /v1/figures alike).
+LIST_DESCRIPTION = """
+Each figure carries its provenance inline: source, document, quote, reference period, stated-on date, precision
+(`qualifier`, `low`, `high`, `stated_words`) and status, with any disputing statements. Filters combine: a figure
+must pass every one given, and a list filter (`source`, `status`, ...) passes figures with any of its values. A
+place filter (`location`, `origin`, `destination`) takes an id or a p-code and includes every place inside it, by
+any containment. Without `status`, retracted figures are left out. An unknown parameter is a 400 that names it; a
+value Tally cannot use (an empty one, an unknown source or dataset) a 422 that names the parameter.
+
+Pages hold `limit` figures in the order of `sort` (ties broken by id). Follow `next`, also sent as the `Link`
+header, until it is null: figures written while you page neither repeat nor go missing. `format=csv` or `hxl`
+(or `Accept: text/csv`) serves the same rows as CSV, streamed; without `limit` a CSV export holds every matching
+figure.
+"""
 
 
 def figure_page(args: dict[str, Any]) -> Response:
@@ -118,31 +137,46 @@ _FIGURE_QUERY = FigureQuerySchema()
 @blp.route("/figures")
 class Figures(MethodView):
     @blp.arguments(_ALL_FIGURES_QUERY, location="query")
-    @blp.response(200, FigurePageSchema)
+    @blp.response(200, FigurePageSchema, description=_PAGE, headers=documented.PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @_FIGURE_FORMATS
+    @blp.doc(operationId="listFigures")
     def get(self, args: dict[str, Any]) -> Response:
-        """List figures of every metric"""
         return figure_page(args)
+
+    get.__doc__ = "List figures of every metric\n" + LIST_DESCRIPTION
 
     @requires("write")
     @blp.arguments(FigureCreateSchema)
-    @blp.response(201, FigureSchema, headers=_CREATED_HEADERS)
+    @blp.response(201, FigureSchema, description=_CREATED, headers=_CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER], operationId="createFigure")
     @idempotent
     def post(self, body: dict[str, Any]) -> Response:
-        """Create a figure"""
+        """Create a figure
+
+        Records one number one source stated, with its provenance. Places are given by id or p-code; the source
+        and document must exist. The figure starts at version 1 with status `reported` unless the body says
+        otherwise, and its first revision keeps `reason`. The same statement (source, metric, place, origin,
+        destination, population group, period and value) entered twice is a 409 naming the figure that holds
+        it (`existing_id`). With an `Idempotency-Key`, a retry of the same request returns the first response.
+        """
         return create_figure(body)
 
 
 @blp.route("/figures/<int:figure_id>")
 class FigureById(MethodView):
     @blp.arguments(AsOfQuerySchema, location="query")
-    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.response(200, FigureSchema, description="The figure, with its provenance inline.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getFigure")
     def get(self, args: dict[str, Any], figure_id: int) -> Response:
-        """Get one figure (as it stands, or as it stood at `as_of`)"""
+        """Get one figure (as it stands, or as it stood at `as_of`)
+
+        A retracted figure stays readable here, with its status note. Its `ETag` is its version (`"v3"`), the
+        value `If-Match` takes; `If-None-Match` with it gets a 304 while the figure is unchanged. With `as_of`
+        the figure is rebuilt from its revisions as it stood then (404 if it did not exist yet).
+        """
         with connection() as conn:
             current = figure_writes.figure_state(conn, figure_id=figure_id)
             if current and not args.get("as_of") and client_is_current(etag(current["version"]), current["updated_at"]):
@@ -154,13 +188,19 @@ class FigureById(MethodView):
 
     @requires("write")
     @blp.arguments(FigurePatchSchema)
-    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.response(200, FigureSchema, description="Changed: the figure's new version.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    @blp.doc(parameters=[_IF_MATCH_PARAMETER | {"required": True}])
+    @blp.doc(parameters=[_IF_MATCH_PARAMETER | {"required": True}], operationId="updateFigure")
     def patch(self, body: dict[str, Any], figure_id: int) -> Response:
-        """Change a figure (needs If-Match and a reason)"""
+        """Change a figure (needs If-Match and a reason)
+
+        Only the fields given change; the figure gets a new version and a revision that keeps the key's name,
+        the time and `reason`. `If-Match` must carry the ETag of the version being changed: without it the
+        answer is a 428, with a stale one a 412 whose problem names the current ETag (`current_etag`). Of
+        several changes sent with the same ETag, exactly one succeeds.
+        """
         versions = if_match_versions(required=True)
         reason = body.pop("reason")
         with connection() as conn:
@@ -171,13 +211,18 @@ class FigureById(MethodView):
 
     @requires("write")
     @blp.arguments(RetractSchema)
-    @blp.response(200, FigureSchema, headers=_ETAG_HEADER)
+    @blp.response(200, FigureSchema, description="Retracted: the figure's new version.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.doc(parameters=[_IF_MATCH_PARAMETER])
+    @blp.doc(parameters=[_IF_MATCH_PARAMETER], operationId="retractFigure")
     def delete(self, body: dict[str, Any], figure_id: int) -> Response:
-        """Retract a figure (it stays readable, with its history)"""
+        """Retract a figure (it stays readable, with its history)
+
+        Nothing is deleted: the figure's status becomes `retracted`, with `reason` as its status note and in a
+        new revision. Lists leave it out unless `status` asks for it. `If-Match` is optional here; given, it
+        must match the current version (412). Retracting a retracted figure is a 409.
+        """
         versions = if_match_versions(required=False)
         with connection() as conn:
             row = figure_writes.retract_figure(
@@ -190,13 +235,18 @@ class FigureById(MethodView):
 class FigureDisputes(MethodView):
     @requires("write")
     @blp.arguments(DisputeCreateSchema)
-    @blp.response(201, FigureSchema, headers=_ETAG_HEADER)
+    @blp.response(201, FigureSchema, description="Recorded: the figure, with every dispute.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+    @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER], operationId="disputeFigure")
     @idempotent
     def post(self, body: dict[str, Any], figure_id: int) -> Response:
-        """Record that a figure is disputed, by whom and why"""
+        """Record that a figure is disputed, by whom and why
+
+        Adds a statement that contradicts the figure (its source, document, date, quote and note) and marks
+        the figure `disputed`, in a new version. The answer is the figure with every dispute inline. A
+        retracted figure cannot be disputed (409).
+        """
         with connection() as conn:
             row = figure_writes.add_dispute(conn, figure_id=figure_id, dispute=body, actor=actor())
             response = current_figure(conn, figure_id, row["version"])
@@ -206,10 +256,16 @@ class FigureDisputes(MethodView):
 
 @blp.route("/figures/<int:figure_id>/revisions")
 class FigureRevisions(MethodView):
-    @blp.response(200, RevisionListSchema)
+    @blp.response(200, RevisionListSchema, description="Every version of the figure, oldest first.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listFigureRevisions")
     def get(self, figure_id: int) -> Response:
-        """List every version of a figure, oldest first"""
+        """List every version of a figure, oldest first
+
+        Each revision holds the figure's full stored state as of that version, what kind of change made it
+        (create, update, dispute, retract), the name of the API key that made it (never the key), when, and
+        why. Revisions are written by the database in the same transaction as the change, so none is missing.
+        """
         with connection() as conn:
             revisions = figure_writes.list_revisions(conn, figure_id=figure_id)
         if not revisions:
@@ -220,10 +276,16 @@ class FigureRevisions(MethodView):
 @blp.route("/changes")
 class Changes(MethodView):
     @blp.arguments(ChangesQuerySchema, location="query")
-    @blp.response(200, ChangePageSchema)
+    @blp.response(200, ChangePageSchema, description="The changes after `since`, and where to resume.")
     @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.doc(operationId="listChanges")
     def get(self, args: dict[str, Any]) -> Response:
-        """Follow every create, update, dispute and retraction of figures, in commit order"""
+        """Follow every create, update, dispute and retraction of figures, in commit order
+
+        A feed for pollers: pass the response's `cursor` back as `since` (or follow `next`) to get what changed
+        after it. Changes are numbered in commit order, so a poller that saw a change has seen every change
+        before it. The response always carries a cursor, even when nothing changed.
+        """
         after = decode_cursor(args.get("since")) or 0
         with connection() as conn:
             changes = figure_writes.list_changes(conn, after=after, limit=args["limit"])[: args["limit"]]
@@ -245,23 +307,27 @@ def _metric_collection(path: str, metric: str) -> None:
 
     class MetricFigures(MethodView):
         @blp.arguments(_FIGURE_QUERY, location="query")
-        @blp.response(200, FigurePageSchema)
+        @blp.response(200, FigurePageSchema, description=_PAGE, headers=documented.PAGE_HEADERS)
         @blp.alt_response(400, response="BAD_REQUEST")
         @_FIGURE_FORMATS
+        @blp.doc(operationId=f"list{camel(path)}")
         def get(self, args: dict[str, Any]) -> Response:
             return figure_page(args | {"metric": [metric]})
 
         @requires("write")
         @blp.arguments(MetricFigureCreateSchema)
-        @blp.response(201, FigureSchema, headers=_CREATED_HEADERS)
+        @blp.response(201, FigureSchema, description=_CREATED, headers=_CREATED_HEADERS)
         @blp.alt_response(409, response="CONFLICT")
-        @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER])
+        @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER], operationId=f"create{camel(path)}Figure")
         @idempotent
         def post(self, body: dict[str, Any]) -> Response:
             return create_figure(body | {"metric": metric})
 
-    MetricFigures.get.__doc__ = f"List {label} figures"
-    MetricFigures.post.__doc__ = f"Create a {label} figure (the metric is implied)"
+    MetricFigures.get.__doc__ = f"List {label} figures\n\nThe figures of the metric `{metric}`.\n" + LIST_DESCRIPTION
+    MetricFigures.post.__doc__ = (
+        f"Create a {label} figure (the metric is implied)\n\n"
+        f"As POST /v1/figures, with `metric` set to `{metric}` and not given in the body."
+    )
     blp.route(f"/{path}", endpoint=path)(MetricFigures)
 
 

@@ -18,16 +18,34 @@ from typing import Any
 
 from apispec import BasePlugin
 from limits import parse as parse_limit
+from werkzeug.routing import Rule
 
 from ..config import Settings
 from ..formats import FIGURE_FORMATS
+from ..pagination import encode_cursor
+from . import caching
 from .negotiation import NEGOTIATED_PREFIX, NotAcceptable, refusal
 
+ETAG = "ETag"
+FIGURE_ETAG = "FigureETag"
+LAST_MODIFIED = "Last-Modified"
+CACHE_CONTROL = "Cache-Control"
+VARY = "Vary"
+LINK = "Link"
+LOCATION = "Location"
 RATE_LIMIT_POLICY = "RateLimit-Policy"
 RATE_LIMIT = "RateLimit"
 RETRY_AFTER = "Retry-After"
 # The headers every response of a rate-limited operation carries while limits are on.
 RATE_LIMIT_HEADERS = (RATE_LIMIT_POLICY, RATE_LIMIT)
+
+# A page of a collection: its description, and the header that links the next page.
+PAGE = "A page, and the URL of the next (null on the last page)."
+PAGE_HEADERS = {LINK: LINK}
+# A resource just created: where it is.
+CREATED_HEADERS = {LOCATION: LOCATION}
+# The headers every read's 200 carries (caching.add_validators), but a figure's own, which carries its FigureETag.
+VALIDATOR_HEADERS = (ETAG, LAST_MODIFIED, CACHE_CONTROL, VARY)
 
 # The paths the limiter counts (limits.py: everything under /v1/; the probes and the docs never).
 RATE_LIMITED_PREFIX = "/v1/"
@@ -43,11 +61,13 @@ _REFUSED = refusal(FIGURE_FORMATS, "text/html")
 
 
 def statuses_for(path: str, method: str) -> tuple[int, ...]:
-    """The statuses an operation can answer beyond its own: 401 for an API read sent with a dead or malformed key
-    (a key sent is checked even where reads are public), 406 where Accept is negotiated, 429 where a limit counts
-    it, 503 and 504 where it uses the database (the statement timeout applies to every statement, reads and writes
-    alike)."""
+    """The statuses an operation can answer beyond its own: 304 to a read whose copy is current (every read under
+    /v1/ is validated), 401 for an API read sent with a dead or malformed key (a key sent is checked even where
+    reads are public), 406 where Accept is negotiated, 429 where a limit counts it, 503 and 504 where it uses
+    the database (the statement timeout applies to every statement, reads and writes alike)."""
     statuses: list[int] = []
+    if method == "get" and path.startswith(caching.VALIDATED_PREFIX):
+        statuses.append(304)
     if method.lower() in ("get", "head") and path.startswith(DATABASE_PREFIX):
         statuses.append(401)
     if path.startswith(NEGOTIATED_PREFIX):
@@ -72,6 +92,62 @@ _POLICIES = (
 )
 
 HEADERS: dict[str, dict[str, Any]] = {
+    ETAG: {
+        "description": (
+            "A weak validator of this exact answer, which moves on whenever any data changes. Keep it with your "
+            "copy and send it back as If-None-Match: a 304 with no body means your copy is still current."
+        ),
+        "required": True,
+        "schema": {"type": "string", "pattern": r'^W/"\d+-[0-9a-f]{16}"$'},
+        "example": 'W/"14-2bd0b1f05c3a9e47"',
+    },
+    FIGURE_ETAG: {
+        "description": (
+            'The figure\'s version as an entity tag (`"v3"`): the value If-Match takes to change it, and '
+            "If-None-Match to revalidate a copy (304 while the figure is unchanged)."
+        ),
+        "required": True,
+        "schema": {"type": "string", "pattern": r'^"v\d+"$'},
+        "example": '"v1"',
+    },
+    LAST_MODIFIED: {
+        "description": (
+            "When any data last changed (RFC 9110 HTTP-date). Sent back as If-Modified-Since, it gets a 304 "
+            "while nothing has changed since."
+        ),
+        "required": True,
+        "schema": {"type": "string", "pattern": r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$"},
+        "example": "Sat, 26 Nov 2016 10:00:00 GMT",
+    },
+    CACHE_CONTROL: {
+        "description": (
+            "`no-cache`: keep a copy, but revalidate it (If-None-Match) before each use. `private, no-cache` when "
+            "the server requires a key to read (REQUIRE_READ_KEY=true), so that no shared cache keeps it."
+        ),
+        "required": True,
+        "schema": {"type": "string", "enum": ["no-cache", "private, no-cache"]},
+        "example": "no-cache",
+    },
+    VARY: {
+        "description": "The answer depends on these request headers (Accept chooses JSON or CSV).",
+        "required": True,
+        "schema": {"type": "string", "const": "Accept, Authorization"},
+        "example": "Accept, Authorization",
+    },
+    LINK: {
+        "description": (
+            "The next page (RFC 8288), `<URL>; rel=\"next\"`: the same URL as the body's `next`, the request's "
+            "parameters with the cursor of the next page. Absent on the last page."
+        ),
+        "schema": {"type": "string", "pattern": r'^<[^>]+>; rel="next"$'},
+        "example": f'<http://127.0.0.1:8000/v1/figures?limit=5&cursor={encode_cursor(5)}>; rel="next"',
+    },
+    LOCATION: {
+        "description": "The path of the resource just created, to read it again.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^/v1/"},
+        "example": "/v1/figures/14",
+    },
     RATE_LIMIT_POLICY: {
         "description": (
             'The limit this response is counted against (draft-ietf-httpapi-ratelimit-headers): `"name";q=Q;w=W`, '
@@ -109,8 +185,15 @@ def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
     return {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": _EXAMPLE_PATH}
 
 
-# Status -> the response's description, its headers (beyond the rate-limit ones) and an example body.
+# Status -> the response's description, its headers (beyond the rate-limit ones) and an example body, if it has one.
 RESPONSES: dict[int, dict[str, Any]] = {
+    304: {
+        "description": (
+            "Not modified: the copy the client holds is current (its ETag matched If-None-Match, or nothing "
+            "changed since If-Modified-Since). No body."
+        ),
+        "headers": (),
+    },
     406: {
         "description": (
             "Not acceptable: the Accept header allows none of the media types the operation answers in, which "
@@ -172,30 +255,33 @@ def header_refs(*names: str) -> dict[str, str]:
 def response_fields(status: int) -> dict[str, Any]:
     """Description, headers and example of one of RESPONSES, as a response component (before its schema)."""
     response = RESPONSES[status]
-    return {
-        "description": response["description"],
-        "headers": header_refs(*response["headers"], *RATE_LIMIT_HEADERS),
-        "example": response["example"],
-    }
+    fields = {"description": response["description"], "headers": header_refs(*response["headers"], *RATE_LIMIT_HEADERS)}
+    return fields | ({"example": response["example"]} if "example" in response else {})
 
 
 class OperationalResponses(BasePlugin):
     """Add to every operation the responses of statuses_for, and the rate-limit headers to the responses it
-    documents inline (its successes; its error responses are components, which carry them already).
+    documents inline (its successes; its error responses are components, which carry them already); to a read's
+    200 the validators caching.add_validators sends.
 
     A response documented inline without a description (a view's own `responses` doc replaces flask-smorest's,
     description and all) gets its status phrase, as flask-smorest gives its own: OpenAPI requires one.
     """
 
-    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, rule: Rule | None = None, **_: Any
+    ) -> None:
         for method, operation in (operations or {}).items():
             statuses = statuses_for(path or "", method)
             responses: dict[Any, Any] = operation.setdefault("responses", {})
+            validated = caching.sends_validators(method.upper(), path or "", rule.endpoint if rule else None)
             for code, response in responses.items():
                 if not isinstance(response, dict):  # a reference to a component
                     continue
                 if str(code).isdigit():
                     response.setdefault("description", HTTPStatus(int(code)).phrase)
+                if validated and str(code) == "200":
+                    response.setdefault("headers", {}).update(header_refs(*VALIDATOR_HEADERS))
                 if 429 in statuses:
                     response.setdefault("headers", {}).update(header_refs(*RATE_LIMIT_HEADERS))
             documented = {str(code) for code in responses}

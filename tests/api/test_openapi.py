@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from http import HTTPStatus
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -265,3 +267,106 @@ def test_the_rate_limit_headers_say_what_their_values_mean_and_when_they_are_abs
         assert "RATE_LIMITS_ENABLED=false" in description, name
     assert "RATE_LIMITS_ENABLED=false" in spec["components"]["responses"]["TOO_MANY_REQUESTS"]["description"]
     assert "No Retry-After" in spec["components"]["responses"]["GATEWAY_TIMEOUT"]["description"]
+
+
+def test_every_operation_has_a_unique_readable_operation_id_and_a_description(spec):
+    ids = [operation.get("operationId") for _, _, operation in operations(spec)]
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)+", str(name)) for name in ids), ids
+    assert len(set(ids)) == len(ids) == 45
+    assert {"listFigures", "getFigure", "createFigure", "updateFigure", "listCiviliansKilled"} <= set(ids)
+    for path, method, operation in operations(spec):
+        assert len(operation.get("description", "")) > 40, f"{method} {path} has no description"
+
+
+def test_every_success_says_what_it_holds(spec):
+    """Not the bare status phrase flask-smorest gives a response documented without a description."""
+    for path, method, operation in operations(spec):
+        for code, response in operation["responses"].items():
+            if code.startswith("2"):
+                assert response["description"] != HTTPStatus(int(code)).phrase, f"{method} {path} {code}"
+
+
+def test_an_import_documents_both_of_its_successes(spec):
+    responses = spec["paths"]["/v1/imports"]["post"]["responses"]
+    for code in ("200", "201"):
+        assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ImportResult"}
+
+
+def test_every_component_schema_is_used(spec):
+    text = json.dumps(spec["paths"]) + json.dumps({k: v for k, v in spec["components"].items() if k != "schemas"})
+    schemas = spec["components"]["schemas"]
+    used: set[str] = set()
+    while True:  # the schemas the paths and other components use, and those these use, at any depth
+        found = {name for name in schemas if f'"#/components/schemas/{name}"' in text} - used
+        if not found:
+            break
+        used |= found
+        text = json.dumps([schemas[name] for name in found])
+    assert set(schemas) - used == set()
+    assert "Problem" in used and "Figure" in used
+
+
+# A page of each paged collection with a next page on the seed (the seed has one document).
+PAGES = {
+    "/v1/figures": "/v1/figures?limit=2",
+    "/v1/civilians-killed": "/v1/civilians-killed?limit=1",
+    "/v1/sources": "/v1/sources?limit=2",
+    "/v1/locations": "/v1/locations?limit=2",
+    "/v1/claims": "/v1/claims?limit=2",
+    "/v1/coverage": "/v1/coverage?limit=2",
+}
+
+
+def _documented_headers(spec: dict, path: str, method: str = "get", status: str = "200") -> dict[str, dict]:
+    response = _resolved(spec, spec["paths"][path][method]["responses"][status])
+    return {name: _resolved(spec, header) for name, header in response.get("headers", {}).items()}
+
+
+def test_every_paged_list_documents_link_and_the_validators(spec):
+    paged = [
+        path
+        for path, method, operation in operations(spec)
+        if method == "get" and "Link" in _documented_headers(spec, path)
+    ]
+    assert set(paged) >= set(PAGES) and len(paged) == 11  # six figure lists, four catalogue and analysis pages
+    for path, method, _ in operations(spec):
+        if method == "get" and path != "/v1/figures/{figure_id}":
+            assert {"ETag", "Last-Modified", "Cache-Control"} <= set(_documented_headers(spec, path)), path
+            assert spec["paths"][path]["get"]["responses"]["304"] == {"$ref": "#/components/responses/NOT_MODIFIED"}
+
+
+def _sent_as_documented(spec: dict, path: str, response) -> list[str]:
+    """Every documented header sent when required, each value as its schema says."""
+    problems = []
+    for name, header in _documented_headers(spec, path).items():
+        value = response.headers.get(name)
+        if value is None:
+            problems += [f"{path}: {name} missing"] if header.get("required") else []
+            continue
+        problems += [f"{path}: {name}: {e.message}" for e in Draft202012Validator(header["schema"]).iter_errors(value)]
+    return problems
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_a_page_sends_the_headers_its_document_names(spec, client, path):
+    response = client.get(PAGES[path])
+    assert response.status_code == 200
+    assert _sent_as_documented(spec, path, response) == []
+    assert response.headers["Link"] == f'<{response.get_json()["next"]}>; rel="next"'
+    assert {"Link", "ETag", "Last-Modified", "Cache-Control"} <= set(response.headers.keys())
+
+
+def test_a_figure_sends_its_version_as_documented(spec, client):
+    response = client.get("/v1/figures/4")
+    assert _sent_as_documented(spec, "/v1/figures/{figure_id}", response) == []
+    assert response.headers["ETag"] == '"v1"'
+
+
+def test_the_header_checks_can_fail(spec, client):
+    response = client.get("/v1/figures?limit=2")
+    response.headers["Cache-Control"] = "max-age=60"
+    del response.headers["ETag"]
+    assert _sent_as_documented(spec, "/v1/figures", response) == [
+        "/v1/figures: ETag missing",
+        "/v1/figures: Cache-Control: 'max-age=60' is not one of ['no-cache', 'private, no-cache']",
+    ]
