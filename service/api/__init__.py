@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -66,14 +67,37 @@ class StrictParser(FlaskParser):
         return super().load_querystring(req, schema)
 
 
+# Every path parameter of the API, declared once: what it names, and a value the seed (or the importers) has.
+PATH_PARAMETERS: dict[str, tuple[str, int | str]] = {
+    "figure_id": ("The figure's id.", 4),
+    "source_id": ("The source's id: a stable slug.", "sohr"),
+    "document_id": ("The document's id.", 1),
+    "code": ("The place's id or its OCHA p-code.", "SY02"),
+    "dataset_id": ("The dataset's id (GET /v1/datasets lists them).", "ucdp-ged"),
+    "import_id": ("The import's id (GET /v1/datasets/{dataset_id} lists a dataset's imports).", 1),
+}
+_RULE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint, but each schema's Meta.unknown decides about unknown fields.
+    """flask-smorest's Blueprint, but each schema's Meta.unknown decides about unknown fields, and every path
+    parameter is documented from PATH_PARAMETERS.
 
     webargs would otherwise silently drop unknown query parameters, and a typo
     in a filter would return everything.
     """
 
     ARGUMENTS_PARSER = StrictParser(unknown=None)
+
+    def route(self, rule: str, *, parameters: list[Any] | None = None, **options: Any) -> Any:
+        """flask-smorest's route, its path parameters described (it documents only their type)."""
+        documented = [_path_parameter(name) for name in _RULE_PARAMETER.findall(rule)]
+        return super().route(rule, parameters=[*documented, *(parameters or [])], **options)
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    description, example = PATH_PARAMETERS[name]
+    return {"in": "path", "name": name, "description": description, "example": example}
 
 
 @contextmanager

@@ -60,7 +60,7 @@ _IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": "Idempotency-Key",
     "required": False,
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "maxLength": 255, "example": "5f0c9a2e-3d1b-4c7e-9a41-2b8f6d0e7c15"},
     "description": "Makes a retry safe: the same key with the same body returns the first response and creates "
     "nothing; with another body it is a 422. Keys are kept for 24 hours (IDEMPOTENCY_TTL_HOURS).",
 }

@@ -12,6 +12,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from marshmallow.schema import SchemaMeta
 from webargs.fields import DelimitedList
 
+from ..pagination import encode_cursor
+
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -92,7 +94,10 @@ class PageQuerySchema(QuerySchema):
         metadata={"description": "Rows per page (default 50, at most 500).", "example": 50},
     )
     cursor = fields.String(
-        metadata={"description": "Opaque cursor from the `next` link of the previous page."},
+        metadata={
+            "description": "Opaque cursor from the `next` link of the previous page.",
+            "example": encode_cursor(5),  # after the fifth figure: `next` of /v1/figures?limit=5
+        },
     )
 
 

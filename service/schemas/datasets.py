@@ -162,24 +162,37 @@ class ImportUploadQuerySchema(QuerySchema):
     dataset = fields.String(
         required=True,
         validate=one_of(tuple(IMPORTERS)),
-        metadata={"description": f"What the file is: {_importer_choices()}.", "example": "ucdp"},
+        metadata={"description": f"What the file is: {_importer_choices()}.", "example": "idmc"},
     )
     file_name = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
             "description": "The file's name, kept with the import record (default: <dataset>.csv).",
-            "example": "ucdp_ged_syria_2016-2019.csv",
+            "example": "idmc_gidd_conflict_displacement_2009-2024.csv",
         },
     )
     version = fields.String(
         validate=validate.Length(min=1, max=100),
-        metadata={"description": "The dataset version the file is (default: the version Tally knows)."},
+        metadata={
+            "description": "The dataset version the file is (default: the version Tally knows).",
+            "example": "2025-05-13",
+        },
     )
-    released = fields.Date(metadata={"description": "Publication date of that version; figures are stated on it."})
-    dry_run = fields.Boolean(load_default=False, metadata={"description": "Validate and report; write nothing."})
+    released = fields.Date(
+        metadata={
+            "description": "Publication date of that version; figures are stated on it.",
+            "example": "2025-05-13",
+        }
+    )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Validate and report; write nothing.", "example": True}
+    )
     skip_invalid = fields.Boolean(
         load_default=False,
-        metadata={"description": "Import the valid rows and report the others (by default one invalid row aborts)."},
+        metadata={
+            "description": "Import the valid rows and report the others (by default one invalid row aborts).",
+            "example": True,
+        },
     )
 
 

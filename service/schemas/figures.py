@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from .. import figure
 from ..filters import Filter
 from ..formats import FIGURE_FORMATS, describe, media_types
+from ..pagination import encode_cursor
 from .common import DEFAULT_PAGE_SIZE, PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
 
 _AS_OF = {
@@ -168,7 +169,8 @@ class ChangesQuerySchema(QuerySchema):
 
     since = fields.String(
         metadata={
-            "description": "Cursor from the previous response's `cursor`; without it the feed starts at the beginning."
+            "description": "Cursor from the previous response's `cursor`; without it the feed starts at the beginning.",
+            "example": encode_cursor(13),  # after the 13th change: the seed makes 13
         }
     )
     limit = fields.Integer(

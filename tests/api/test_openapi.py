@@ -51,11 +51,22 @@ def test_every_operation_has_a_summary_and_documents_its_errors(spec):
         assert errors, f"{method} {path} documents no error response"
 
 
-def test_every_parameter_is_described(spec):
+def _parameters(spec: dict):
+    """(where, parameter) for every parameter of every operation, those of its path included."""
     for path, method, operation in operations(spec):
-        for parameter in operation.get("parameters", []):
-            if parameter["in"] == "query":
-                assert parameter.get("description"), f"{method} {path}: {parameter['name']} has no description"
+        for parameter in spec["paths"][path].get("parameters", []) + operation.get("parameters", []):
+            yield f"{method} {path} {parameter['in']}:{parameter['name']}", parameter
+
+
+def test_every_parameter_is_described_and_has_an_example_it_accepts(spec):
+    seen = 0
+    for where, parameter in _parameters(spec):
+        assert parameter.get("description"), f"{where} has no description"
+        example = parameter.get("example", parameter["schema"].get("example"))
+        assert example is not None, f"{where} has no example"
+        assert list(Draft202012Validator(parameter["schema"]).iter_errors(example)) == [], where
+        seen += 1
+    assert seen > 350
 
 
 def test_error_responses_are_problem_json(spec):
