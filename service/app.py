@@ -27,6 +27,7 @@ from .api import (
     negotiation,
     release_connection,
 )
+from .api import openapi_examples as examples
 from .api import openapi_responses as documented
 from .api.auth import current_key
 from .config import Settings
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         TALLY_SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
     )
-    api = Api(app, spec_kwargs={"extra_plugins": [documented.OperationalResponses()]})
+    api = Api(app, spec_kwargs={"extra_plugins": [documented.OperationalResponses(), examples.ExampleBodies()]})
     app.extensions[API_KEY] = api
     api.register_field(PartialDate, "string", None)
     api.spec.components.security_scheme(

@@ -26,7 +26,7 @@ from psycopg import sql
 
 from . import filters as kinds
 from .db import queries
-from .schemas.common import Text, count, one_of, row_id
+from .schemas.common import EXAMPLE_TIME, Text, count, one_of, row_id
 from .schemas.datasets import FigureDatasetSchema
 from .schemas.refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
 from .vocabulary import COUNT_KINDS, METRIC_IDS, QUALIFIERS, SETTABLE_STATUSES, STATUSES
@@ -96,7 +96,12 @@ def _place(
     """A place field: a location reference, filtered with every place inside it."""
     return FigureField(
         name,
-        fields.Nested(LocationRefSchema, allow_none=not required, metadata={"description": served} if served else {}),
+        # The example figure (4) is about one place, with no origin or destination.
+        fields.Nested(
+            LocationRefSchema,
+            allow_none=not required,
+            metadata=({"description": served} if served else {}) | ({} if required else {"example": None}),
+        ),
         column=f"{name}_id",
         sql_type="text",
         json="json_place",
@@ -403,7 +408,14 @@ FIELDS: tuple[FigureField, ...] = (
     ),
     FigureField(
         "quote",
-        fields.String(allow_none=True, metadata={"description": "The verbatim sentence the figure comes from."}),
+        fields.String(
+            allow_none=True,
+            metadata={
+                "description": "The verbatim sentence the figure comes from.",
+                "example": "More than 250 civilians have been killed in the government's bombardment of eastern "
+                "Aleppo over past 13 days, according to the Observatory.",
+            },
+        ),
         column="quote",
         sql_type="text",
         csv=_csv("quote", "#description+quote"),
@@ -454,7 +466,10 @@ FIELDS: tuple[FigureField, ...] = (
     ),
     FigureField(
         "disputes",
-        fields.List(fields.Nested(DisputeSchema), metadata={"description": "Statements that contradict this figure."}),
+        fields.List(
+            fields.Nested(DisputeSchema),
+            metadata={"description": "Statements that contradict this figure.", "example": []},
+        ),
         json="json_disputes",
         csv=(Column("disputed_by", ("disputes",), "#meta+disputed_by"),),
     ),
@@ -466,13 +481,13 @@ FIELDS: tuple[FigureField, ...] = (
     ),
     FigureField(
         "created_at",
-        fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
+        fields.AwareDateTime(metadata={"example": EXAMPLE_TIME}),
         column="created_at",
         csv=_csv("created_at", "#date+created", read=False),
     ),
     FigureField(
         "updated_at",
-        fields.AwareDateTime(metadata={"example": "2026-11-26T10:00:00+00:00"}),
+        fields.AwareDateTime(metadata={"example": EXAMPLE_TIME}),
         column="updated_at",
         csv=_csv("updated_at", "#date+updated", read=False),
         filters=(
@@ -493,7 +508,10 @@ FIELDS: tuple[FigureField, ...] = (
         fields.Nested(
             FigureDatasetSchema,
             allow_none=True,
-            metadata={"description": "The dataset the figure was imported from; null for figures entered by hand."},
+            metadata={
+                "description": "The dataset the figure was imported from; null for figures entered by hand.",
+                "example": None,
+            },
         ),
         column="dataset_id",
         json="json_dataset",

@@ -74,7 +74,7 @@ PATH_PARAMETERS: dict[str, tuple[str, int | str]] = {
     "document_id": ("The document's id.", 1),
     "code": ("The place's id or its OCHA p-code.", "SY02"),
     "dataset_id": ("The dataset's id (GET /v1/datasets lists them).", "ucdp-ged"),
-    "import_id": ("The import's id (GET /v1/datasets/{dataset_id} lists a dataset's imports).", 1),
+    "import_id": ("The import's id (GET /v1/datasets/{dataset_id} lists a dataset's imports).", 4),
 }
 _RULE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

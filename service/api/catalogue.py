@@ -38,6 +38,7 @@ from ..schemas.common import DEFAULT_PAGE_SIZE
 from ..schemas.formats import LOCATION_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, connection, exports, json_response, written
+from . import openapi_examples as examples
 from . import openapi_responses as documented
 from .auth import requires
 from .negotiation import offers, requested_format
@@ -73,7 +74,7 @@ class Sources(MethodView):
         return page_response(rows, args["limit"])
 
     @requires("write")
-    @blp.arguments(SourceCreateSchema)
+    @blp.arguments(SourceCreateSchema, example=examples.source_body("sohr"))
     @blp.response(201, SourceSchema, description="Created: the new source.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="createSource")
@@ -105,7 +106,7 @@ class SourceById(MethodView):
         return json_response(row["body"])
 
     @requires("write")
-    @blp.arguments(SourceWriteSchema)
+    @blp.arguments(SourceWriteSchema, example={"url": "http://www.syriahr.com/en/"})
     @blp.response(200, SourceSchema, description="Changed: the source as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="updateSource")
@@ -180,7 +181,7 @@ class Documents(MethodView):
         return page_response(rows, args["limit"])
 
     @requires("write")
-    @blp.arguments(DocumentCreateSchema)
+    @blp.arguments(DocumentCreateSchema, example=examples.document_body())
     @blp.response(201, DocumentSchema, description="Created: the new document.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="createDocument")
@@ -213,7 +214,7 @@ class DocumentById(MethodView):
         return json_response(row["body"])
 
     @requires("write")
-    @blp.arguments(DocumentWriteSchema)
+    @blp.arguments(DocumentWriteSchema, example={"language": "en"})
     @blp.response(200, DocumentSchema, description="Changed: the document as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="updateDocument")
@@ -253,7 +254,7 @@ class Locations(MethodView):
         return page_response(rows, limit)
 
     @requires("write")
-    @blp.arguments(LocationCreateSchema)
+    @blp.arguments(LocationCreateSchema, example=examples.location_body("anjara"))
     @blp.response(201, LocationDetailSchema, description="Created: the new place.", headers=documented.CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="createLocation")
@@ -289,7 +290,7 @@ class LocationByCode(MethodView):
         return json_response(orjson.dumps(location))
 
     @requires("write")
-    @blp.arguments(LocationWriteSchema)
+    @blp.arguments(LocationWriteSchema, example={"aliases": ["Aleppo governorate", "Halab", "Alep"]})
     @blp.response(200, LocationDetailSchema, description="Changed: the place as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="updateLocation")

@@ -18,6 +18,7 @@ from ..importers.registry import IMPORTERS
 from ..repositories import datasets
 from ..schemas.catalogue import NoQuerySchema
 from ..schemas.datasets import (
+    UCDP_EXCERPT,
     DatasetDetailSchema,
     DatasetListSchema,
     ImportResultSchema,
@@ -36,7 +37,8 @@ _CSV_BODY = {
         "required": True,
         "content": {
             "text/csv": {
-                "schema": {"type": "string", "format": "binary", "description": "The dataset file, as published."}
+                "schema": {"type": "string", "format": "binary", "description": "The dataset file, as published."},
+                "example": UCDP_EXCERPT,
             }
         },
     }

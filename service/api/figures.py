@@ -35,6 +35,7 @@ from ..schemas.figures import (
 from ..schemas.formats import FIGURE_CONTENT
 from ..vocabulary import METRIC_COLLECTIONS
 from . import Blueprint, camel, connection, exports, json_response, written
+from . import openapi_examples as examples
 from . import openapi_responses as documented
 from .auth import requires
 from .caching import client_is_current, with_validators
@@ -147,7 +148,7 @@ class Figures(MethodView):
     get.__doc__ = "List figures of every metric\n" + LIST_DESCRIPTION
 
     @requires("write")
-    @blp.arguments(FigureCreateSchema)
+    @blp.arguments(FigureCreateSchema, example=examples.figure_body("civilians_killed"))
     @blp.response(201, FigureSchema, description=_CREATED, headers=_CREATED_HEADERS)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER], operationId="createFigure")
@@ -187,7 +188,10 @@ class FigureById(MethodView):
         return with_validators(figure_response(row["body"], row["version"]), etag(row["version"]), row["updated_at"])
 
     @requires("write")
-    @blp.arguments(FigurePatchSchema)
+    @blp.arguments(
+        FigurePatchSchema,
+        example={"value": 260, "stated_words": "More than 260", "reason": "SOHR revised its count"},
+    )
     @blp.response(200, FigureSchema, description="Changed: the figure's new version.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
@@ -210,7 +214,7 @@ class FigureById(MethodView):
             return current_figure(conn, figure_id, row["version"])
 
     @requires("write")
-    @blp.arguments(RetractSchema)
+    @blp.arguments(RetractSchema, example={"reason": "Misattributed"})
     @blp.response(200, FigureSchema, description="Retracted: the figure's new version.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -234,7 +238,7 @@ class FigureById(MethodView):
 @blp.route("/figures/<int:figure_id>/disputes")
 class FigureDisputes(MethodView):
     @requires("write")
-    @blp.arguments(DisputeCreateSchema)
+    @blp.arguments(DisputeCreateSchema, example=examples.dispute_body())
     @blp.response(201, FigureSchema, description="Recorded: the figure, with every dispute.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -315,7 +319,7 @@ def _metric_collection(path: str, metric: str) -> None:
             return figure_page(args | {"metric": [metric]})
 
         @requires("write")
-        @blp.arguments(MetricFigureCreateSchema)
+        @blp.arguments(MetricFigureCreateSchema, example=examples.figure_body(metric, implied_metric=True))
         @blp.response(201, FigureSchema, description=_CREATED, headers=_CREATED_HEADERS)
         @blp.alt_response(409, response="CONFLICT")
         @blp.doc(parameters=[_IDEMPOTENCY_PARAMETER], operationId=f"create{camel(path)}Figure")

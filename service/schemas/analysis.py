@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from ..totals import LEVELS, REASONS
 from ..vocabulary import METRIC_IDS, QUALIFIERS, STATUSES
-from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
+from .common import PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, next_page, one_of
 from .figures import FigureSchema, filter_schema
 from .refs import LocationRefSchema, SourceRefSchema
 
@@ -159,24 +159,40 @@ class ClaimBoundSchema(ResponseSchema):
     )
 
 
+def _bound_of_figure_4(side: str) -> dict[str, Any]:
+    """One end of the range of the claim that figure 4 alone makes (the claims' example)."""
+    words = {"low": "lowest", "high": "highest"}[side]
+    why = "no lower bound stated" if side == "low" else "no upper bound stated, and 'more than' leaves it open"
+    return {
+        "value": 250,
+        "figure_id": 4,
+        "source": "sohr",
+        "basis": "value",
+        "figure_ids": [4],
+        "open": side == "high",
+        "explanation": f"{words}: sohr 'More than 250' (value; {why})",
+    }
+
+
 class ClaimRangeSchema(ResponseSchema):
     """The range across a claim's figures: lowest low and highest high (a figure's value stands in for a
     bound it does not state)."""
 
-    low = fields.Nested(ClaimBoundSchema)
-    high = fields.Nested(ClaimBoundSchema)
+    # The example: figure 4's claim, SOHR's "More than 250", which leaves its top open.
+    low = fields.Nested(ClaimBoundSchema, metadata={"example": _bound_of_figure_4("low")})
+    high = fields.Nested(ClaimBoundSchema, metadata={"example": _bound_of_figure_4("high")})
 
 
 class LatestStatementSchema(ResponseSchema):
     """A source's most recent figure in a claim (by stated-on date, then id)."""
 
     source = fields.Nested(SourceRefSchema)
-    figure_id = fields.Integer(metadata={"example": 5})
-    value = fields.Integer(metadata={"example": 500000})
+    figure_id = fields.Integer(metadata={"example": 4})
+    value = fields.Integer(metadata={"example": 250})
     low = fields.Integer(allow_none=True, metadata={"example": None})
     high = fields.Integer(allow_none=True, metadata={"example": None})
-    qualifier = fields.String(metadata={"enum": list(QUALIFIERS), "example": "approximately"})
-    stated_words = fields.String(allow_none=True, metadata={"example": "nearly 500,000"})
+    qualifier = fields.String(metadata={"enum": list(QUALIFIERS), "example": "more_than"})
+    stated_words = fields.String(allow_none=True, metadata={"example": "More than 250"})
     stated_on = fields.Date(metadata={"example": "2016-11-27"})
     status = fields.String(metadata={"enum": list(STATUSES), "example": "reported"})
 
@@ -185,21 +201,23 @@ class ClaimSchema(ResponseSchema):
     """Figures that state the same quantity: same metric, place, flow, population group and overlapping
     (chained) reference periods, side by side."""
 
-    id = fields.Integer(metadata={"description": "The smallest figure id in the claim; cursor key.", "example": 5})
-    metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "children_under_siege"})
+    id = fields.Integer(metadata={"description": "The smallest figure id in the claim; cursor key.", "example": 4})
+    metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"})
     location = fields.Nested(LocationRefSchema)
     origin = fields.Nested(
-        LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from."}
+        LocationRefSchema, allow_none=True, metadata={"description": "Flows: where people came from.", "example": None}
     )
-    destination = fields.Nested(LocationRefSchema, allow_none=True, metadata={"description": "Flows: where they went."})
+    destination = fields.Nested(
+        LocationRefSchema, allow_none=True, metadata={"description": "Flows: where they went.", "example": None}
+    )
     population_groups = fields.List(
         fields.String(),
-        metadata={"description": "The population groups as the figures state them.", "example": ["children"]},
+        metadata={"description": "The population groups as the figures state them.", "example": ["civilians"]},
     )
-    period_start = fields.Date(metadata={"description": "First day any figure covers.", "example": "2016-11-27"})
+    period_start = fields.Date(metadata={"description": "First day any figure covers.", "example": "2016-11-15"})
     period_end = fields.Date(metadata={"description": "Last day any figure covers.", "example": "2016-11-27"})
-    figure_count = fields.Integer(metadata={"example": 2})
-    sources = fields.List(fields.String(), metadata={"description": "Source ids, sorted.", "example": ["un", "unicef"]})
+    figure_count = fields.Integer(metadata={"example": 1})
+    sources = fields.List(fields.String(), metadata={"description": "Source ids, sorted.", "example": ["sohr"]})
     disputed = fields.Boolean(
         metadata={"description": "Whether any figure of the claim is disputed.", "example": False}
     )
@@ -216,6 +234,7 @@ class ClaimSchema(ResponseSchema):
 class ClaimPageSchema(PageSchema):
     """A page of claims."""
 
+    next = next_page("/v1/claims", 4)
     data = fields.List(fields.Nested(ClaimSchema), required=True)
 
 
@@ -250,23 +269,23 @@ class LeftOutSchema(ResponseSchema):
 
 
 class TotalSchema(ResponseSchema):
-    """One source's total in one bucket."""
+    """One source's total in one bucket. The example: SOHR's civilians killed in the seed, figure 4 alone."""
 
     source = fields.Nested(SourceRefSchema)
     period = fields.String(
         allow_none=True,
-        metadata={"description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": "2016-11"},
+        metadata={"description": "YYYY-MM or YYYY with group_by month or year, else null.", "example": None},
     )
     location = fields.Nested(
         LocationRefSchema,
         allow_none=True,
-        metadata={"description": "With group_by=location_level: the administrative unit, else null."},
+        metadata={"description": "With group_by=location_level: the administrative unit, else null.", "example": None},
     )
     dataset = fields.String(
         allow_none=True,
         metadata={
             "description": "The dataset the figures were imported from; null: entered by hand.",
-            "example": "ucdp-ged",
+            "example": None,
         },
     )
     basis = fields.String(
@@ -280,15 +299,15 @@ class TotalSchema(ResponseSchema):
         allow_none=True,
         metadata={
             "description": "The total; null when no figure could be added (no data, which is not zero).",
-            "example": 265,
+            "example": 250,
         },
     )
-    figure_ids = fields.List(fields.Integer(), metadata={"description": "The figures added.", "example": [4, 7]})
+    figure_ids = fields.List(fields.Integer(), metadata={"description": "The figures added.", "example": [4]})
     qualifiers = fields.List(
         fields.String(metadata={"enum": list(QUALIFIERS)}),
         metadata={
             "description": "Qualifiers of the figures added: a sum of approximate figures is approximate.",
-            "example": ["exact", "more_than"],
+            "example": ["more_than"],
         },
     )
     period_start = fields.Date(
@@ -297,14 +316,18 @@ class TotalSchema(ResponseSchema):
     period_end = fields.Date(
         allow_none=True, metadata={"description": "Latest day the figures added cover.", "example": "2016-11-27"}
     )
-    left_out = fields.List(fields.Nested(LeftOutSchema), metadata={"description": "Figures not added, by id."})
+    left_out = fields.List(
+        fields.Nested(LeftOutSchema), metadata={"description": "Figures not added, by id.", "example": []}
+    )
 
 
 class TotalsSchema(ResponseSchema):
     """Per-source totals of one metric. Figures of different sources are never added together."""
 
     metric = fields.String(metadata={"enum": list(METRIC_IDS), "example": "civilians_killed"})
-    group_by = fields.List(fields.String(metadata={"enum": list(GROUP_BY)}), metadata={"example": ["source"]})
+    group_by = fields.List(
+        fields.String(metadata={"enum": list(GROUP_BY)}), metadata={"example": ["source", "dataset"]}
+    )
     level = fields.String(allow_none=True, metadata={"enum": [*LEVELS, None], "example": None})
     include_disputed = fields.Boolean(metadata={"example": False})
     include_retracted = fields.Boolean(metadata={"example": False})
@@ -358,4 +381,5 @@ class CoverageSchema(ResponseSchema):
 class CoveragePageSchema(PageSchema):
     """A page of coverage rows, by metric, location id and source id."""
 
+    next = next_page("/v1/coverage", "civilians_killed/eastern-aleppo/sohr")
     data = fields.List(fields.Nested(CoverageSchema), required=True)

@@ -6,7 +6,17 @@ from marshmallow import fields, validate
 
 from ..formats import LOCATION_FORMATS, describe, media_types
 from ..vocabulary import LOCATION_KINDS, SOURCE_KINDS
-from .common import DEFAULT_PAGE_SIZE, PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
+from .common import (
+    DEFAULT_PAGE_SIZE,
+    EXAMPLE_TIME,
+    PageQuerySchema,
+    PageSchema,
+    QuerySchema,
+    ResponseSchema,
+    csv_list,
+    next_page,
+    one_of,
+)
 from .refs import DocumentRefSchema, LocationRefSchema
 
 
@@ -23,23 +33,34 @@ class SourceSchema(ResponseSchema):
     name = fields.String(metadata={"example": "Syrian Observatory for Human Rights"})
     kind = fields.String(metadata={"enum": list(SOURCE_KINDS), "example": "monitor"})
     url = fields.String(allow_none=True, metadata={"example": None})
-    description = fields.String(allow_none=True)
+    description = fields.String(
+        allow_none=True,
+        metadata={"example": "Britain-based monitor that follows the conflict through a network of local contacts."},
+    )
     aliases = fields.List(
         fields.String(),
         metadata={
             "description": "Spellings that name this source when a dataset writes them (UCDP's source_office), "
             "alphabetically. Imports look a spelling up by its key: accents, case and punctuation dropped, "
             "http(s)://, www. and a trailing .com or / dropped. See POST /v1/sources/{source_id}/aliases.",
-            "example": ["OHR", "SHR", "SOH", "SOHR", "Syrian Observatory for Human Rights"],
+            "example": [
+                "http://www.syriahr.com/en/?p=64904",
+                "OHR",
+                "SHR",
+                "SOH",
+                "SOHR",
+                "Syrian Observatory for Human Rights",
+            ],
         },
     )
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
+    updated_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
 
 
 class SourcePageSchema(PageSchema):
     """A page of sources."""
 
+    next = next_page("/v1/sources", "sohr")
     data = fields.List(fields.Nested(SourceSchema), required=True)
 
 
@@ -54,13 +75,14 @@ class DocumentSchema(DocumentRefSchema):
 
     retrieved_on = fields.Date(allow_none=True)
     language = fields.String(allow_none=True, metadata={"example": "en"})
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
+    updated_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
 
 
 class DocumentPageSchema(PageSchema):
     """A page of documents."""
 
+    next = next_page("/v1/documents", 1)
     data = fields.List(fields.Nested(DocumentSchema), required=True)
 
 
@@ -89,6 +111,10 @@ class LocationQuerySchema(PageQuerySchema):
     )
 
 
+# The example place (SY02, Aleppo governorate) lies in Syria.
+_SYRIA = {"id": "SY", "pcode": "SY", "name": "Syria", "name_ar": "سوريا", "kind": "country"}
+
+
 class LocationSchema(ResponseSchema):
     """A place: an administrative unit with a p-code, or an area that is not one."""
 
@@ -101,31 +127,49 @@ class LocationSchema(ResponseSchema):
     admin_level = fields.Integer(
         allow_none=True, metadata={"description": "0 for countries, 1-4 for admin units, null otherwise.", "example": 1}
     )
-    parent = fields.Nested(LocationRefSchema, allow_none=True)
+    parent = fields.Nested(LocationRefSchema, allow_none=True, metadata={"example": _SYRIA})
     areas = fields.List(
         fields.Nested(LocationRefSchema),
         metadata={
             "description": "Areas (not administrative units) the place also lies in; filters and totals for "
-            "an area include it."
+            "an area include it.",
+            "example": [],
         },
     )
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     description = fields.String(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
+    updated_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
 
 
 class LocationDetailSchema(LocationSchema):
     """A place with its chain of parents and its children."""
 
-    ancestors = fields.List(fields.Nested(LocationRefSchema), metadata={"description": "Parents, nearest first."})
-    children = fields.List(fields.Nested(LocationRefSchema))
+    ancestors = fields.List(
+        fields.Nested(LocationRefSchema), metadata={"description": "Parents, nearest first.", "example": [_SYRIA]}
+    )
+    children = fields.List(
+        fields.Nested(LocationRefSchema),
+        metadata={
+            "example": [
+                {"id": "SY0200", "pcode": "SY0200", "name": "Jebel Saman", "name_ar": "جبل سمعان", "kind": "admin2"},
+                {
+                    "id": "western-aleppo-countryside",
+                    "pcode": None,
+                    "name": "Western Aleppo countryside",
+                    "name_ar": None,
+                    "kind": "area",
+                },
+            ]
+        },
+    )
 
 
 class LocationPageSchema(PageSchema):
     """A page of locations."""
 
+    next = next_page("/v1/locations", "SY02")
     data = fields.List(fields.Nested(LocationSchema), required=True)
 
 
@@ -134,10 +178,12 @@ class MetricSchema(ResponseSchema):
 
     id = fields.String(metadata={"example": "civilians_killed"})
     label = fields.String(metadata={"example": "Civilians killed"})
-    definition = fields.String()
+    definition = fields.String(metadata={"example": "Non-combatants killed as a result of conflict violence."})
     unit = fields.String(metadata={"example": "people"})
     hxl_hashtag = fields.String(metadata={"example": "#affected+killed+civilians"})
-    is_flow = fields.Boolean(metadata={"description": "Flows (displacement) have an origin and a destination."})
+    is_flow = fields.Boolean(
+        metadata={"description": "Flows (displacement) have an origin and a destination.", "example": False}
+    )
     collection = fields.String(
         allow_none=True,
         metadata={

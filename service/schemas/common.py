@@ -120,14 +120,28 @@ class ResponseSchema(Schema, metaclass=_EveryFieldRequired):
     """
 
 
+# When the examples' rows were written (the seed's load).
+EXAMPLE_TIME = "2026-11-26T10:00:00+00:00"
+# The server the examples' URLs name (`make run`'s).
+EXAMPLE_SERVER = "http://127.0.0.1:8000"
+
+
+def next_page(path: str, after: int | str) -> fields.String:
+    """A page's `next`: its example, the URL of the page after the example's one row (limit=1)."""
+    return fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "URL of the next page, or null on the last page.",
+            "example": f"{EXAMPLE_SERVER}{path}?limit=1&cursor={encode_cursor(after)}",
+        },
+    )
+
+
 class PageSchema(ResponseSchema):
     """One page of a collection."""
 
-    next = fields.String(
-        allow_none=True,
-        required=True,
-        metadata={"description": "URL of the next page, or null on the last page."},
-    )
+    next = next_page("/v1/figures", 4)
 
 
 class ProblemFieldSchema(Schema):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from .. import figure
-from .common import ResponseSchema, Text, row_id
+from .common import EXAMPLE_TIME, ResponseSchema, Text, row_id
 
 
 def _ref(description: str, example: object, **kwargs: Any) -> Text:
@@ -122,11 +122,47 @@ class RevisionSchema(ResponseSchema):
     version = fields.Integer(metadata={"example": 1})
     kind = fields.String(metadata={"enum": ["create", "update", "dispute", "retract"], "example": "create"})
     changed_by = fields.String(
-        metadata={"description": "Name of the API key (or 'seed', or an importer).", "example": "im-officer"}
+        metadata={"description": "Name of the API key (or 'seed', or an importer).", "example": "seed"}
     )
-    changed_at = fields.AwareDateTime()
-    reason = fields.String(allow_none=True)
-    state = fields.Dict(metadata={"description": "The figure's stored fields as of this version."})
+    changed_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
+    reason = fields.String(allow_none=True, metadata={"example": "seed aleppo-2016-11-27.json"})
+    state = fields.Dict(
+        metadata={
+            "description": "The figure's stored fields as of this version, by column.",
+            "example": {
+                "id": 4,
+                "low": None,
+                "high": None,
+                "quote": "More than 250 civilians have been killed in the government's bombardment of eastern Aleppo "
+                "over past 13 days, according to the Observatory.",
+                "value": 250,
+                "status": "reported",
+                "version": 1,
+                "latitude": None,
+                "import_id": None,
+                "longitude": None,
+                "metric_id": "civilians_killed",
+                "origin_id": None,
+                "qualifier": "more_than",
+                "source_id": "sohr",
+                "stated_on": "2016-11-27",
+                "count_kind": "period_total",
+                "created_at": EXAMPLE_TIME,
+                "dataset_id": None,
+                "period_end": "2016-11-27",
+                "updated_at": EXAMPLE_TIME,
+                "document_id": 1,
+                "external_id": None,
+                "location_id": "eastern-aleppo",
+                "status_note": None,
+                "period_start": "2016-11-15",
+                "stated_words": "More than 250",
+                "destination_id": None,
+                "population_group": "civilians",
+                "dataset_attributes": None,
+            },
+        }
+    )
 
 
 class RevisionListSchema(ResponseSchema):

@@ -10,7 +10,17 @@ from .. import figure
 from ..filters import Filter
 from ..formats import FIGURE_FORMATS, describe, media_types
 from ..pagination import encode_cursor
-from .common import DEFAULT_PAGE_SIZE, PageQuerySchema, PageSchema, QuerySchema, ResponseSchema, csv_list, one_of
+from .common import (
+    DEFAULT_PAGE_SIZE,
+    EXAMPLE_SERVER,
+    EXAMPLE_TIME,
+    PageQuerySchema,
+    PageSchema,
+    QuerySchema,
+    ResponseSchema,
+    csv_list,
+    one_of,
+)
 
 _AS_OF = {
     "description": "Serve figures as they stood at this moment (ISO 8601 with a time zone), "
@@ -187,8 +197,8 @@ class ChangeSchema(ResponseSchema):
     figure_id = fields.Integer(metadata={"example": 4})
     version = fields.Integer(metadata={"description": "The figure's version after the change.", "example": 1})
     changed_by = fields.String(metadata={"example": "seed"})
-    changed_at = fields.AwareDateTime()
-    reason = fields.String(allow_none=True)
+    changed_at = fields.AwareDateTime(metadata={"example": EXAMPLE_TIME})
+    reason = fields.String(allow_none=True, metadata={"example": "seed aleppo-2016-11-27.json"})
     figure = fields.String(metadata={"description": "URL of the figure.", "example": "/v1/figures/4"})
 
 
@@ -197,6 +207,16 @@ class ChangePageSchema(ResponseSchema):
 
     data = fields.List(fields.Nested(ChangeSchema), required=True)
     cursor = fields.String(
-        required=True, metadata={"description": "Pass as `since` next time; present even when there was nothing new."}
+        required=True,
+        metadata={
+            "description": "Pass as `since` next time; present even when there was nothing new.",
+            "example": encode_cursor(4),
+        },
     )
-    next = fields.String(required=True, metadata={"description": "The URL to poll next."})
+    next = fields.String(
+        required=True,
+        metadata={
+            "description": "The URL to poll next.",
+            "example": f"{EXAMPLE_SERVER}/v1/changes?since={encode_cursor(4)}&limit=1",
+        },
+    )

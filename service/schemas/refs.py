@@ -36,7 +36,9 @@ class DocumentRefSchema(ResponseSchema):
         metadata={"example": "'Aleppo is going to die': Syrian army advances into rebel-held parts of the city"}
     )
     publisher = fields.Nested(
-        SourceRefSchema, allow_none=True, metadata={"description": "Null when the document does not say."}
+        SourceRefSchema,
+        allow_none=True,
+        metadata={"description": "Null when the document does not say.", "example": None},
     )
     url = fields.String(
         allow_none=True, metadata={"description": "Null when unknown; never invented.", "example": None}
@@ -48,8 +50,21 @@ class DisputeSchema(ResponseSchema):
     """A statement that contradicts a figure."""
 
     id = fields.Integer(metadata={"example": 1})
-    source = fields.Nested(SourceRefSchema)
+    source = fields.Nested(
+        SourceRefSchema,
+        metadata={
+            "example": {"id": "afad", "name": "Turkey's emergency relief directorate (AFAD)", "kind": "government"}
+        },
+    )
     document_id = fields.Integer(allow_none=True, metadata={"example": 1})
     stated_on = fields.Date(metadata={"example": "2016-11-27"})
-    quote = fields.String(allow_none=True)
-    note = fields.String(metadata={"example": "Found no trace of chemical warfare."})
+    quote = fields.String(
+        allow_none=True,
+        metadata={
+            "example": "Later Sunday, Turkey's emergency relief directorate, which investigated the claim, said it "
+            "found no trace of chemical warfare."
+        },
+    )
+    note = fields.String(
+        metadata={"example": "Investigated the claimed chemical attack and found no trace of chemical warfare."}
+    )
