@@ -62,6 +62,9 @@ class Api(flask_smorest.Api):
     """
 
     ERROR_SCHEMA = ProblemSchema
+    # Every operation documents each status it answers (openapi_responses.statuses_for adds those all share), so
+    # no catch-all `default` response: one would make any status a documented one.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_problem(error)
@@ -78,9 +81,6 @@ class Api(flask_smorest.Api):
                 response.setdefault("headers", rate_limit_headers)
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA, "headers": rate_limit_headers}
-        prepare_response(response, self.spec, PROBLEM_JSON)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def _register_pagination_header(self) -> None:
         """Nothing: Tally pages with cursors and a Link header, not flask-smorest's X-Pagination, whose schema

@@ -217,6 +217,7 @@ class DocumentById(MethodView):
     @blp.arguments(DocumentWriteSchema, example={"language": "en"})
     @blp.response(200, DocumentSchema, description="Changed: the document as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Another document has this title, publisher and date.")
     @blp.doc(operationId="updateDocument")
     def patch(self, body: dict[str, Any], document_id: int) -> Response:
         """Change a document
@@ -293,6 +294,7 @@ class LocationByCode(MethodView):
     @blp.arguments(LocationWriteSchema, example={"aliases": ["Aleppo governorate", "Halab", "Alep"]})
     @blp.response(200, LocationDetailSchema, description="Changed: the place as it is now.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Another place has this p-code.")
     @blp.doc(operationId="updateLocation")
     def patch(self, body: dict[str, Any], code: str) -> Response:
         """Change a location (a new parent may not lie inside it)

@@ -194,6 +194,7 @@ class FigureById(MethodView):
     )
     @blp.response(200, FigureSchema, description="Changed: the figure's new version.", headers=_ETAG_HEADER)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The change would make it a statement Tally holds already.")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.doc(parameters=[_IF_MATCH_PARAMETER | {"required": True}], operationId="updateFigure")

@@ -33,6 +33,7 @@ CACHE_CONTROL = "Cache-Control"
 VARY = "Vary"
 LINK = "Link"
 LOCATION = "Location"
+WWW_AUTHENTICATE = "WWW-Authenticate"
 RATE_LIMIT_POLICY = "RateLimit-Policy"
 RATE_LIMIT = "RateLimit"
 RETRY_AFTER = "Retry-After"
@@ -47,6 +48,8 @@ CREATED_HEADERS = {LOCATION: LOCATION}
 # The headers every read's 200 carries (caching.add_validators), but a figure's own, which carries its FigureETag.
 VALIDATOR_HEADERS = (ETAG, LAST_MODIFIED, CACHE_CONTROL, VARY)
 
+# The API: what check_request guards (bodies, NUL characters, read keys).
+API_PREFIX = "/v1/"
 # The paths the limiter counts (limits.py: everything under /v1/; the probes and the docs never).
 RATE_LIMITED_PREFIX = "/v1/"
 # Every operation under /v1/ uses the database before its answer is known: a read asks the data version for its
@@ -61,17 +64,22 @@ _REFUSED = refusal(FIGURE_FORMATS, "text/html")
 
 
 def statuses_for(path: str, method: str) -> tuple[int, ...]:
-    """The statuses an operation can answer beyond its own: 304 to a read whose copy is current (every read under
-    /v1/ is validated), 401 for an API read sent with a dead or malformed key (a key sent is checked even where
-    reads are public), 406 where Accept is negotiated, 429 where a limit counts it, 503 and 504 where it uses
-    the database (the statement timeout applies to every statement, reads and writes alike)."""
+    """The statuses an operation can answer beyond its own: to a read under /v1/, 304 when the client's copy is
+    current (every such read is validated) and 401 for a key that is missing where reads need one, or dead or
+    malformed (a key sent is checked even where reads are public; any live key may read, so never 403); to a
+    write, 400, 413 and 415 for a body it cannot read (app.check_request); 406 where Accept is negotiated; 422
+    to anything under /v1/ with a NUL character in its query or path (app.refuse_nul); 429 where a limit counts
+    it, 503 and 504 where it uses the database (the statement timeout applies to every statement, reads and
+    writes alike)."""
     statuses: list[int] = []
     if method == "get" and path.startswith(caching.VALIDATED_PREFIX):
-        statuses.append(304)
-    if method.lower() in ("get", "head") and path.startswith(DATABASE_PREFIX):
-        statuses.append(401)
+        statuses += [304, 401]
+    if method != "get" and path.startswith(API_PREFIX):
+        statuses += [400, 413, 415]
     if path.startswith(NEGOTIATED_PREFIX):
         statuses.append(406)
+    if path.startswith(API_PREFIX):
+        statuses.append(422)
     if path.startswith(RATE_LIMITED_PREFIX):
         statuses.append(429)
     if path.startswith(DATABASE_PREFIX):
@@ -168,6 +176,19 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "pattern": r'^"(reads|writes|failed-auth)";r=\d+;t=\d+$'},
         "example": f'"reads";r={_READS.amount - 1};t={_READS.get_expiry()}',
     },
+    WWW_AUTHENTICATE: {
+        "description": (
+            'The scheme to authenticate with (RFC 6750): `Bearer realm="tally"`, with `error="invalid_token"` for '
+            'a key Tally does not know or has revoked, `error="insufficient_scope"` for a key without the scope '
+            "the operation needs."
+        ),
+        "required": True,
+        "schema": {
+            "type": "string",
+            "pattern": r'^Bearer realm="tally"(, error="(invalid_token|insufficient_scope)")?$',
+        },
+        "example": 'Bearer realm="tally"',
+    },
     RETRY_AFTER: {
         "description": (
             "Seconds to wait before sending the request again (RFC 9110, delay-seconds): on 429, until the limit "
@@ -180,9 +201,17 @@ HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
+def _problem(status: int, title: str, detail: str, **members: Any) -> dict[str, Any]:
     """A problem document as errors.problem() sends it."""
-    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": _EXAMPLE_PATH}
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": _EXAMPLE_PATH}
+    return body | members
+
+
+def _field_problem(status: int, title: str, where: str, field: str, message: str) -> dict[str, Any]:
+    """A problem about one field, as errors.problem() sends it."""
+    errors = [{"in": where, "field": field, "messages": [message]}]
+    detail = f"Unknown query parameter(s): {field}." if status == 400 else f"{field}: {message}"
+    return _problem(status, title, detail, errors=errors)
 
 
 # Status -> the response's description, its headers (beyond the rate-limit ones) and an example body, if it has one.
@@ -193,6 +222,62 @@ RESPONSES: dict[int, dict[str, Any]] = {
             "changed since If-Modified-Since). No body."
         ),
         "headers": (),
+    },
+    400: {
+        "description": (
+            "Bad request: a query parameter the operation does not take (named in `errors`), a cursor Tally did not "
+            "issue, a body that is not JSON or that reads two ways (nested too deeply, a number of thousands of "
+            "digits, a key given twice), an Idempotency-Key that is not 1 to 255 visible characters, or an empty "
+            "upload. Nothing was changed."
+        ),
+        "headers": (),
+        "example": _field_problem(400, "Unknown query parameter", "query", "locaton", "Unknown field."),
+    },
+    401: {
+        "description": (
+            "No API key, or a key Tally does not know or has revoked (WWW-Authenticate says which): send "
+            "`Authorization: Bearer <key>`. Writes always need a key; reads need one when the server runs with "
+            "REQUIRE_READ_KEY=true, and a key sent with any read is checked. Counted against the failed-auth rate "
+            "limit."
+        ),
+        "headers": (WWW_AUTHENTICATE,),
+        "example": _problem(401, "Unauthorized", "Send an API key as `Authorization: Bearer <key>`."),
+    },
+    403: {
+        "description": (
+            "The key lacks the scope the operation needs (read, then write, then admin: each includes the ones "
+            "before it). Counted against the failed-auth rate limit."
+        ),
+        "headers": (WWW_AUTHENTICATE,),
+        "example": _problem(403, "Forbidden", "This operation needs a key with scope 'write'; this key has 'read'."),
+    },
+    413: {
+        "description": (
+            f"The body is larger than the limit: MAX_BODY_BYTES (by default {_DEFAULTS.max_body_bytes} bytes), or "
+            f"MAX_IMPORT_BYTES for an upload (by default {_DEFAULTS.max_import_bytes}), however it is sent "
+            "(a chunked body is never cut and used). Nothing was changed."
+        ),
+        "headers": (),
+        "example": _problem(
+            413, "Content too large", f"The request body is larger than the limit of {_DEFAULTS.max_body_bytes} bytes."
+        ),
+    },
+    415: {
+        "description": (
+            "The body is not of the media type the operation takes: application/json (text/csv for an upload). "
+            "Nothing was changed."
+        ),
+        "headers": (),
+        "example": _problem(415, "Unsupported media type", "Send the body as application/json, not text/plain."),
+    },
+    422: {
+        "description": (
+            "A value Tally cannot use, each named with what it accepts (`errors`): out of range, of the wrong "
+            "type, naming nothing Tally has, or holding a NUL character (in any query parameter or path "
+            "segment). Nothing was changed."
+        ),
+        "headers": (),
+        "example": _field_problem(422, "Unprocessable Entity", "query", "limit", "Must be between 1 and 500."),
     },
     406: {
         "description": (
@@ -285,9 +370,9 @@ class OperationalResponses(BasePlugin):
                 if 429 in statuses:
                     response.setdefault("headers", {}).update(header_refs(*RATE_LIMIT_HEADERS))
             documented = {str(code) for code in responses}
-            default = responses.pop("default", None)
             for status in statuses:
                 if str(status) not in documented:
                     responses[str(status)] = HTTPStatus(status).name  # the component, named as flask-smorest does
-            if default is not None:
-                responses["default"] = default
+            if method == "get" and path and path.startswith(API_PREFIX):
+                # A key is optional on reads (limits count per key), and needed with REQUIRE_READ_KEY=true.
+                operation.setdefault("security", [{}, {"bearerAuth": []}])

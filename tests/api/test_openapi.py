@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 from service.cli import OPENAPI_FILE, render_openapi
+from tests.support import app_over
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -381,3 +382,54 @@ def test_the_header_checks_can_fail(spec, client):
         "/v1/figures: ETag missing",
         "/v1/figures: Cache-Control: 'max-age=60' is not one of ['no-cache', 'private, no-cache']",
     ]
+
+
+def test_no_operation_has_a_catch_all_response_so_every_status_is_one_it_documents(spec):
+    """A `default` response would make any status a documented one, and schemathesis's check of statuses
+    (tests/api/test_fuzz.py) pass whatever the API answered."""
+    for path, method, operation in operations(spec):
+        assert "default" not in operation["responses"], f"{method} {path}"
+        codes = set(operation["responses"])
+        shared = {"406", "422", "429", "503", "504"} | ({"304", "401"} if method == "get" else {"400", "413", "415"})
+        assert shared <= codes, f"{method} {path} lacks {shared - codes}"
+
+
+def _error_example(spec: dict, status: int) -> dict:
+    component = spec["components"]["responses"][HTTPStatus(status).name]
+    return component["content"]["application/problem+json"]["example"]
+
+
+def test_the_error_examples_are_what_the_api_answers(spec, shared_client, shared_keys):
+    """Each error component's example is the body of a real request, and its headers are as documented."""
+    big = b"[" + b"0," * 600_000 + b"0]"
+    client, write = shared_client, shared_keys["write"]
+    answers = {
+        400: client.get("/v1/figures?locaton=SY02"),
+        401: client.post("/v1/figures", json={}),
+        403: client.post("/v1/figures", json={}, headers=shared_keys["read"]),
+        413: client.post("/v1/figures", data=big, content_type="application/json", headers=write),
+        415: client.post("/v1/figures", data="x", content_type="text/plain", headers=write),
+        422: client.get("/v1/figures?limit=0"),
+    }
+    for status, response in answers.items():
+        assert (response.status_code, response.get_json()) == (status, _error_example(spec, status))
+        documented = _resolved(spec, spec["components"]["responses"][HTTPStatus(status).name])
+        for name, header in documented["headers"].items():
+            header = _resolved(spec, header)
+            if header.get("required"):
+                assert list(Draft202012Validator(header["schema"]).iter_errors(response.headers[name])) == []
+
+
+def test_a_nul_character_is_a_documented_422_even_where_nothing_else_is_checked(spec, client):
+    response = client.get("/v1/sources/so%00hr")
+    assert (response.status_code, response.get_json()["errors"][0]["field"]) == (422, "source_id")
+    assert "422" in spec["paths"]["/v1/sources/{source_id}"]["get"]["responses"]
+
+
+def test_reads_document_the_key_they_need_when_the_server_asks_for_one(spec, seeded_url):
+    with app_over(seeded_url, require_read_key=True) as app:
+        response = app.test_client().get("/v1/sources/sohr")
+    assert (response.status_code, response.headers["WWW-Authenticate"]) == (401, 'Bearer realm="tally"')
+    operation = spec["paths"]["/v1/sources/{source_id}"]["get"]
+    assert operation["security"] == [{}, {"bearerAuth": []}]
+    assert operation["responses"]["401"] == {"$ref": "#/components/responses/UNAUTHORIZED"}
