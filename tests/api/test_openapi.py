@@ -8,6 +8,8 @@ from http import HTTPStatus
 
 import pytest
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 # The OpenAPI 3.1 schema (the one that does not check the Schema Objects themselves), as schemathesis ships it.
 from schemathesis.specs.openapi.definitions import OPENAPI_31
@@ -433,3 +435,12 @@ def test_reads_document_the_key_they_need_when_the_server_asks_for_one(spec, see
     operation = spec["paths"]["/v1/sources/{source_id}"]["get"]
     assert operation["security"] == [{}, {"bearerAuth": []}]
     assert operation["responses"]["401"] == {"$ref": "#/components/responses/UNAUTHORIZED"}
+
+
+def test_the_committed_document_passes_openapi_spec_validator():
+    """The validator integrators run (`openapi-spec-validator openapi/openapi.json`), and that it can fail."""
+    document = json.loads(OPENAPI_FILE.read_text("utf-8"))
+    validate(document)
+    del document["paths"]["/v1/figures"]["get"]["responses"]["200"]["description"]
+    with pytest.raises(OpenAPIValidationError, match=r'^"description" is a required property'):
+        validate(document)
