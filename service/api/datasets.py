@@ -26,6 +26,7 @@ from ..schemas.datasets import (
     ImportUploadQuerySchema,
 )
 from . import Blueprint, connection, json_response
+from . import openapi_responses as documented
 from .auth import requires
 from .negotiation import offers
 from .writing import actor
@@ -131,7 +132,11 @@ _REPORT_RESPONSE = {
 
 @blp.route("/imports/<int:import_id>/problems")
 class ImportProblems(MethodView):
-    @blp.response(200, description="The row-level report as CSV (a header only when the import found nothing).")
+    @blp.response(
+        200,
+        description="The row-level report as CSV (a header only when the import found nothing).",
+        headers=documented.CSV_HEADERS,
+    )
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(**_REPORT_RESPONSE, operationId="getImportProblems")
     @offers(("csv",))

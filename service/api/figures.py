@@ -73,6 +73,7 @@ _IF_MATCH_PARAMETER = {
 }
 
 
+_PAGE_HEADERS = documented.PAGE_HEADERS | documented.CSV_HEADERS
 _PAGE = "A page of figures, and the URL of the next (null on the last page); or CSV, with format=csv or hxl."
 _CREATED = "Created: the new figure, at version 1."
 # What every figure list does, after its summary (the metric's own collections and /v1/figures alike).
@@ -138,7 +139,7 @@ _FIGURE_QUERY = FigureQuerySchema()
 @blp.route("/figures")
 class Figures(MethodView):
     @blp.arguments(_ALL_FIGURES_QUERY, location="query")
-    @blp.response(200, FigurePageSchema, description=_PAGE, headers=documented.PAGE_HEADERS)
+    @blp.response(200, FigurePageSchema, description=_PAGE, headers=_PAGE_HEADERS)
     @blp.alt_response(400, response="BAD_REQUEST")
     @_FIGURE_FORMATS
     @blp.doc(operationId="listFigures")
@@ -312,7 +313,7 @@ def _metric_collection(path: str, metric: str) -> None:
 
     class MetricFigures(MethodView):
         @blp.arguments(_FIGURE_QUERY, location="query")
-        @blp.response(200, FigurePageSchema, description=_PAGE, headers=documented.PAGE_HEADERS)
+        @blp.response(200, FigurePageSchema, description=_PAGE, headers=_PAGE_HEADERS)
         @blp.alt_response(400, response="BAD_REQUEST")
         @_FIGURE_FORMATS
         @blp.doc(operationId=f"list{camel(path)}")

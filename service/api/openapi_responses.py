@@ -33,6 +33,7 @@ CACHE_CONTROL = "Cache-Control"
 VARY = "Vary"
 LINK = "Link"
 LOCATION = "Location"
+CONTENT_DISPOSITION = "Content-Disposition"
 WWW_AUTHENTICATE = "WWW-Authenticate"
 RATE_LIMIT_POLICY = "RateLimit-Policy"
 RATE_LIMIT = "RateLimit"
@@ -43,6 +44,8 @@ RATE_LIMIT_HEADERS = (RATE_LIMIT_POLICY, RATE_LIMIT)
 # A page of a collection: its description, and the header that links the next page.
 PAGE = "A page, and the URL of the next (null on the last page)."
 PAGE_HEADERS = {LINK: LINK}
+# A response that may be CSV: the file's name.
+CSV_HEADERS = {CONTENT_DISPOSITION: CONTENT_DISPOSITION}
 # A resource just created: where it is.
 CREATED_HEADERS = {LOCATION: LOCATION}
 # The headers every read's 200 carries (caching.add_validators), but a figure's own, which carries its FigureETag.
@@ -175,6 +178,14 @@ HEADERS: dict[str, dict[str, Any]] = {
         ),
         "schema": {"type": "string", "pattern": r'^"(reads|writes|failed-auth)";r=\d+;t=\d+$'},
         "example": f'"reads";r={_READS.amount - 1};t={_READS.get_expiry()}',
+    },
+    CONTENT_DISPOSITION: {
+        "description": (
+            'With CSV only: `attachment; filename="<name>.csv"`, so that a browser saves the file under the name '
+            "of what it holds (the collection, or the import's report)."
+        ),
+        "schema": {"type": "string", "pattern": r'^attachment; filename="[a-z0-9-]+\.csv"$'},
+        "example": 'attachment; filename="civilians-killed.csv"',
     },
     WWW_AUTHENTICATE: {
         "description": (

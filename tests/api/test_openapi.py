@@ -444,3 +444,10 @@ def test_the_committed_document_passes_openapi_spec_validator():
     del document["paths"]["/v1/figures"]["get"]["responses"]["200"]["description"]
     with pytest.raises(OpenAPIValidationError, match=r'^"description" is a required property'):
         validate(document)
+
+
+def test_a_csv_export_sends_the_headers_its_document_names(spec, client):
+    response = client.get("/v1/civilians-killed?format=csv")
+    assert (response.status_code, response.mimetype) == (200, "text/csv")
+    assert _sent_as_documented(spec, "/v1/civilians-killed", response) == []
+    assert response.headers["Content-Disposition"] == 'attachment; filename="civilians-killed.csv"'
