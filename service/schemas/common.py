@@ -126,14 +126,14 @@ EXAMPLE_TIME = "2026-11-26T10:00:00+00:00"
 EXAMPLE_SERVER = "http://127.0.0.1:8000"
 
 
-def next_page(path: str, after: int | str) -> fields.String:
-    """A page's `next`: its example, the URL of the page after the example's one row (limit=1)."""
+def next_page(path: str, after: int | str, query: str = "") -> fields.String:
+    """A page's `next`: its example, the URL of the page after the example's one row (limit=1, and query)."""
     return fields.String(
         allow_none=True,
         required=True,
         metadata={
             "description": "URL of the next page, or null on the last page.",
-            "example": f"{EXAMPLE_SERVER}{path}?limit=1&cursor={encode_cursor(after)}",
+            "example": f"{EXAMPLE_SERVER}{path}?limit=1{query}&cursor={encode_cursor(after)}",
         },
     )
 

@@ -19,6 +19,7 @@ from .common import (
     QuerySchema,
     ResponseSchema,
     csv_list,
+    next_page,
     one_of,
 )
 
@@ -163,6 +164,7 @@ AllFiguresQuerySchema = filter_schema(
 class FigurePageSchema(PageSchema):
     """A page of figures."""
 
+    next = next_page("/v1/figures", 4, "&include_total=true")  # the example counts its figures (total)
     data = fields.List(fields.Nested(FigureSchema))
     total = fields.Integer(
         allow_none=True,

@@ -89,7 +89,7 @@ def _timeless(body):
 # Operation -> the request whose real answer is its example (over the seed).
 SERVED = {
     "/v1/figures/{figure_id}": "/v1/figures/4",
-    "/v1/figures": f"/v1/figures?limit=1&cursor={encode_cursor(3)}",
+    "/v1/figures": f"/v1/figures?limit=1&include_total=true&cursor={encode_cursor(3)}",
     "/v1/figures/{figure_id}/revisions": "/v1/figures/4/revisions",
     "/v1/changes": f"/v1/changes?since={encode_cursor(3)}&limit=1",
     "/v1/sources/{source_id}": "/v1/sources/sohr",
