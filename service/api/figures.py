@@ -74,7 +74,7 @@ _IF_MATCH_PARAMETER = {
 
 
 _PAGE_HEADERS = documented.PAGE_HEADERS | documented.CSV_HEADERS
-_PAGE = "A page of figures, and the URL of the next (null on the last page); or CSV, with format=csv or hxl."
+_PAGE = "A page of figures and the URL of the next (null on the last page); or the rows as CSV, NDJSON or GeoJSON."
 _CREATED = "Created: the new figure, at version 1."
 # What every figure list does, after its summary (the metric's own collections and /v1/figures alike).
 LIST_DESCRIPTION = """
@@ -86,9 +86,9 @@ any containment. Without `status`, retracted figures are left out. An unknown pa
 value Tally cannot use (an empty one, an unknown source or dataset) a 422 that names the parameter.
 
 Pages hold `limit` figures in the order of `sort` (ties broken by id). Follow `next`, also sent as the `Link`
-header, until it is null: figures written while you page neither repeat nor go missing. `format=csv` or `hxl`
-(or `Accept: text/csv`) serves the same rows as CSV, streamed; without `limit` a CSV export holds every matching
-figure.
+header, until it is null: figures written while you page neither repeat nor go missing. `format` (`csv`, `hxl`,
+`ndjson`, `geojson`) or the Accept header serves the same rows in that format, streamed; without `limit` such an
+export holds every matching figure.
 """
 
 

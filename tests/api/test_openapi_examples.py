@@ -46,7 +46,9 @@ def _valid(spec: dict, schema: dict, example) -> list[str]:
 
 def test_every_request_body_and_success_has_an_example_valid_against_its_schema(spec):
     found = list(_examples(spec))
-    assert len(found) == 17 + 47 + 6  # bodies, successes, and the CSV beside the JSON of the six figure lists
+    # Bodies, successes, and beside the JSON the CSV, NDJSON and GeoJSON of the six figure lists and the GeoJSON of
+    # the places.
+    assert len(found) == 17 + 47 + 6 * 3 + 1
     for where, media in found:
         examples = [media["example"]] if "example" in media else [e["value"] for e in media["examples"].values()]
         for example in examples:
