@@ -35,6 +35,7 @@ from .errors import (
     PROBLEM_JSON,
     InvalidParameter,
     PayloadTooLarge,
+    UnknownParameters,
     UnsupportedMediaType,
     http_problem,
     register_error_handlers,
@@ -119,10 +120,32 @@ def refuse_nul() -> None:
             raise InvalidParameter(name, "Must not contain a NUL character.", where="path")
 
 
+def _takes_query(view: Any, method: str) -> bool:
+    """Whether the operation reads query arguments (a schema of its arguments, which refuses unknown ones)."""
+    handler = getattr(getattr(view, "view_class", None), method.lower(), None)
+    arguments = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(argument.get("in") == "query" for argument in arguments)
+
+
+def refuse_unread_query() -> None:
+    """An API operation that reads no query argument refuses any it is given, as the lists refuse the ones they
+    do not know: ignored, a typo (`/v1/sources/sohr?fields=name`) would look as if it had worked."""
+    if not request.args or not request.path.startswith("/v1/") or request.endpoint is None:
+        return
+    method = "GET" if request.method == "HEAD" else request.method
+    if method == "OPTIONS" or _takes_query(current_app.view_functions[request.endpoint], method):
+        return
+    names = sorted(set(request.args))
+    errors = [{"in": "query", "field": name, "messages": ["Unknown field."]} for name in names]
+    raise UnknownParameters(f"Unknown query parameter(s): {', '.join(names)}.", errors=errors)
+
+
 def check_request() -> None:
-    """Refuse what no endpoint could use, before any work: wrong body types, NUL characters, missing read keys."""
+    """Refuse what no endpoint could use, before any work: wrong body types, NUL characters, query arguments
+    an operation does not read, missing read keys."""
     settings = current_app.config["TALLY_SETTINGS"]
     refuse_nul()
+    refuse_unread_query()
     upload = request.endpoint in FILE_UPLOADS
     check_body_size(settings.max_import_bytes if upload else settings.max_body_bytes)
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()

@@ -69,16 +69,19 @@ _REFUSED = refusal(FIGURE_FORMATS, "text/html")
 def statuses_for(path: str, method: str) -> tuple[int, ...]:
     """The statuses an operation can answer beyond its own: to a read under /v1/, 304 when the client's copy is
     current (every such read is validated) and 401 for a key that is missing where reads need one, or dead or
-    malformed (a key sent is checked even where reads are public; any live key may read, so never 403); to a
-    write, 400, 413 and 415 for a body it cannot read (app.check_request); 406 where Accept is negotiated; 422
+    malformed (a key sent is checked even where reads are public; any live key may read, so never 403); to
+    anything under /v1/, 400 for a query parameter it does not read; to a write, also 400, 413 and 415 for a body
+    it cannot read (app.check_request); 406 where Accept is negotiated; 422
     to anything under /v1/ with a NUL character in its query or path (app.refuse_nul); 429 where a limit counts
     it, 503 and 504 where it uses the database (the statement timeout applies to every statement, reads and
     writes alike)."""
     statuses: list[int] = []
     if method == "get" and path.startswith(caching.VALIDATED_PREFIX):
         statuses += [304, 401]
+    if path.startswith(API_PREFIX):
+        statuses.append(400)  # a query parameter the operation does not read (app.refuse_unread_query)
     if method != "get" and path.startswith(API_PREFIX):
-        statuses += [400, 413, 415]
+        statuses += [413, 415]
     if path.startswith(NEGOTIATED_PREFIX):
         statuses.append(406)
     if path.startswith(API_PREFIX):
@@ -236,10 +239,10 @@ RESPONSES: dict[int, dict[str, Any]] = {
     },
     400: {
         "description": (
-            "Bad request: a query parameter the operation does not take (named in `errors`), a cursor Tally did not "
-            "issue, a body that is not JSON or that reads two ways (nested too deeply, a number of thousands of "
-            "digits, a key given twice), an Idempotency-Key that is not 1 to 255 visible characters, or an empty "
-            "upload. Nothing was changed."
+            "Bad request: a query parameter the operation does not take (named in `errors`), one that takes a "
+            "single value given twice, a cursor Tally did not issue, a body that is not JSON or that reads two "
+            "ways (nested too deeply, a number of thousands of digits, a key given twice), an Idempotency-Key "
+            "that is not 1 to 255 visible characters, or an empty upload. Nothing was changed."
         ),
         "headers": (),
         "example": _field_problem(400, "Unknown query parameter", "query", "locaton", "Unknown field."),

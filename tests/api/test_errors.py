@@ -109,3 +109,32 @@ def test_wrong_method_is_a_405_with_allow(client):
 
 def test_a_huge_figure_id_is_a_404_not_a_500(client):
     problem(client.get("/v1/figures/99999999999999999999999"), 404)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/sources/sohr?fields=name",
+        "/v1/figures/1/revisions?limit=5",
+        "/v1/metrics?x=1",
+        "/v1/locations/SY02?as_of=2016",
+    ],
+)
+def test_an_operation_that_reads_no_query_refuses_one_it_is_given(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    body = response.get_json()
+    name = path.split("?")[1].split("=")[0]
+    assert (body["title"], body["detail"]) == ("Unknown query parameter", f"Unknown query parameter(s): {name}.")
+    assert body["errors"] == [{"in": "query", "field": name, "messages": ["Unknown field."]}]
+    assert client.get(path.split("?")[0]).status_code == 200
+
+
+def test_a_write_with_a_query_it_does_not_read_changes_nothing(write_client, keys, fresh_url):
+    from tests.support import database_fingerprint
+
+    before = database_fingerprint(fresh_url)
+    body = {"id": "new-monitor", "name": "New monitor", "kind": "monitor"}
+    response = write_client.post("/v1/sources?dry_run=true", json=body, headers=keys["write"])
+    assert (response.status_code, response.get_json()["detail"]) == (400, "Unknown query parameter(s): dry_run.")
+    assert database_fingerprint(fresh_url) == before
