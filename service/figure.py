@@ -26,7 +26,7 @@ from psycopg import sql
 
 from . import filters as kinds
 from .db import queries
-from .schemas.common import EXAMPLE_TIME, Text, count, one_of, row_id
+from .schemas.common import EXAMPLE_TIME, Moment, Text, count, one_of, row_id
 from .schemas.datasets import FigureDatasetSchema
 from .schemas.refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
 from .vocabulary import COUNT_KINDS, METRIC_IDS, QUALIFIERS, SETTABLE_STATUSES, STATUSES
@@ -494,7 +494,7 @@ FIELDS: tuple[FigureField, ...] = (
             kinds.Between(
                 "updated_at",
                 low="updated_since",
-                make_field=fields.AwareDateTime,
+                make_field=Moment,
                 descriptions=(
                     "Only figures created or changed at or after this moment (ISO 8601 with a time zone).",
                     "",

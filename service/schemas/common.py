@@ -17,6 +17,23 @@ from ..pagination import encode_cursor
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+class Moment(fields.AwareDateTime):
+    """A moment given with its time zone, loaded in UTC.
+
+    Python accepts offsets up to ±23:59 but PostgreSQL only ±15:59: in UTC every moment Python reads is one
+    PostgreSQL takes, and one whose UTC falls outside years 1 to 9999 is refused here rather than there.
+    """
+
+    default_error_messages = {"range": "Out of range: in UTC this moment falls outside years 1 to 9999."}  # noqa: RUF012 marshmallow's convention: a class-level dict it reads, never mutates
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> dt.datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise self.make_error("range") from error
+
+
 class PartialDate(fields.Field[tuple[dt.date, dt.date]]):
     """A date given as YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first, last) day it covers."""
 
