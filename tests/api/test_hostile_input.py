@@ -18,6 +18,7 @@ def cursor(content: dict) -> str:
 
 NUL_ID = cursor({"after": "SY\x00"})
 HUGE_ID = cursor({"after": 2**63})
+YEAR_ZERO_IN_UTC = "0001-01-01T00:00:00+10:00"
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,10 @@ HUGE_ID = cursor({"after": 2**63})
         f"/v1/figures?sort=value&cursor={cursor({'after': 1, 'key': 'abc', 'sort': 'value'})}",
         f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 1, 'key': '2016-13-01', 'sort': '-updated_at'})}",
         f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': [1], 'sort': 'stated_on'})}",
+        # Dates and moments Python reads but PostgreSQL refuses, or that leave the calendar in UTC
+        f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': '2016-W01-1', 'sort': 'stated_on'})}",
+        f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': '20161101', 'sort': 'stated_on'})}",
+        f"/v1/figures?sort=updated_at&cursor={cursor({'after': 1, 'key': YEAR_ZERO_IN_UTC, 'sort': 'updated_at'})}",
         f"/v1/figures?cursor={HUGE_ID}",
         f"/v1/figures?cursor={cursor({'after': -1})}",
         f"/v1/figures?format=csv&limit=5&cursor={HUGE_ID}",
@@ -40,6 +45,17 @@ def test_a_tampered_cursor_is_a_400(client, url):
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (400, "application/problem+json")
     assert response.get_json()["title"] == "Invalid cursor"
+
+
+def test_a_cursor_key_with_an_offset_postgresql_refuses_resumes_at_the_same_moment(client):
+    """+16:00 is a valid ISO 8601 offset that PostgreSQL refuses: the key is read in UTC instead of a 500."""
+    pages = []
+    for key in ("2030-01-02T04:00:00+16:00", "2030-01-01T12:00:00+00:00"):
+        response = client.get(
+            f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 10**9, 'key': key, 'sort': '-updated_at'})}"
+        )
+        pages.append((response.status_code, response.get_json()["data"]))
+    assert pages[0] == pages[1] and pages[0][0] == 200 and pages[0][1]
 
 
 @pytest.mark.parametrize(
