@@ -16,6 +16,7 @@ filter is one `filters=` entry (and, for a search, one SQL fragment).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -639,3 +640,9 @@ def insert_one() -> sql.Composed:
     """Insert one figure from a client's fields (named by their API names, with INSERT_DEFAULTS filled in)."""
     columns = tuple(column_of(d.name) for d in BODY_FIELDS)
     return insert_statement(sql.SQL("(SELECT 1) AS one"), columns, (sql.Placeholder(d.name) for d in BODY_FIELDS))
+
+
+def figure_etag(version: int, body: str) -> str:
+    """A figure's entity tag: its version, which If-Match compares, and a digest of the body served, which moves
+    when a rename of its source, document or places rebuilds the body without a new version."""
+    return f'"v{version}-{hashlib.blake2b(body.encode(), digest_size=4).hexdigest()}"'

@@ -23,6 +23,7 @@ from werkzeug.routing import Rule
 from ..config import Settings
 from ..formats import FIGURE_FORMATS
 from ..pagination import encode_cursor
+from ..schemas.common import EXAMPLE_FIGURE_ETAG
 from . import caching
 from .negotiation import NEGOTIATED_PREFIX, NotAcceptable, refusal
 
@@ -117,12 +118,13 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     FIGURE_ETAG: {
         "description": (
-            'The figure\'s version as an entity tag (`"v3"`): the value If-Match takes to change it, and '
-            "If-None-Match to revalidate a copy (304 while the figure is unchanged)."
+            'The figure\'s version and a digest of its body (`"v3-5f1c07a2"`): the value If-Match takes to change '
+            "it (the version alone will do), and If-None-Match to revalidate a copy (304 while the body served is "
+            "unchanged; a rename of the figure's source, document or places changes it too)."
         ),
         "required": True,
-        "schema": {"type": "string", "pattern": r'^"v\d+"$'},
-        "example": '"v1"',
+        "schema": {"type": "string", "pattern": r'^"v\d+-[0-9a-f]{8}"$'},
+        "example": EXAMPLE_FIGURE_ETAG,
     },
     LAST_MODIFIED: {
         "description": (

@@ -139,6 +139,9 @@ class ResponseSchema(Schema, metaclass=_EveryFieldRequired):
 
 # When the examples' rows were written (the seed's load).
 EXAMPLE_TIME = "2026-11-26T10:00:00+00:00"
+# A figure's entity tag, as service.figure.figure_etag makes it: its version and a digest of its body (which
+# includes its timestamps, so every database's seed figures have tags of their own).
+EXAMPLE_FIGURE_ETAG = '"v1-5f1c07a2"'
 # The server the examples' URLs name (`make run`'s).
 EXAMPLE_SERVER = "http://127.0.0.1:8000"
 
@@ -190,7 +193,7 @@ class ProblemSchema(Schema):
         metadata={"description": "409 on a figure entered twice: its URL.", "example": "/v1/figures/4"}
     )
     current_etag = fields.String(
-        metadata={"description": "412: the ETag of the version that stands now.", "example": '"v2"'}
+        metadata={"description": "412: the ETag of the version that stands now.", "example": '"v2-9b03d4e1"'}
     )
     result = fields.Dict(
         metadata={
