@@ -19,6 +19,7 @@ def cursor(content: dict) -> str:
 NUL_ID = cursor({"after": "SY\x00"})
 HUGE_ID = cursor({"after": 2**63})
 YEAR_ZERO_IN_UTC = "0001-01-01T00:00:00+10:00"
+CONTROL = "Must not contain control characters (such as NUL)."
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,10 @@ def test_a_nul_character_in_a_query_or_path_is_a_422_naming_it(client, url, fiel
     ("method", "path", "body", "headers", "status", "detail"),
     [
         ("patch", "/v1/locations/a%00b", {"name": "x"}, {}, 422, "code: Must not contain a NUL character."),
+        # Codes in a body that name other rows: refused before any lookup, which PostgreSQL would fail on
+        ("patch", "/v1/locations/anjara", {"areas": ["a\x00"]}, {}, 422, f"areas: {CONTROL}"),
+        ("patch", "/v1/locations/anjara", {"parent": "SY\x00"}, {}, 422, f"parent: {CONTROL}"),
+        ("patch", "/v1/documents/1", {"publisher": "un\x00"}, {}, 422, f"publisher: {CONTROL}"),
         ("patch", "/v1/figures/4", {"value": 1, "reason": "x"}, {"If-Match": '"v99999999999"'}, 412, None),
         (
             "post",
