@@ -21,6 +21,7 @@ from limits import parse as parse_limit
 from werkzeug.routing import Rule
 
 from ..config import Settings
+from ..errors import timeout_detail
 from ..formats import FIGURE_FORMATS
 from ..pagination import encode_cursor
 from ..schemas.common import EXAMPLE_FIGURE_ETAG
@@ -326,18 +327,13 @@ RESPONSES: dict[int, dict[str, Any]] = {
         "description": (
             "Query too expensive: a statement ran past the statement timeout (STATEMENT_TIMEOUT_MS, by default "
             f"{_DEFAULTS.statement_timeout_ms} ms) and was cancelled, its transaction rolled back. Most often a broad "
-            "read: "
-            "narrow it (location, from/to, source, metric, limit) or export in parts. A request can also meet it "
-            "waiting behind a lock that another transaction holds too long. No Retry-After: the same request is "
-            "likely to take as long again."
+            "read, whose problem is the example. A write meets it waiting behind a lock that another transaction "
+            "holds too long (an import); nothing changed, and its detail says so: "
+            f'"{timeout_detail(_DEFAULTS.statement_timeout_ms, write=True)}" No Retry-After: the same read is '
+            "likely to take as long again, and how long a lock is held cannot be told."
         ),
         "headers": (),
-        "example": _problem(
-            504,
-            "Query too expensive",
-            f"The query ran past the {_DEFAULTS.statement_timeout_ms} ms statement timeout. "
-            "Narrow it (location, from/to, source, metric, limit) or export in parts.",
-        ),
+        "example": _problem(504, "Query too expensive", timeout_detail(_DEFAULTS.statement_timeout_ms, write=False)),
     },
 }
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.support import database_fingerprint
+from tests.support import database_fingerprint, make_key
 
 
 def cursor(content: dict) -> str:
@@ -199,6 +199,28 @@ def test_a_statement_timeout_is_a_504_that_says_how_to_narrow_and_not_to_retry(f
     assert (response.status_code, response.mimetype) == (504, "application/problem+json")
     assert response.get_json()["detail"].startswith("The query ran past the 300 ms statement timeout. Narrow it")
     assert "Retry-After" not in response.headers
+
+
+def test_a_write_past_the_statement_timeout_is_a_504_that_says_nothing_changed(fresh_url):
+    """Not "narrow it": a write times out waiting behind another transaction's lock, and is rolled back."""
+    from service import db
+    from tests.support import app_over
+
+    with app_over(fresh_url, statement_timeout_ms=300) as app, db.connect(fresh_url) as blocker:
+        key = {"Authorization": f"Bearer {make_key(fresh_url, 'writer', 'write')}"}
+        before = database_fingerprint(fresh_url)
+        blocker.execute("SELECT id FROM figure WHERE id = 4 FOR UPDATE")  # as an import holds the rows it writes
+        response = app.test_client().patch(
+            "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=key | {"If-Match": '"v1"'}
+        )
+        blocker.rollback()
+    assert (response.status_code, response.mimetype) == (504, "application/problem+json")
+    assert response.get_json()["detail"] == (
+        "The write ran past the 300 ms statement timeout and was rolled back: nothing changed. "
+        "It most likely waited behind a lock another transaction held (an import); send it again later."
+    )
+    assert "Retry-After" not in response.headers
+    assert database_fingerprint(fresh_url) == before
 
 
 def test_with_the_database_unreachable_requests_fail_fast_and_healthz_does_not_wait():
