@@ -47,8 +47,14 @@ def client_key() -> str:
     return f"address:{get_remote_address()}"
 
 
+def seconds_left(reset_at: float, window: int, now: float) -> int:
+    """Whole seconds until the window resets, never more than the window: the storage rounds its expiry up to the
+    next second, which showed t=61 for a 60-second window."""
+    return min(window, max(0, math.ceil(reset_at - now)))
+
+
 def _too_many(limit: RequestLimit) -> Response:
-    wait = max(1, math.ceil(limit.reset_at - time.time()))
+    wait = max(1, seconds_left(limit.reset_at, limit.limit.get_expiry(), time.time()))
     return problem(
         429,
         "Too many requests",
@@ -107,7 +113,7 @@ def add_rate_limit_headers(response: Response) -> Response:
     """RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers) for the tightest limit applied."""
     limit = current_app.extensions[LIMITER_KEY].current_limit
     if limit is not None:
-        name, reset = _policy(limit), max(0, math.ceil(limit.reset_at - time.time()))
+        name, reset = _policy(limit), seconds_left(limit.reset_at, limit.limit.get_expiry(), time.time())
         response.headers["RateLimit-Policy"] = f'"{name}";q={limit.limit.amount};w={limit.limit.get_expiry()}'
         response.headers["RateLimit"] = f'"{name}";r={max(0, limit.remaining)};t={reset}'
     return response
