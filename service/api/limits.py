@@ -67,6 +67,14 @@ def _failed_authentication(response: Response) -> bool:
     return response.status_code in (401, 403)
 
 
+def _cannot_be_guessing_a_key() -> bool:
+    """Whether the failed-authentication limit leaves this request alone: it sends no key, or one this process has
+    verified. That limit counts per address, and many clients share one (a newsroom behind NAT): one of them
+    guessing keys must not stop the others' anonymous reads or known keys."""
+    digest = _token_digest()
+    return digest is None or digest in current_app.extensions[VERIFIED_KEYS]
+
+
 def init_limits(app: Flask, settings: Settings) -> None:
     """Limit every request to the API; health probes and the docs are never limited."""
     app.extensions[VERIFIED_KEYS] = set()
@@ -81,6 +89,7 @@ def init_limits(app: Flask, settings: Settings) -> None:
                 scope="failed-auth",
                 key_function=get_remote_address,
                 deduct_when=_failed_authentication,
+                exempt_when=_cannot_be_guessing_a_key,
             ),
         ],
         storage_uri=settings.rate_limit_storage_uri,
