@@ -56,9 +56,10 @@ def wait_cooperatively() -> None:
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
-    """Connection options every Tally connection uses."""
+    """Connection options every Tally connection uses: JSON built on the fly (as_of bodies, catalogue entries, the
+    change feed) writes moments in UTC and floats as the stored bodies do, whatever the server's settings."""
     return {
-        "options": f"-c statement_timeout={settings.statement_timeout_ms}",
+        "options": f"-c statement_timeout={settings.statement_timeout_ms} -c TimeZone=UTC -c extra_float_digits=1",
         "application_name": "tally",
         "connect_timeout": settings.connect_timeout_s,
     }

@@ -135,3 +135,21 @@ def test_a_moment_outside_the_calendar_in_utc_is_refused(client, query):
     assert response.get_json()["errors"] == [
         {"in": "query", "field": field, "messages": ["Out of range: in UTC this moment falls outside years 1 to 9999."]}
     ]
+
+
+def test_bodies_built_on_the_fly_match_the_stored_ones_whatever_the_servers_time_zone(server_url, template_db):
+    """A figure as it stood is built from its revisions by the request's session; the stored body pins UTC. With a
+    server set to Damascus time, the two differed (+03:00 against +00:00)."""
+    from tests.support import app_over, database
+
+    with database(server_url, template=template_db) as url:
+        with db.connect(url) as conn:
+            conn.execute(f"ALTER DATABASE \"{conn.info.dbname}\" SET TimeZone = 'Asia/Damascus'")
+            conn.commit()
+        with app_over(url) as app:
+            client = app.test_client()
+            now = client.get("/v1/figures/4").get_data()
+            then = client.get("/v1/figures/4?as_of=2100-01-01T00:00:00Z").get_data()
+            source = client.get("/v1/sources/sohr").get_json()
+    assert then == now
+    assert source["created_at"].endswith("+00:00")
