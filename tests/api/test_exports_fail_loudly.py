@@ -14,14 +14,16 @@ EXPORT = "/v1/figures?format=csv"
 
 
 def _more_figures(url: str, count: int) -> None:
-    """count more figures, copies of the seed's figure 4 with other values: an export of several batches."""
+    """count more figures, copies of the seed's figure 4 with other values and a long quote: an export of several
+    batches, and of more bytes (about 4 KB a figure) than the sockets between PostgreSQL, the worker and the client
+    buffer, so that its COPY is still running while the client waits after its first chunk."""
     with db.connect(url) as conn:
         conn.execute(
             """
             INSERT INTO figure (metric_id, count_kind, value, qualifier, stated_words, population_group,
                                 location_id, period_start, period_end, stated_on, source_id, document_id, quote)
             SELECT metric_id, count_kind, 1000 + g, qualifier, stated_words, population_group, location_id,
-                   period_start, period_end, stated_on, source_id, document_id, repeat(quote, 3)
+                   period_start, period_end, stated_on, source_id, document_id, repeat(quote, 40)
             FROM figure, generate_series(1, %(count)s) AS g WHERE id = 4""",
             {"count": count},
         )
