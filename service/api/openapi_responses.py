@@ -356,6 +356,27 @@ def response_fields(status: int) -> dict[str, Any]:
     return fields | ({"example": response["example"]} if "example" in response else {})
 
 
+# The request headers of a conditional read (RFC 9110, section 13.1), on every operation that may answer 304.
+CONDITIONAL_PARAMETERS = (
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "description": "The ETag of your copy (several, comma-separated, or `*`): a 304 with no body while it is "
+        "still current. Decides alone when sent with If-Modified-Since.",
+        "schema": {"type": "string"},
+        "example": 'W/"14-2bd0b1f05c3a9e47"',
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "description": "The Last-Modified of your copy (an HTTP-date): a 304 while nothing changed since. A value "
+        "that is not an HTTP-date is ignored, as RFC 9110 says.",
+        "schema": {"type": "string"},
+        "example": "Sat, 26 Nov 2016 10:00:00 GMT",
+    },
+)
+
+
 class OperationalResponses(BasePlugin):
     """Add to every operation the responses of statuses_for, and the rate-limit headers to the responses it
     documents inline (its successes; its error responses are components, which carry them already); to a read's
@@ -385,6 +406,8 @@ class OperationalResponses(BasePlugin):
             for status in statuses:
                 if str(status) not in documented:
                     responses[str(status)] = HTTPStatus(status).name  # the component, named as flask-smorest does
+            if 304 in statuses:
+                operation.setdefault("parameters", []).extend(CONDITIONAL_PARAMETERS)
             if method == "get" and path and path.startswith(API_PREFIX):
                 # A key is optional on reads (limits count per key), and needed with REQUIRE_READ_KEY=true.
                 operation.setdefault("security", [{}, {"bearerAuth": []}])

@@ -451,3 +451,18 @@ def test_a_csv_export_sends_the_headers_its_document_names(spec, client):
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     assert _sent_as_documented(spec, "/v1/civilians-killed", response) == []
     assert response.headers["Content-Disposition"] == 'attachment; filename="civilians-killed.csv"'
+
+
+def test_every_read_that_may_answer_304_takes_the_conditional_headers(spec):
+    """A generated client can only revalidate with headers the document declares."""
+    missing = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters" or "304" not in operation.get("responses", {}):
+                continue
+            headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
+            if not {"If-None-Match", "If-Modified-Since"} <= headers:
+                missing.append(f"{method.upper()} {path}")
+    assert missing == []
+    validated = [op for ops in spec["paths"].values() for m, op in ops.items() if m != "parameters"]
+    assert sum("304" in op.get("responses", {}) for op in validated) >= 25
