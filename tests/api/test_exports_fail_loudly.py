@@ -68,7 +68,8 @@ def test_a_complete_export_reads_whole_and_a_cut_one_cannot_be_taken_for_whole(f
         def cut_the_exports_database_connection() -> None:
             with db.connect(fresh_url, autocommit=True) as admin:
                 killed = admin.execute("""SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
-                                          WHERE application_name = 'tally' AND query LIKE '%%figure_export%%'
+                                          WHERE application_name = 'tally' AND state <> 'idle'
+                                            AND query LIKE '%%figure_export%%'
                                             AND pid <> pg_backend_pid()""").fetchall()
             assert [row["done"] for row in killed] == [True]
 
