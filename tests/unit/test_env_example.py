@@ -24,6 +24,14 @@ READ_BY_OTHERS = {
     "POSTGRES_DB": "docker compose",
     "TALLY_HTTP_PORT": "docker compose",
 }
+# Settings docker-compose.yml does not take from the shell or .env, and why.
+NOT_FROM_COMPOSE = {
+    "DATABASE_URL": "set to the db service",
+    "HOST": "fixed inside the container",
+    "PORT": "fixed inside the container (TALLY_HTTP_PORT is the host's side)",
+    "TALLY_PGDATA": "no embedded server: the db service is the database",
+    "TALLY_DATA_DIR": "the image holds no data files to import",
+}
 _LISTED = re.compile(r"^#? ?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
@@ -60,10 +68,10 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     }
 
 
-def read_by_code() -> set[str]:
-    """Every environment variable a module of service/, bench/ or tests/ reads."""
+def read_by_code(folders: tuple[str, ...] = SOURCES) -> set[str]:
+    """Every environment variable a module of these folders (service/, bench/ and tests/) reads."""
     names = set()
-    for folder in SOURCES:
+    for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text("utf-8"))
             constants = _constants(tree)
@@ -96,3 +104,9 @@ def test_env_example_lists_nothing_that_no_code_reads():
     compose = (ROOT / "docker-compose.yml").read_text("utf-8")
     for_compose = [name for name, reader in READ_BY_OTHERS.items() if reader == "docker compose"]
     assert [name for name in for_compose if f"${{{name}" not in compose] == []
+
+
+def test_docker_compose_passes_every_setting_from_the_shell_or_env_to_tally():
+    compose = (ROOT / "docker-compose.yml").read_text("utf-8")
+    settings = read_by_code(("service",)) - set(NOT_FROM_COMPOSE) | {"FORWARDED_ALLOW_IPS"}
+    assert sorted(name for name in settings if f"{name}: ${{{name}:-" not in compose) == []
