@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 HOLD = """
 import sys, time
@@ -23,8 +28,16 @@ def _tally(*args: str, pgdata) -> subprocess.CompletedProcess:
     return subprocess.run([tally, *args], env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(tmp_path):
-    pgdata = tmp_path / "pgdata"
+@pytest.fixture
+def pgdata() -> Iterator[Path]:
+    """A data folder outside pytest's tmp_path: run as root, pgserver runs PostgreSQL as its own user and opens
+    the folders above the data to it, but every pytest session that starts on the machine closes
+    /tmp/pytest-of-root again (0700), and `tally db stop` would then find the data folder out of reach."""
+    with tempfile.TemporaryDirectory(prefix="tally-db-stop-") as folder:
+        yield Path(folder) / "pgdata"
+
+
+def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(pgdata):
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(pgdata)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
