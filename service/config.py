@@ -37,8 +37,9 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise SystemExit(f"{name} must be true or false, got {raw!r}")
 
 
-def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str, *, any_case: bool = False) -> str:
     raw = env.get(name, "").strip()
+    raw = raw.lower() if any_case else raw
     if not raw:
         return default
     if raw not in choices:
@@ -63,6 +64,8 @@ def _origins(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[
 
 # gunicorn worker classes Tally serves with (service/workers.py); see service/server.py for the choice.
 WORKER_CLASSES = ("gthread", "sync", "gevent")
+# gunicorn's log levels: it reads any other name as info, so a misspelt one would pass unnoticed.
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class Settings:
             statement_timeout_ms=_int(env, "STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms),
             pool_timeout_ms=_int(env, "POOL_TIMEOUT_MS", defaults.pool_timeout_ms),
             connect_timeout_s=_int(env, "CONNECT_TIMEOUT_S", defaults.connect_timeout_s),
-            log_level=env.get("LOG_LEVEL", "").strip() or defaults.log_level,
+            log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, defaults.log_level, any_case=True),
             require_read_key=_bool(env, "REQUIRE_READ_KEY", defaults.require_read_key),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),
             max_import_bytes=_int(env, "MAX_IMPORT_BYTES", defaults.max_import_bytes),

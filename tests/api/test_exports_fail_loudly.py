@@ -66,10 +66,11 @@ def test_a_complete_export_reads_whole_and_a_cut_one_cannot_be_taken_for_whole(f
         assert whole.count(b"\r\n") == 6000 + 13 + 1  # every figure, and the header
 
         def cut_the_exports_database_connection() -> None:
+            # This database's export only: tests on other databases of the server export too.
             with db.connect(fresh_url, autocommit=True) as admin:
                 killed = admin.execute("""SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
-                                          WHERE application_name = 'tally' AND state <> 'idle'
-                                            AND query LIKE '%%figure_export%%'
+                                          WHERE datname = current_database() AND application_name = 'tally'
+                                            AND state <> 'idle' AND query LIKE '%%figure_export%%'
                                             AND pid <> pg_backend_pid()""").fetchall()
             assert [row["done"] for row in killed] == [True]
 

@@ -11,6 +11,7 @@ from service import db, migrations
 from service.importers.sources import is_close, source_key
 from service.importers.ucdp import import_ucdp
 from service.repositories import catalogue_writes
+from service.schemas.datasets import UCDP_NOTES
 from service.seed import seed_data
 from tests.imports.support import SHARED_DATA, UCDP, fingerprint, options, rows
 from tests.support import app_over
@@ -320,6 +321,9 @@ def test_the_full_ucdp_file_names_each_source_once(fresh_url):
     result = _import(fresh_url, UCDP_FULL)
     assert result.committed
     assert all(u["outcome"] == "new_source" for u in result.notes["unknown_sources"])  # nothing merely close
+    # What README.md and the OpenAPI document's import examples say this import creates.
+    created = (result.notes["sources_created"], result.notes["documents_created"])
+    assert created == (UCDP_NOTES["sources_created"], UCDP_NOTES["documents_created"]) == (59, 13764)
 
     with app_over(fresh_url) as app:
         sources = _sources(app.test_client())

@@ -51,10 +51,11 @@ CASE WHEN coalesce(f.latitude, point.latitude) IS NOT NULL THEN json_build_objec
 LEFT JOIN location point ON point.id = f.location_id
 
 -- name: location_export
--- location_export (as pg_stat_activity shows it): the locations a list's query
--- selects, in its order, each with a centroid as a GeoJSON Feature, its body as
--- its properties; NULL (left out, and counted) without one.
-COPY (
+-- location_export (as pg_stat_activity shows it, named in front as
+-- figure_export is): the locations a list's query selects, in its order, each
+-- with a centroid as a GeoJSON Feature, its body as its properties; NULL (left
+-- out, and counted) without one.
+/* location_export */ COPY (
     SELECT CASE WHEN l.latitude IS NOT NULL THEN json_build_object(
                'type', 'Feature',
                'id', l.id,
@@ -62,7 +63,7 @@ COPY (
                'properties', a.body::json)::text END
     FROM ({locations}) a JOIN location l ON l.id = a.id
     ORDER BY a.id
-) TO STDOUT (ENCODING 'UTF8') /* location_export */
+) TO STDOUT (ENCODING 'UTF8')
 
 -- name: live_figures
 SELECT f.* FROM figure f WHERE {where}
