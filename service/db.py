@@ -55,6 +55,9 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
         "options": f"-c statement_timeout={settings.statement_timeout_ms}",
         "application_name": "tally",
         "connect_timeout": settings.connect_timeout_s,
+        # None behind PgBouncer in transaction mode: a statement prepared on one server connection would be
+        # looked for on another.
+        "prepare_threshold": settings.prepare_threshold,
     }
 
 
@@ -83,7 +86,7 @@ class Pool(ConnectionPool[Connection]):
     broken connections of a database that has just stopped would each hold a thread that long.
     """
 
-    def __init__(self, settings: Settings, conninfo: str) -> None:
+    def __init__(self, settings: Settings, conninfo: str, name: str = "tally") -> None:
         self.database_gone = False
         # When each connection last came back from a unit of work in working order.
         self._worked_at: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
@@ -99,7 +102,7 @@ class Pool(ConnectionPool[Connection]):
             reconnect_timeout=settings.pool_timeout_ms / 1000,
             reconnect_failed=self._gave_up,
             open=False,
-            name="tally",
+            name=name,
         )
 
     def _gave_up(self, _pool: ConnectionPool[Any]) -> None:
@@ -138,9 +141,9 @@ class Pool(ConnectionPool[Connection]):
         self.putconn(conn)
 
 
-def create_pool(settings: Settings, conninfo: str) -> Pool:
+def create_pool(settings: Settings, conninfo: str, name: str = "tally") -> Pool:
     """A closed pool sized to one worker's concurrency; open it after forking."""
-    return Pool(settings, conninfo)
+    return Pool(settings, conninfo, name)
 
 
 # Raised in a transaction block, leaves it rolled back without an error (a dry run ends so).
