@@ -192,9 +192,8 @@ class Router:
 
 
 def write_position(conn: Connection) -> str:
-    """The consistency token of the writes this connection has committed: the primary's WAL position now (where
-    it inserts, so past every commit record however synchronous_commit is set)."""
-    return format_position(_position(conn, "inserted_position"))
+    """The consistency token of the writes this connection has committed: how far the primary has written WAL."""
+    return format_position(_position(conn, "written_position"))
 
 
 def _position(conn: Connection, query: str) -> int:

@@ -1,6 +1,8 @@
--- name: inserted_position
--- Where the primary inserts WAL now: every commit so far lies before it.
-SELECT pg_current_wal_insert_lsn()::text AS position
+-- name: written_position
+-- How far the primary has written WAL: past every commit whose COMMIT has returned (synchronous_commit on, the
+-- default, writes it first). Not the insert position: idle at a page boundary, that one lies past a page header
+-- no record fills yet, which no replica would ever replay.
+SELECT pg_current_wal_lsn()::text AS position
 
 -- name: flushed_position
 -- How far the primary has flushed WAL: as far as a replica can have received.

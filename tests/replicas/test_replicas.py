@@ -1,0 +1,190 @@
+"""Reads on a real streaming replica: where they go, reading one's own writes, lag, a replica lost under load.
+
+The replica is a pg_basebackup of a primary these tests own (conftest.py); its replay is paused to hold it
+behind, and it is stopped outright to lose it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from service.replicas import parse_position
+from tests.replicas.cluster import Cluster, replay_paused, replayed_up_to_now
+from tests.support import NEW_FIGURE, app_over, key_headers
+
+pytestmark = pytest.mark.replicas
+
+# Long enough that the paused replica still counts as fit (it is the token that must keep a read off it).
+PATIENT_MS = 600_000
+
+
+@pytest.fixture
+def replicated_app(primary_url: str, replica_url: str):
+    """An app reading from the replica, its view of the servers refreshed now."""
+    with app_over(primary_url, database_replica_urls=(replica_url,)) as app:
+        yield app
+
+
+def _refreshed(app):
+    app.extensions["tally.router"].refresh()
+    return app.test_client()
+
+
+def _figure(primary_url: str, value: int) -> dict:
+    """A new figure's body, of a value no other test uses (the tests share one database)."""
+    return NEW_FIGURE | {"value": value, "quote": f"{value} civilians were killed."}
+
+
+def test_a_read_goes_to_a_caught_up_replica_and_a_write_to_the_primary(replicated_app, primary_url):
+    client = _refreshed(replicated_app)
+    read = client.get("/v1/figures/4")
+    assert (read.status_code, read.headers["Tally-Server"]) == (200, "replica-1")
+    assert (read.get_json()["value"], read.get_json()["stated_words"]) == (250, "More than 250")
+    assert "Tally-Consistency" not in read.headers
+    keys = key_headers(primary_url)
+    written = client.post("/v1/figures", json=_figure(primary_url, 101), headers=keys["write"])
+    assert (written.status_code, written.headers["Tally-Server"]) == (201, "primary")
+    assert parse_position(written.headers["Tally-Consistency"]) is not None
+
+
+def test_a_read_with_the_token_of_a_write_sees_it_while_the_replica_holds_back(primary_url, replica_url):
+    with app_over(primary_url, database_replica_urls=(replica_url,), max_replica_lag_ms=PATIENT_MS) as app:
+        client = _refreshed(app)
+        keys = key_headers(primary_url)
+        replayed_up_to_now(primary_url, replica_url)
+        with replay_paused(replica_url):
+            written = client.post("/v1/figures", json=_figure(primary_url, 102), headers=keys["write"])
+            assert written.status_code == 201
+            path, token = written.headers["Location"], written.headers["Tally-Consistency"]
+            client = _refreshed(app)
+            stale = client.get(path)  # no token: the replica, fit by lag, has not replayed the write
+            assert (stale.status_code, stale.headers["Tally-Server"]) == (404, "replica-1")
+            mine = client.get(path, headers={"Tally-Consistency": token})
+            assert (mine.status_code, mine.headers["Tally-Server"]) == (200, "primary")
+            assert mine.get_json()["value"] == 102
+        replayed_up_to_now(primary_url, replica_url)
+        caught_up = _refreshed(app).get(path, headers={"Tally-Consistency": token})
+        assert (caught_up.status_code, caught_up.headers["Tally-Server"]) == (200, "replica-1")
+        assert caught_up.get_json()["value"] == 102
+
+
+def test_a_lagging_replica_is_skipped_and_readyz_says_how_far_behind(primary_url, replica_url):
+    with app_over(primary_url, database_replica_urls=(replica_url,), max_replica_lag_ms=200) as app:
+        with replay_paused(replica_url):
+            with psycopg.connect(primary_url) as conn:  # a write the replica receives but does not replay
+                conn.execute("UPDATE data_version SET changed_at = now()")
+            time.sleep(0.3)
+            client = _refreshed(app)
+            read = client.get("/v1/figures/4")
+            assert (read.status_code, read.headers["Tally-Server"]) == (200, "primary")
+            replica = client.get("/readyz").get_json()["servers"][1]
+            assert (replica["name"], replica["role"], replica["reachable"]) == ("replica-1", "replica", True)
+            assert replica["lag_ms"] > 200
+        replayed_up_to_now(primary_url, replica_url)
+        client = _refreshed(app)
+        assert client.get("/v1/figures/4").headers["Tally-Server"] == "replica-1"
+        assert client.get("/readyz").get_json()["servers"][1]["lag_ms"] == 0
+
+
+def test_readyz_lists_every_server(replicated_app):
+    response = _refreshed(replicated_app).get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "ready",
+        "servers": [
+            {"name": "primary", "role": "primary", "reachable": True, "lag_ms": 0},
+            {"name": "replica-1", "role": "replica", "reachable": True, "lag_ms": 0},
+        ],
+    }
+
+
+def test_etags_and_304s_mean_the_same_on_every_server(primary_url, replica_url, replicated_app):
+    replicated = _refreshed(replicated_app)
+    with app_over(primary_url) as primary_app:
+        on_primary = primary_app.test_client().get("/v1/figures?limit=3")
+        on_replica = replicated.get("/v1/figures?limit=3")
+        assert (on_primary.headers["Tally-Server"], on_replica.headers["Tally-Server"]) == ("primary", "replica-1")
+        assert on_replica.headers["ETag"] == on_primary.headers["ETag"]
+        assert on_replica.get_json() == on_primary.get_json()
+        revalidated = replicated.get("/v1/figures?limit=3", headers={"If-None-Match": on_primary.headers["ETag"]})
+        assert (revalidated.status_code, revalidated.headers["Tally-Server"]) == (304, "replica-1")
+
+
+def test_paging_the_change_feed_across_servers_neither_skips_nor_repeats(primary_url, replica_url, replicated_app):
+    """A poller whose pages come from the primary and the replica in turn gets the feed the primary gives whole."""
+    replicated = _refreshed(replicated_app)
+    with app_over(primary_url) as primary_app:
+        primary = primary_app.test_client()
+        whole = primary.get("/v1/changes?limit=500").get_json()["data"]
+        assert len(whole) >= 13
+        paged, page, servers = [], "/v1/changes?limit=2", Counter()
+        for client in [primary, replicated] * len(whole):
+            response = client.get(page)
+            servers[response.headers["Tally-Server"]] += 1
+            body = response.get_json()
+            paged += body["data"]
+            page = body.get("next")
+            if not body["data"]:
+                break
+        assert paged == whole
+        assert servers["primary"] > 0 and servers["replica-1"] > 0
+
+
+def test_a_malformed_token_is_a_400_naming_the_header(replicated_app):
+    response = _refreshed(replicated_app).get("/v1/figures/4", headers={"Tally-Consistency": "16/ZZ"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"] == [
+        {
+            "in": "header",
+            "field": "Tally-Consistency",
+            "messages": ["Must be the Tally-Consistency header of a write's response, such as 0/1A2B3C4D."],
+        }
+    ]
+
+
+def _read_until(client, stop: threading.Event, answers: list[tuple[int, str]]) -> None:
+    # A CSV page, not a whole export: a streamed export cut after its first byte is cut for good (see the README).
+    paths = ("/v1/figures/4", "/v1/figures?limit=5", "/v1/civilians-killed?format=csv&limit=5", "/v1/changes?limit=3")
+    while not stop.is_set():
+        for path in paths:
+            response = client.get(path)
+            response.get_data()
+            answers.append((response.status_code, response.headers.get("Tally-Server", "")))
+
+
+@pytest.fixture
+def readers(replicated_app) -> Iterator[tuple[threading.Event, list[tuple[int, str]]]]:
+    """Four threads reading through the app until told to stop; what each read answered, and by whom."""
+    stop, answers = threading.Event(), []
+    clients = [replicated_app.test_client() for _ in range(4)]
+    threads = [threading.Thread(target=_read_until, args=(client, stop, answers)) for client in clients]
+    replicated_app.extensions["tally.router"].refresh()
+    for thread in threads:
+        thread.start()
+    try:
+        yield stop, answers
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
+def test_stopping_the_replica_under_load_costs_no_client_an_error(replication: Cluster, replicated_app, readers):
+    stop, answers = readers
+    time.sleep(0.5)
+    served_before = Counter(server for _, server in answers)
+    replication.replica.stop()
+    time.sleep(1.0)
+    stop.set()
+    assert served_before["replica-1"] > 0
+    assert Counter(status for status, _ in answers) == {200: len(answers)}
+    assert answers[-1][1] == "primary"
+    replica = _refreshed(replicated_app).get("/readyz").get_json()["servers"][1]
+    assert replica == {"name": "replica-1", "role": "replica", "reachable": False, "lag_ms": None}
