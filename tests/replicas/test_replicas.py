@@ -6,6 +6,9 @@ behind, and it is stopped outright to lose it.
 
 from __future__ import annotations
 
+import http.client
+import json
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -15,6 +18,7 @@ import psycopg
 import pytest
 
 from service.replicas import parse_position
+from tests.live_server import live_server
 from tests.replicas.cluster import Cluster, replay_paused, replayed_up_to_now
 from tests.support import NEW_FIGURE, app_over, key_headers
 
@@ -188,3 +192,30 @@ def test_stopping_the_replica_under_load_costs_no_client_an_error(replication: C
     assert answers[-1][1] == "primary"
     replica = _refreshed(replicated_app).get("/readyz").get_json()["servers"][1]
     assert replica == {"name": "replica-1", "role": "replica", "reachable": False, "lag_ms": None}
+
+
+def test_under_gunicorn_the_access_log_names_the_server_of_each_request(primary_url, replica_url):
+    keys = key_headers(primary_url)
+    with tempfile.TemporaryFile() as log:
+        with live_server(primary_url, access_log=log, DATABASE_REPLICA_URLS=replica_url, LOG_LEVEL="info") as port:
+            read = _request(port, "GET", "/v1/figures/4")
+            body = json.dumps(_figure(primary_url, 103)).encode()
+            headers = keys["write"] | {"Content-Type": "application/json"}
+            written = _request(port, "POST", "/v1/figures", body, headers)
+        log.seek(0)
+        lines = log.read().decode().splitlines()
+    assert (read.status, read.getheader("Tally-Server")) == (200, "replica-1")
+    assert (written.status, written.getheader("Tally-Server")) == (201, "primary")
+    assert [line.rsplit(" ", 1)[1] for line in lines if '"GET /v1/figures/4 ' in line] == ["replica-1"]
+    assert [line.rsplit(" ", 1)[1] for line in lines if '"POST /v1/figures ' in line] == ["primary"]
+
+
+def _request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        connection.close()
