@@ -42,9 +42,9 @@ NOTE = """\
 What one machine can show: the replica is a second PostgreSQL on the same {cpus} CPUs as the primary, both
 gunicorn servers and wrk. Moving the page's queries from the primary to the replica frees no CPU here: the
 replica spends what the primary no longer does, and its WAL replay and the refresh of its lag (each worker asks
-every server where it stands five times a second) come on top. So on this machine the two lines should be
-about the same, and any gain or loss within the noise of a shared machine. What it does show: the replicated
-service serves the same page, from the replica, with no errors.
+every server where it stands five times a second) come on top. So on this machine the replicated service is
+no faster, and likely a little slower. What it does show: it serves the same page, from the replica, with no
+errors.
 
 Expected on separate machines: a list page costs about 7 ms of CPU, 4.6 ms in the service and 2.5 ms in
 PostgreSQL (README, Performance). The service is stateless: more machines behind the load balancer add its

@@ -195,17 +195,22 @@ def test_stopping_the_replica_under_load_costs_no_client_an_error(replication: C
 
 
 def test_under_gunicorn_the_access_log_names_the_server_of_each_request(primary_url, replica_url):
+    """Under gunicorn's gevent worker, as `make run` serves: the lag is refreshed in the background there too."""
     keys = key_headers(primary_url)
     with tempfile.TemporaryFile() as log:
         with live_server(primary_url, access_log=log, DATABASE_REPLICA_URLS=replica_url, LOG_LEVEL="info") as port:
             read = _request(port, "GET", "/v1/figures/4")
             body = json.dumps(_figure(primary_url, 103)).encode()
             headers = keys["write"] | {"Content-Type": "application/json"}
-            written = _request(port, "POST", "/v1/figures", body, headers)
+            with replay_paused(replica_url):
+                written = _request(port, "POST", "/v1/figures", body, headers)
+                time.sleep(0.6)  # three refreshes
+                replica = json.loads(_request(port, "GET", "/readyz").body)["servers"][1]
         log.seek(0)
         lines = log.read().decode().splitlines()
     assert (read.status, read.getheader("Tally-Server")) == (200, "replica-1")
     assert (written.status, written.getheader("Tally-Server")) == (201, "primary")
+    assert (replica["reachable"], replica["lag_ms"] >= 500) == (True, True)
     assert [line.rsplit(" ", 1)[1] for line in lines if '"GET /v1/figures/4 ' in line] == ["replica-1"]
     assert [line.rsplit(" ", 1)[1] for line in lines if '"POST /v1/figures ' in line] == ["primary"]
 
@@ -215,7 +220,21 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, heade
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        response.read()
+        response.body = response.read()
         return response
     finally:
         connection.close()
+
+
+def test_prepared_statements_can_be_turned_off_on_every_server_for_pgbouncer(primary_url, replica_url):
+    with app_over(primary_url, database_replica_urls=(replica_url,), prepare_threshold=None) as app:
+        router = app.extensions["tally.router"]
+        assert [server.name for server in router.servers] == ["primary", "replica-1"]
+        for server in router.servers:
+            with server.pool.connection() as conn:
+                assert conn.prepare_threshold is None
+                for _ in range(6):  # past psycopg's default threshold of 5
+                    conn.execute("SELECT 1")
+                assert conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()["count"] == 0
+    with app_over(primary_url) as app, app.extensions["tally.pool"].connection() as conn:
+        assert conn.prepare_threshold == 5
