@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -38,7 +39,19 @@ def _binaries() -> tuple[Path, str | None]:
     if os.geteuid() != 0:
         return binaries, None
     ensure_user_exists("pgserver")
+    _let_pgserver_use(binaries)
     return binaries, "pgserver"
+
+
+def _let_pgserver_use(binaries: Path) -> None:
+    """As pgserver does before it runs its binaries as its user: the folders above them traversable, the binaries
+    and their libraries readable and executable (a virtualenv under /root is not, by default)."""
+    from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions
+
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_prefix_permissions(binaries)
+    ensure_folder_permissions(binaries, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(binaries.parent / "lib", readable)
 
 
 @dataclass
@@ -114,6 +127,9 @@ def cluster() -> Iterator[Cluster]:
     folder = Path(tempfile.mkdtemp(prefix="tally-replicas-"))
     made = Cluster(folder)
     if made.user is not None:
+        from pgserver.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(folder)  # a TMPDIR under /root, say
         shutil.chown(folder, made.user, made.user)
     try:
         made.start_primary()
