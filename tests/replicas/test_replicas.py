@@ -140,6 +140,39 @@ def test_paging_the_change_feed_across_servers_neither_skips_nor_repeats(primary
         assert servers["primary"] > 0 and servers["replica-1"] > 0
 
 
+def test_a_poller_that_meets_a_lagging_replica_neither_skips_nor_repeats_a_change(primary_url, replica_url):
+    """The replica, behind, answers an empty page with the cursor it was given: the poller asks again later."""
+    with (
+        app_over(primary_url, database_replica_urls=(replica_url,), max_replica_lag_ms=PATIENT_MS) as replicated_app,
+        app_over(primary_url) as primary_app,
+    ):
+        primary, keys = primary_app.test_client(), key_headers(primary_url)
+        since = _end_of_feed(primary)
+        with replay_paused(replica_url):
+            for value in (104, 105, 106):
+                created = primary.post("/v1/figures", json=_figure(primary_url, value), headers=keys["write"])
+                assert created.status_code == 201
+            replicated = _refreshed(replicated_app)
+            first = primary.get(f"/v1/changes?since={since}&limit=2").get_json()
+            behind = replicated.get(first["next"])
+            assert behind.headers["Tally-Server"] == "replica-1"
+            assert (behind.get_json()["data"], behind.get_json()["cursor"]) == ([], first["cursor"])
+        replayed_up_to_now(primary_url, replica_url)
+        rest = _refreshed(replicated_app).get(f"/v1/changes?since={first['cursor']}&limit=500")
+        assert rest.headers["Tally-Server"] == "replica-1"
+        whole = primary.get(f"/v1/changes?since={since}&limit=500").get_json()["data"]
+        assert first["data"] + rest.get_json()["data"] == whole
+        assert [change["kind"] for change in whole] == ["create", "create", "create"]
+
+
+def _end_of_feed(client) -> str:
+    """The cursor after the last change so far."""
+    body = client.get("/v1/changes?limit=500").get_json()
+    while body["data"]:
+        body = client.get(body["next"]).get_json()
+    return body["cursor"]
+
+
 def test_a_malformed_token_is_a_400_naming_the_header(replicated_app):
     response = _refreshed(replicated_app).get("/v1/figures/4", headers={"Tally-Consistency": "16/ZZ"})
     assert response.status_code == 400
