@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ REPLICA = "replica"
 REFRESH_S = 0.2
 # How long a replica that failed a request serves none (unless a refresh finds it well before: see rest()).
 BACKOFF_S = 2.0
+# Enough of the primary's positions to measure a lag of over half an hour.
+MAX_POSITIONS_KEPT = 10_000
 # How long a refresh waits for a connection to a server before counting it unreachable.
 PROBE_WAIT_S = 0.2
 
@@ -78,14 +81,6 @@ class Server:
         return {"name": self.name, "role": self.role, "reachable": self.health.reachable, "lag_ms": self.health.lag_ms}
 
 
-def _lag_ms(*, replayed: int, reference: int, since_last_commit_ms: int | None) -> int | None:
-    """How far behind a replica is: nothing once it has replayed what the primary had written, else the time
-    since it replayed its last commit (unknown if it replayed none since it started)."""
-    if replayed >= reference:
-        return 0
-    return None if since_last_commit_ms is None else max(0, since_last_commit_ms)
-
-
 class Router:
     """The primary and the replicas of one worker, and which of them serves a request."""
 
@@ -96,6 +91,10 @@ class Router:
             for number, url in enumerate(settings.database_replica_urls, start=1)
         ]
         self.max_lag_ms = settings.max_replica_lag_ms
+        # (when, position) of the primary's WAL at each refresh, oldest first, kept for a little longer than a
+        # replica may lag: what a replica's lag is measured against.
+        kept = int(settings.max_replica_lag_ms / 1000 / REFRESH_S) + 10
+        self._primary_positions: deque[tuple[float, int]] = deque(maxlen=min(kept, MAX_POSITIONS_KEPT))
         self._turns = itertools.count()
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
@@ -158,10 +157,27 @@ class Router:
 
     def refresh(self) -> None:
         """Ask every server where it stands (the primary first: the replicas are measured against it)."""
+        now = time.monotonic()
         self.primary.health = self._primary_health()
-        reference = self.primary.health.position if self.primary.health.reachable else None
+        if self.primary.health.reachable:
+            self._primary_positions.append((now, self.primary.health.position))
         for replica in self.replicas:
-            replica.health = self._replica_health(replica, reference)
+            replica.health = self._replica_health(replica, now)
+
+    def behind_ms(self, replayed: int, now: float) -> int | None:
+        """How long ago the primary had already written past what a replica has replayed: 0 if it has replayed all
+        the primary had written when last asked, None if the primary was never reached.
+
+        Measured against the primary's own positions, as this worker saw them (to within REFRESH_S), not with
+        pg_last_xact_replay_timestamp(): that one is NULL until a replica replays its first commit after starting,
+        and, after an idle hour, says a replica an instant behind is an hour behind.
+        """
+        if not self._primary_positions:
+            return None
+        for seen_at, position in self._primary_positions:  # oldest first
+            if position > replayed:
+                return round((now - seen_at) * 1000)
+        return 0
 
     def _primary_health(self) -> Health:
         try:
@@ -171,7 +187,7 @@ class Router:
             return Health()
         return Health(reachable=True, lag_ms=0, position=position)
 
-    def _replica_health(self, replica: Server, reference: int | None) -> Health:
+    def _replica_health(self, replica: Server, now: float) -> Health:
         try:
             with _probe(replica) as conn:
                 row = conn.execute(queries("replicas")["replica_state"]).fetchone()
@@ -181,14 +197,7 @@ class Router:
         if not row["standby"] or row["replayed"] is None:
             return Health(reachable=True)  # not (or no longer) a standby: it serves no reads
         replayed = parse_position(row["replayed"]) or 0
-        received = parse_position(row["received"] or "") or replayed
-        # Without the primary, the replica measures itself by what it has received.
-        lag_ms = _lag_ms(
-            replayed=replayed,
-            reference=received if reference is None else reference,
-            since_last_commit_ms=row["since_last_commit_ms"],
-        )
-        return Health(reachable=True, lag_ms=lag_ms, position=replayed)
+        return Health(reachable=True, lag_ms=self.behind_ms(replayed, now), position=replayed)
 
 
 def write_position(conn: Connection) -> str:

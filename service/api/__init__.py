@@ -141,6 +141,15 @@ def _request_connection() -> Connection:
     return conn
 
 
+@contextmanager
+def primary_connection() -> Iterator[Connection]:
+    """A connection to the primary beside the request's own, for what a replica may not have yet; its statements
+    commit one by one."""
+    router: Router = current_app.extensions[ROUTER_KEY]
+    with pool_connection(router.primary.pool) as conn, autocommitted(conn):
+        yield conn
+
+
 def request_server() -> Server:
     """The server of this request's unit of work, chosen at its first use: the primary for a write, for a read
     a replica fit to serve it (caught up with the request's consistency token) or else the primary."""

@@ -17,10 +17,11 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from service.auth import new_token
 from service.replicas import parse_position
 from tests.live_server import live_server
 from tests.replicas.cluster import Cluster, replay_paused, replayed_up_to_now
-from tests.support import NEW_FIGURE, app_over, key_headers
+from tests.support import NEW_FIGURE, app_over, key_headers, make_key
 
 pytestmark = pytest.mark.replicas
 
@@ -78,12 +79,23 @@ def test_a_read_with_the_token_of_a_write_sees_it_while_the_replica_holds_back(p
         assert caught_up.get_json()["value"] == 102
 
 
+def test_a_key_made_moments_ago_reads_from_a_replica_that_has_not_replayed_it(primary_url, replica_url):
+    settings = {"database_replica_urls": (replica_url,), "max_replica_lag_ms": PATIENT_MS}
+    with app_over(primary_url, **settings) as app, replay_paused(replica_url):
+        token = make_key(primary_url, "new-dashboard", "read")
+        client = _refreshed(app)
+        read = client.get("/v1/figures/4", headers={"Authorization": f"Bearer {token}"})
+        assert (read.status_code, read.headers["Tally-Server"]) == (200, "replica-1")
+        unknown = client.get("/v1/figures/4", headers={"Authorization": f"Bearer {new_token()}"})
+        assert (unknown.status_code, unknown.headers["Tally-Server"]) == (401, "replica-1")
+
+
 def test_a_lagging_replica_is_skipped_and_readyz_says_how_far_behind(primary_url, replica_url):
     with app_over(primary_url, database_replica_urls=(replica_url,), max_replica_lag_ms=200) as app:
         with replay_paused(replica_url):
             with psycopg.connect(primary_url) as conn:  # a write the replica receives but does not replay
                 conn.execute("UPDATE data_version SET changed_at = now()")
-            time.sleep(0.3)
+            time.sleep(0.6)  # the app's own refreshes see the primary move on meanwhile
             client = _refreshed(app)
             read = client.get("/v1/figures/4")
             assert (read.status_code, read.headers["Tally-Server"]) == (200, "primary")
@@ -237,7 +249,7 @@ def test_under_gunicorn_the_access_log_names_the_server_of_each_request(primary_
             headers = keys["write"] | {"Content-Type": "application/json"}
             with replay_paused(replica_url):
                 written = _request(port, "POST", "/v1/figures", body, headers)
-                time.sleep(0.6)  # three refreshes
+                time.sleep(1.0)  # five refreshes
                 replica = json.loads(_request(port, "GET", "/readyz").body)["servers"][1]
         log.seek(0)
         lines = log.read().decode().splitlines()

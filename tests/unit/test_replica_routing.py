@@ -85,3 +85,14 @@ def test_replica_settings_are_read_from_the_environment():
 def test_bad_replica_settings_stop_the_start(env, message):
     with pytest.raises(SystemExit, match=message):
         Settings.from_env(env)
+
+
+def test_a_replica_is_as_far_behind_as_the_time_since_the_primary_first_went_past_it(router):
+    assert router.behind_ms(parse_position("1/0"), now=100.0) is None  # the primary never reached
+    for seen_at, position in ((99.0, "1/0"), (99.2, "1/10"), (99.4, "1/20"), (99.6, "1/20")):
+        router._primary_positions.append((seen_at, parse_position(position)))
+    assert router.behind_ms(parse_position("1/20"), now=100.0) == 0
+    assert router.behind_ms(parse_position("1/30"), now=100.0) == 0
+    assert router.behind_ms(parse_position("1/18"), now=100.0) == 600
+    assert router.behind_ms(parse_position("1/0"), now=100.0) == 800
+    assert router.behind_ms(parse_position("0/FFFFFFFF"), now=100.0) == 1000  # before any position kept: at least
