@@ -59,6 +59,8 @@ published, when, for which place and period, how precise it is, and whether it i
 * Lists of figures also answer in CSV, HXL, NDJSON and GeoJSON, and the list of places in GeoJSON: ask with
   `format=` or `Accept`. An `Accept` that an operation cannot satisfy is a 406 listing what it offers.
 * Every error is `application/problem+json` (RFC 9457), with field messages for invalid input.
+* Reads may be served by a streaming replica, a moment behind the primary (`Tally-Server` says which server
+  answered). Every write answers with a `Tally-Consistency` token: a read that sends it back sees that write.
 """
 
 
