@@ -104,7 +104,8 @@ class Flask(flask.Flask):
     def handle_user_exception(self, e: Exception) -> Any:
         if not (isinstance(e, DatabaseUnavailable) and retry_elsewhere()):
             return super().handle_user_exception(e)
-        try:  # the whole request again, its checks too: they read the database as well (the rate limits count once)
+        limits.keep_current_limit()  # the limiter counts the request once
+        try:  # the whole request again, its checks too: they read the database as well
             return self.preprocess_request() or self.dispatch_request()
         except Exception as again:
             return super().handle_user_exception(again)

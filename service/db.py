@@ -217,8 +217,13 @@ def autocommitted(conn: Connection) -> Iterator[Connection]:
         with _domain_errors():
             yield conn
     finally:
-        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        if idle(conn):
             conn.autocommit = False  # as the pool hands connections out
+
+
+def idle(conn: Connection) -> bool:
+    """Whether the connection is outside any transaction: everything it ran has been committed (or rolled back)."""
+    return conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
 
 @contextmanager

@@ -31,7 +31,7 @@ PRIMARY = "primary"
 REPLICA = "replica"
 # How often each worker asks every server where it stands: how stale the lag it routes by may be.
 REFRESH_S = 0.2
-# How long a replica that failed a request serves none (unless a refresh finds it well before: see rest()).
+# How long a replica that failed a request serves no other.
 BACKOFF_S = 2.0
 # Enough of the primary's positions to measure a lag of over half an hour.
 MAX_POSITIONS_KEPT = 10_000
@@ -101,6 +101,7 @@ class Router:
 
     @property
     def servers(self) -> list[Server]:
+        """The primary, then the replicas in the order of DATABASE_REPLICA_URLS."""
         return [self.primary, *self.replicas]
 
     def open(self) -> None:
@@ -124,6 +125,7 @@ class Router:
             server.pool.close()
 
     def for_write(self) -> Server:
+        """The server for a write, and for every statement of its request: the primary."""
         return self.primary
 
     def for_read(self, *, at_least: int | None = None, avoid: Server | None = None) -> Server:

@@ -14,7 +14,7 @@ from flask import Request, Response, current_app, g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from ..db import Connection, DatabaseUnavailable, autocommitted, pool_connection, transaction
+from ..db import Connection, DatabaseUnavailable, autocommitted, idle, pool_connection, transaction
 from ..errors import TallyError
 from ..replicas import REPLICA, Router, Server, parse_position, write_position
 
@@ -203,7 +203,7 @@ def add_server_headers(response: Response) -> Response:
     if server is not None:
         response.headers[SERVER_HEADER] = server.name
     conn = g.get("tally_connection")
-    if conn is not None and request.method not in READ_METHODS and response.status_code < 400:
+    if conn is not None and request.method not in READ_METHODS and response.status_code < 400 and idle(conn):
         # The write has committed: a database lost now costs the client only the token, not its answer.
         with suppress(DatabaseUnavailable), autocommitted(conn):
             response.headers[CONSISTENCY_HEADER] = write_position(conn)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import tempfile
 import threading
 import time
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from service import replicas
 from service.auth import new_token
 from service.replicas import parse_position
 from tests.live_server import live_server
@@ -196,6 +198,25 @@ def test_a_malformed_token_is_a_400_naming_the_header(replicated_app):
             "messages": ["Must be the Tally-Consistency header of a write's response, such as 0/1A2B3C4D."],
         }
     ]
+
+
+def test_a_read_a_replica_fails_is_served_by_the_primary_counted_once_and_the_replica_rests(
+    replication: Cluster, primary_url, replica_url, monkeypatch
+):
+    monkeypatch.setattr(replicas, "REFRESH_S", 60)  # the router learns nothing by itself meanwhile
+    with app_over(primary_url, database_replica_urls=(replica_url,), rate_limits_enabled=True) as app:
+        client = _refreshed(app)
+        first = client.get("/v1/figures/4")
+        assert (first.status_code, first.headers["Tally-Server"]) == (200, "replica-1")
+        replication.replica.stop()
+        again = client.get("/v1/figures/4")  # sent to the replica, which fails it; then to the primary
+        assert (again.status_code, again.headers["Tally-Server"]) == (200, "primary")
+        assert again.get_json() == first.get_json()
+        remaining = [re.search(r";r=(\d+);", response.headers["RateLimit"])[1] for response in (first, again)]
+        assert remaining == ["1199", "1198"]
+        replica = app.extensions["tally.router"].replicas[0]
+        assert replica.resting_until - time.monotonic() > replicas.BACKOFF_S - 1
+        assert client.get("/v1/figures/4").headers["Tally-Server"] == "primary"  # resting: not tried again
 
 
 def _read_until(client, stop: threading.Event, answers: list[tuple[int, str]]) -> None:
