@@ -97,13 +97,14 @@ def test_a_lagging_replica_is_skipped_and_readyz_says_how_far_behind(primary_url
         with replay_paused(replica_url):
             with psycopg.connect(primary_url) as conn:  # a write the replica receives but does not replay
                 conn.execute("UPDATE data_version SET changed_at = now()")
-            time.sleep(0.6)  # the app's own refreshes see the primary move on meanwhile
-            client = _refreshed(app)
+            _refreshed(app)  # the router sees the primary past the replica now...
+            time.sleep(0.3)
+            client = _refreshed(app)  # ...and the replica still there 0.3 s later
             read = client.get("/v1/figures/4")
             assert (read.status_code, read.headers["Tally-Server"]) == (200, "primary")
             replica = client.get("/readyz").get_json()["servers"][1]
             assert (replica["name"], replica["role"], replica["reachable"]) == ("replica-1", "replica", True)
-            assert replica["lag_ms"] > 200
+            assert replica["lag_ms"] >= 300
         replayed_up_to_now(primary_url, replica_url)
         client = _refreshed(app)
         assert client.get("/v1/figures/4").headers["Tally-Server"] == "replica-1"
@@ -276,7 +277,7 @@ def test_under_gunicorn_the_access_log_names_the_server_of_each_request(primary_
         lines = log.read().decode().splitlines()
     assert (read.status, read.getheader("Tally-Server")) == (200, "replica-1")
     assert (written.status, written.getheader("Tally-Server")) == (201, "primary")
-    assert (replica["reachable"], replica["lag_ms"] >= 500) == (True, True)
+    assert (replica["reachable"], replica["lag_ms"] >= 200) == (True, True)
     assert [line.rsplit(" ", 1)[1] for line in lines if '"GET /v1/figures/4 ' in line] == ["replica-1"]
     assert [line.rsplit(" ", 1)[1] for line in lines if '"POST /v1/figures ' in line] == ["primary"]
 
