@@ -96,6 +96,8 @@ class Router:
         kept = int(settings.max_replica_lag_ms / 1000 / REFRESH_S) + 10
         self._primary_positions: deque[tuple[float, int]] = deque(maxlen=min(kept, MAX_POSITIONS_KEPT))
         self._turns = itertools.count()
+        # One refresh at a time (the thread's, or one asked for by hand): they share _primary_positions.
+        self._refreshing = threading.Lock()
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
 
@@ -159,12 +161,13 @@ class Router:
 
     def refresh(self) -> None:
         """Ask every server where it stands (the primary first: the replicas are measured against it)."""
-        now = time.monotonic()
-        self.primary.health = self._primary_health()
-        if self.primary.health.reachable:
-            self._primary_positions.append((now, self.primary.health.position))
-        for replica in self.replicas:
-            replica.health = self._replica_health(replica, now)
+        with self._refreshing:
+            now = time.monotonic()
+            self.primary.health = self._primary_health()
+            if self.primary.health.reachable:
+                self._primary_positions.append((now, self.primary.health.position))
+            for replica in self.replicas:
+                replica.health = self._replica_health(replica, now)
 
     def behind_ms(self, replayed: int, now: float) -> int | None:
         """How long ago the primary had already written past what a replica has replayed: 0 if it has replayed all
