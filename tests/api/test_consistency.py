@@ -48,3 +48,20 @@ def test_a_malformed_token_is_a_400_that_names_the_header_and_changes_nothing(cl
 
 def test_requests_that_use_no_database_name_no_server(client):
     assert "Tally-Server" not in client.get("/healthz").headers
+
+
+def test_every_kind_of_write_carries_a_token_that_moves_on(write_client, keys):
+    """Each write's token lies past the one before: WAL positions only grow."""
+    writes = [
+        ("PATCH", "/v1/figures/4", {"value": 260, "reason": "SOHR revised"}, {"If-Match": '"v1"'}),
+        ("POST", "/v1/figures/4/disputes", {"source": "un", "document": 1, "stated_on": "2016-11-28", "note": "n"}, {}),
+        ("DELETE", "/v1/figures/10", {"reason": "Misattributed"}, {}),
+        ("POST", "/v1/sources", {"id": "new-monitor", "name": "A new monitor", "kind": "monitor"}, {}),
+    ]
+    tokens = []
+    for method, path, body, headers in writes:
+        response = write_client.open(path, method=method, json=body, headers=keys["write"] | headers)
+        assert (response.status_code < 300, response.headers["Tally-Server"]) == (True, "primary"), path
+        tokens.append(parse_position(response.headers["Tally-Consistency"]))
+    assert None not in tokens
+    assert tokens == sorted(tokens) and len(set(tokens)) == len(tokens)
