@@ -123,6 +123,16 @@ def test_readyz_lists_every_server(replicated_app):
     }
 
 
+def test_a_replica_url_that_names_no_standby_serves_no_reads(primary_url):
+    """A promoted replica, or the primary's URL by mistake: its data may have gone its own way, or the lag and the
+    tokens mean nothing there."""
+    with app_over(primary_url, database_replica_urls=(primary_url,)) as app:
+        client = _refreshed(app)
+        assert client.get("/v1/figures/4").headers["Tally-Server"] == "primary"
+        replica = client.get("/readyz").get_json()["servers"][1]
+        assert replica == {"name": "replica-1", "role": "replica", "reachable": True, "lag_ms": None}
+
+
 def test_etags_and_304s_mean_the_same_on_every_server(primary_url, replica_url, replicated_app):
     replicated = _refreshed(replicated_app)
     with app_over(primary_url) as primary_app:
