@@ -33,7 +33,13 @@ def queries(module: str) -> dict[str, str]:
     """Named SQL blocks of service/sql/queries/<module>.sql, read once."""
     text = resources.files("service.sql.queries").joinpath(f"{module}.sql").read_text("utf-8")
     parts = _BLOCK.split(text)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+    return {name: _without_comment_lines(body) for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _without_comment_lines(body: str) -> str:
+    """A block's SQL without its whole-line comments: they document the block, and a placeholder named in
+    one ("{where}") would otherwise be filled there too, leaving a multi-line condition half commented out."""
+    return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
 def wait_cooperatively() -> None:
@@ -50,9 +56,10 @@ def wait_cooperatively() -> None:
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
-    """Connection options every Tally connection uses."""
+    """Connection options every Tally connection uses: JSON built on the fly (as_of bodies, catalogue entries, the
+    change feed) writes moments in UTC and floats as the stored bodies do, whatever the server's settings."""
     return {
-        "options": f"-c statement_timeout={settings.statement_timeout_ms}",
+        "options": f"-c statement_timeout={settings.statement_timeout_ms} -c TimeZone=UTC -c extra_float_digits=1",
         "application_name": "tally",
         "connect_timeout": settings.connect_timeout_s,
         # None behind PgBouncer in transaction mode: a statement prepared on one server connection would be

@@ -222,6 +222,23 @@ def constraint_problem(error: ConstraintViolation) -> Response:
     return problem(status, title, f"{field}: {message}", errors=[{"in": "json", "field": field, "messages": [message]}])
 
 
+# Methods that change nothing: a timeout there is a read to narrow, elsewhere a write that was rolled back.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def timeout_detail(timeout_ms: int, *, write: bool) -> str:
+    """What a 504 tells the client to do: narrow a read; know that a write changed nothing and may be sent again."""
+    if write:
+        return (
+            f"The write ran past the {timeout_ms} ms statement timeout and was rolled back: nothing changed. "
+            "It most likely waited behind a lock another transaction held (an import); send it again later."
+        )
+    return (
+        f"The query ran past the {timeout_ms} ms statement timeout. "
+        "Narrow it (location, from/to, source, metric, limit) or export in parts."
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     """Every error leaves Tally as a problem document, never as a stack trace."""
 
@@ -247,13 +264,8 @@ def register_error_handlers(app: Flask) -> None:
     def _too_expensive(error: QueryTooExpensive) -> Response:
         timeout = current_app.config["TALLY_SETTINGS"].statement_timeout_ms
         log.warning("statement timeout on %s %s", request.method, request.full_path)
-        # No Retry-After: the same request would take as long again.
-        return problem(
-            504,
-            "Query too expensive",
-            f"The query ran past the {timeout} ms statement timeout. "
-            "Narrow it (location, from/to, source, metric, limit) or export in parts.",
-        )
+        # No Retry-After: the same read would take as long again, and a write waits on a lock we cannot time.
+        return problem(504, "Query too expensive", timeout_detail(timeout, write=request.method not in SAFE_METHODS))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -16,6 +16,7 @@ filter is one `filters=` entry (and, for a search, one SQL fragment).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,7 @@ from psycopg import sql
 
 from . import filters as kinds
 from .db import queries
-from .schemas.common import EXAMPLE_TIME, Text, count, one_of, row_id
+from .schemas.common import EXAMPLE_TIME, Moment, Text, count, one_of, row_id
 from .schemas.datasets import FigureDatasetSchema
 from .schemas.refs import DisputeSchema, DocumentRefSchema, LocationRefSchema, SourceRefSchema
 from .vocabulary import COUNT_KINDS, METRIC_IDS, QUALIFIERS, SETTABLE_STATUSES, STATUSES
@@ -494,7 +495,7 @@ FIELDS: tuple[FigureField, ...] = (
             kinds.Between(
                 "updated_at",
                 low="updated_since",
-                make_field=fields.AwareDateTime,
+                make_field=Moment,
                 descriptions=(
                     "Only figures created or changed at or after this moment (ISO 8601 with a time zone).",
                     "",
@@ -639,3 +640,9 @@ def insert_one() -> sql.Composed:
     """Insert one figure from a client's fields (named by their API names, with INSERT_DEFAULTS filled in)."""
     columns = tuple(column_of(d.name) for d in BODY_FIELDS)
     return insert_statement(sql.SQL("(SELECT 1) AS one"), columns, (sql.Placeholder(d.name) for d in BODY_FIELDS))
+
+
+def figure_etag(version: int, body: str) -> str:
+    """A figure's entity tag: its version, which If-Match compares, and a digest of the body served, which moves
+    when a rename of its source, document or places rebuilds the body without a new version."""
+    return f'"v{version}-{hashlib.blake2b(body.encode(), digest_size=4).hexdigest()}"'

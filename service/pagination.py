@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
@@ -58,22 +59,38 @@ def _after(data: dict[str, Any], id_type: type[_Id]) -> _Id:
     return after  # type: ignore[no-any-return]
 
 
-def _date(value: object) -> bool:
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _bigint(value: object) -> int:
+    if not _valid(value, int):
+        raise InvalidCursor()
+    return value  # type: ignore[return-value]
+
+
+def _date(value: object) -> dt.date:
+    """A date as Tally writes it (YYYY-MM-DD): Python also reads week dates and other forms PostgreSQL refuses."""
     try:
-        return isinstance(value, str) and dt.date.fromisoformat(value) is not None
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return dt.date.fromisoformat(value)
     except ValueError:
-        return False
+        pass
+    raise InvalidCursor()
 
 
-def _moment(value: object) -> bool:
+def _moment(value: object) -> dt.datetime:
+    """A moment with its time zone, in UTC: PostgreSQL refuses offsets beyond ±15:59, which Python reads."""
     try:
-        return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
-    except ValueError:
-        return False
+        if isinstance(value, str) and (moment := dt.datetime.fromisoformat(value)).tzinfo is not None:
+            return moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        pass
+    raise InvalidCursor()
 
 
-# How a sort key of each SQL type must look in a cursor: the value the database returned, as JSON.
-_KEY_CHECKS = {"bigint": lambda v: _valid(v, int), "date": _date, "timestamptz": _moment}
+# How to read a sort key of each SQL type from a cursor, where Tally wrote the value the database returned, as
+# JSON; anything else is an InvalidCursor, so a forged key is a 400 and never reaches the database.
+_KEY_READERS: dict[str, Callable[[object], object]] = {"bigint": _bigint, "date": _date, "timestamptz": _moment}
 
 
 @overload
@@ -96,10 +113,7 @@ def decode_sorted_cursor(cursor: str | None, sort: str, key_type: str) -> tuple[
     after = _after(data, int)
     if data.get("sort", "id") != sort:
         raise InvalidCursor("This cursor belongs to another sort order; start again without it.")
-    key = data.get("key", after)
-    if not _KEY_CHECKS[key_type](key):
-        raise InvalidCursor()
-    return after, key
+    return after, _KEY_READERS[key_type](data.get("key", after))
 
 
 def _next_url(cursor: str) -> str:

@@ -5,6 +5,7 @@ Fixtures live in the conftest.py files; what a test module imports lives here.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import subprocess
@@ -199,3 +200,8 @@ def json_figures(client, url: str) -> list[dict]:
         figures += body["data"]
         page = body["next"]
     return figures
+
+
+def figure_tag(version: int, body: bytes) -> str:
+    """The ETag a figure response must carry: its version and a digest of the very body it served."""
+    return f'"v{version}-{hashlib.blake2b(body, digest_size=4).hexdigest()}"'

@@ -11,10 +11,11 @@ from flask.views import MethodView
 
 from ..db import Connection
 from ..errors import InvalidParameter, NotFound
+from ..figure import figure_etag
 from ..formats import FIGURE_FORMATS
 from ..pagination import decode_cursor, decode_sorted_cursor, encode_cursor, link_header, page_response
 from ..repositories import figure_writes, figures
-from ..schemas.common import DEFAULT_PAGE_SIZE
+from ..schemas.common import DEFAULT_PAGE_SIZE, EXAMPLE_FIGURE_ETAG
 from ..schemas.figure_writes import (
     DisputeCreateSchema,
     FigureCreateSchema,
@@ -40,7 +41,7 @@ from . import openapi_responses as documented
 from .auth import requires
 from .caching import client_is_current, with_validators
 from .negotiation import offers, requested_format
-from .writing import actor, etag, figure_response, idempotent, if_match_versions
+from .writing import actor, figure_response, idempotent, if_match_versions
 
 blp = Blueprint(
     "figures",
@@ -68,8 +69,9 @@ _IDEMPOTENCY_PARAMETER = {
 _IF_MATCH_PARAMETER = {
     "in": "header",
     "name": "If-Match",
-    "schema": {"type": "string", "example": '"v1"'},
-    "description": "The ETag of the version being changed. Required for PATCH (428 without it, 412 when stale).",
+    "schema": {"type": "string", "example": EXAMPLE_FIGURE_ETAG},
+    "description": 'The ETag of the version being changed, or its version alone (`"v1"`). Required for PATCH '
+    "(428 without it, 412 when stale).",
 }
 
 
@@ -175,18 +177,26 @@ class FigureById(MethodView):
     def get(self, args: dict[str, Any], figure_id: int) -> Response:
         """Get one figure (as it stands, or as it stood at `as_of`)
 
-        A retracted figure stays readable here, with its status note. Its `ETag` is its version (`"v3"`), the
-        value `If-Match` takes; `If-None-Match` with it gets a 304 while the figure is unchanged. With `as_of`
-        the figure is rebuilt from its revisions as it stood then (404 if it did not exist yet).
+        A retracted figure stays readable here, with its status note. Its `ETag` is its version and a digest
+        of the body (`"v3-5f1c07a2"`): `If-Match` takes it (or just `"v3"`) to change the figure, and
+        `If-None-Match` with it gets a 304 while the body served is unchanged, which a rename of the figure's
+        source, document or places changes too. `Last-Modified` is the latest of those changes. With `as_of`
+        the figure is rebuilt from its revisions as it stood then (404 if it did not exist yet), dated by
+        that version.
         """
+        as_of = args.get("as_of")
         with connection() as conn:
-            current = figure_writes.figure_state(conn, figure_id=figure_id)
-            if current and not args.get("as_of") and client_is_current(etag(current["version"]), current["updated_at"]):
-                return with_validators(Response(status=304), etag(current["version"]), current["updated_at"])
-            row = figures.get_figure(conn, figure_id=figure_id, as_of=args.get("as_of"))
+            row = (
+                figures.get_figure(conn, figure_id=figure_id, as_of=as_of)
+                if as_of
+                else figure_writes.figure_state(conn, figure_id=figure_id)
+            )
         if row is None:
-            raise NotFound(f"No figure with id {figure_id}" + (" at that time." if args.get("as_of") else "."))
-        return with_validators(figure_response(row["body"], row["version"]), etag(row["version"]), row["updated_at"])
+            raise NotFound(f"No figure with id {figure_id}" + (" at that time." if as_of else "."))
+        tag, changed_at = figure_etag(row["version"], row["body"]), row.get("shown_changed_at", row["updated_at"])
+        if not as_of and client_is_current(tag, changed_at):
+            return with_validators(Response(status=304), tag, changed_at)
+        return with_validators(figure_response(row["body"], row["version"]), tag, changed_at)
 
     @requires("write")
     @blp.arguments(

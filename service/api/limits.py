@@ -47,8 +47,14 @@ def client_key() -> str:
     return f"address:{get_remote_address()}"
 
 
+def seconds_left(reset_at: float, window: int, now: float) -> int:
+    """Whole seconds until the window resets, never more than the window: the storage rounds its expiry up to the
+    next second, which showed t=61 for a 60-second window."""
+    return min(window, max(0, math.ceil(reset_at - now)))
+
+
 def _too_many(limit: RequestLimit) -> Response:
-    wait = max(1, math.ceil(limit.reset_at - time.time()))
+    wait = max(1, seconds_left(limit.reset_at, limit.limit.get_expiry(), time.time()))
     return problem(
         429,
         "Too many requests",
@@ -59,6 +65,14 @@ def _too_many(limit: RequestLimit) -> Response:
 
 def _failed_authentication(response: Response) -> bool:
     return response.status_code in (401, 403)
+
+
+def _cannot_be_guessing_a_key() -> bool:
+    """Whether the failed-authentication limit leaves this request alone: it sends no key, or one this process has
+    verified. That limit counts per address, and many clients share one (a newsroom behind NAT): one of them
+    guessing keys must not stop the others' anonymous reads or known keys."""
+    digest = _token_digest()
+    return digest is None or digest in current_app.extensions[VERIFIED_KEYS]
 
 
 def init_limits(app: Flask, settings: Settings) -> None:
@@ -75,6 +89,7 @@ def init_limits(app: Flask, settings: Settings) -> None:
                 scope="failed-auth",
                 key_function=get_remote_address,
                 deduct_when=_failed_authentication,
+                exempt_when=_cannot_be_guessing_a_key,
             ),
         ],
         storage_uri=settings.rate_limit_storage_uri,
@@ -113,7 +128,7 @@ def add_rate_limit_headers(response: Response) -> Response:
     """RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers) for the tightest limit applied."""
     limit = current_app.extensions[LIMITER_KEY].current_limit or g.get("tally_rate_limit")
     if limit is not None:
-        name, reset = _policy(limit), max(0, math.ceil(limit.reset_at - time.time()))
+        name, reset = _policy(limit), seconds_left(limit.reset_at, limit.limit.get_expiry(), time.time())
         response.headers["RateLimit-Policy"] = f'"{name}";q={limit.limit.amount};w={limit.limit.get_expiry()}'
         response.headers["RateLimit"] = f'"{name}";r={max(0, limit.remaining)};t={reset}'
     return response

@@ -21,8 +21,10 @@ from limits import parse as parse_limit
 from werkzeug.routing import Rule
 
 from ..config import Settings
+from ..errors import timeout_detail
 from ..formats import FIGURE_FORMATS
 from ..pagination import encode_cursor
+from ..schemas.common import EXAMPLE_FIGURE_ETAG
 from . import CONSISTENCY_HEADER, SERVER_HEADER, caching
 from .negotiation import NEGOTIATED_PREFIX, NotAcceptable, refusal
 
@@ -137,12 +139,13 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     FIGURE_ETAG: {
         "description": (
-            'The figure\'s version as an entity tag (`"v3"`): the value If-Match takes to change it, and '
-            "If-None-Match to revalidate a copy (304 while the figure is unchanged)."
+            'The figure\'s version and a digest of its body (`"v3-5f1c07a2"`): the value If-Match takes to change '
+            "it (the version alone will do), and If-None-Match to revalidate a copy (304 while the body served is "
+            "unchanged; a rename of the figure's source, document or places changes it too)."
         ),
         "required": True,
-        "schema": {"type": "string", "pattern": r'^"v\d+"$'},
-        "example": '"v1"',
+        "schema": {"type": "string", "pattern": r'^"v\d+-[0-9a-f]{8}"$'},
+        "example": EXAMPLE_FIGURE_ETAG,
     },
     LAST_MODIFIED: {
         "description": (
@@ -364,18 +367,13 @@ RESPONSES: dict[int, dict[str, Any]] = {
         "description": (
             "Query too expensive: a statement ran past the statement timeout (STATEMENT_TIMEOUT_MS, by default "
             f"{_DEFAULTS.statement_timeout_ms} ms) and was cancelled, its transaction rolled back. Most often a broad "
-            "read: "
-            "narrow it (location, from/to, source, metric, limit) or export in parts. A request can also meet it "
-            "waiting behind a lock that another transaction holds too long. No Retry-After: the same request is "
-            "likely to take as long again."
+            "read, whose problem is the example. A write meets it waiting behind a lock that another transaction "
+            "holds too long (an import); nothing changed, and its detail says so: "
+            f'"{timeout_detail(_DEFAULTS.statement_timeout_ms, write=True)}" No Retry-After: the same read is '
+            "likely to take as long again, and how long a lock is held cannot be told."
         ),
         "headers": (),
-        "example": _problem(
-            504,
-            "Query too expensive",
-            f"The query ran past the {_DEFAULTS.statement_timeout_ms} ms statement timeout. "
-            "Narrow it (location, from/to, source, metric, limit) or export in parts.",
-        ),
+        "example": _problem(504, "Query too expensive", timeout_detail(_DEFAULTS.statement_timeout_ms, write=False)),
     },
 }
 
@@ -396,6 +394,27 @@ def response_fields(status: int) -> dict[str, Any]:
     response = RESPONSES[status]
     fields = {"description": response["description"], "headers": header_refs(*response["headers"], *RATE_LIMIT_HEADERS)}
     return fields | ({"example": response["example"]} if "example" in response else {})
+
+
+# The request headers of a conditional read (RFC 9110, section 13.1), on every operation that may answer 304.
+CONDITIONAL_PARAMETERS = (
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "description": "The ETag of your copy (several, comma-separated, or `*`): a 304 with no body while it is "
+        "still current. Decides alone when sent with If-Modified-Since.",
+        "schema": {"type": "string"},
+        "example": 'W/"14-2bd0b1f05c3a9e47"',
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "description": "The Last-Modified of your copy (an HTTP-date): a 304 while nothing changed since. A value "
+        "that is not an HTTP-date is ignored, as RFC 9110 says.",
+        "schema": {"type": "string"},
+        "example": "Sat, 26 Nov 2016 10:00:00 GMT",
+    },
+)
 
 
 class OperationalResponses(BasePlugin):
@@ -429,6 +448,8 @@ class OperationalResponses(BasePlugin):
             for status in statuses:
                 if str(status) not in documented:
                     responses[str(status)] = HTTPStatus(status).name  # the component, named as flask-smorest does
+            if 304 in statuses:
+                operation.setdefault("parameters", []).extend(CONDITIONAL_PARAMETERS)
             if method == "get" and path and path.startswith(API_PREFIX):
                 # A key is optional on reads (limits count per key), and needed with REQUIRE_READ_KEY=true.
                 operation.setdefault("security", [{}, {"bearerAuth": []}])

@@ -12,13 +12,15 @@ import orjson
 from flask import Response, current_app, g, request
 
 from ..errors import PreconditionFailed, PreconditionRequired, TallyError, UnprocessableEntity
+from ..figure import figure_etag
 from ..repositories import idempotency
 from . import connection
 
 # The largest version a figure's integer column holds.
 INTEGER_MAX = 2**31 - 1
-# If-Match compares strongly (RFC 9110, section 13.1.1): a weak tag matches no version.
-_ETAG = re.compile(r'^"v(\d+)"$')
+# If-Match compares strongly (RFC 9110, section 13.1.1): a weak tag matches no version. It compares the version
+# (the digest may be left out): a rename of a figure's source or place changes its body, not the figure.
+_ETAG = re.compile(r'^"v(\d+)(?:-[0-9a-f]{8})?"$')
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Headers replayed to a retry along with the stored body.
 _REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
@@ -28,11 +30,6 @@ def actor() -> str:
     """Who is writing: the API key's name (never the key)."""
     name: str = g.api_key["name"]
     return name
-
-
-def etag(version: int) -> str:
-    """A figure version as an entity tag."""
-    return f'"v{version}"'
 
 
 def if_match_versions(*, required: bool) -> list[int] | None:
@@ -48,13 +45,15 @@ def if_match_versions(*, required: bool) -> list[int] | None:
     # A version past PostgreSQL's integer cannot exist: such a tag names no version, like a malformed one.
     versions = [v for v in (int(m.group(1)) for m in map(_ETAG.match, tags) if m) if v <= INTEGER_MAX]
     if not versions:
-        raise PreconditionFailed(f'If-Match {header!r} names no version of this resource (ETags look like "v3").')
+        raise PreconditionFailed(
+            f'If-Match {header!r} names no version of this resource (ETags look like "v3-5f1c07a2").'
+        )
     return versions
 
 
 def figure_response(body: str, version: int, *, status: int = 200, location: str | None = None) -> Response:
     """A figure's JSON with its ETag (and Location, for a new figure)."""
-    headers = {"ETag": etag(version)} | ({"Location": location} if location else {})
+    headers = {"ETag": figure_etag(version, body)} | ({"Location": location} if location else {})
     return Response(body, status=status, mimetype="application/json", headers=headers)
 
 

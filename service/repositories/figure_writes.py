@@ -51,7 +51,7 @@ def _missing_or_stale(conn: Connection, figure_id: int) -> Exception:
     state = figure_state(conn, figure_id=figure_id)
     if state is None:
         return NotFound(f"No figure with id {figure_id}.")
-    return PreconditionFailed(current_etag=f'"v{state["version"]}"')
+    return PreconditionFailed(current_etag=figure.figure_etag(state["version"], state["body"]))
 
 
 def update_figure(
@@ -102,7 +102,7 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict[str, Any], ac
 
 
 def figure_state(conn: Connection, *, figure_id: int) -> dict[str, Any] | None:
-    """A figure's id, version and status, or None."""
+    """A figure's id, version, status and body as served, and when anything its body shows last changed; or None."""
     return conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
 
 

@@ -49,7 +49,9 @@ class DocumentWriteSchema(Schema):
     """A document's fields; PATCH changes only those given."""
 
     title = Text(max_length=1000, metadata={"example": "Aleppo: situation report"})
-    publisher = fields.String(allow_none=True, metadata={"description": "Source id of the publisher.", "example": "un"})
+    publisher = Text(
+        max_length=255, allow_none=True, metadata={"description": "Source id of the publisher.", "example": "un"}
+    )
     url = fields.String(
         allow_none=True, validate=_URL, metadata={"description": "Null when unknown; never invent one."}
     )
@@ -90,11 +92,11 @@ class LocationWriteSchema(Schema):
     name_ar = Text(max_length=300, allow_none=True, metadata={"example": "جبل سمعان"})
     aliases = fields.List(Text(max_length=300), metadata={"example": ["Mount Simeon"]})
     kind = fields.String(validate=one_of(LOCATION_KINDS), metadata={"example": "admin2"})
-    parent = fields.String(
-        allow_none=True, metadata={"description": "Parent location id or p-code.", "example": "SY02"}
+    parent = Text(
+        max_length=255, allow_none=True, metadata={"description": "Parent location id or p-code.", "example": "SY02"}
     )
     areas = fields.List(
-        fields.String(validate=validate.Length(min=1, max=255)),
+        Text(max_length=255),
         metadata={
             "description": "Ids or p-codes of the areas (not administrative units) the place also lies in, "
             "besides its parent; PATCH replaces the whole list.",

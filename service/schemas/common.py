@@ -17,6 +17,23 @@ from ..pagination import encode_cursor
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+class Moment(fields.AwareDateTime):
+    """A moment given with its time zone, loaded in UTC.
+
+    Python accepts offsets up to ±23:59 but PostgreSQL only ±15:59: in UTC every moment Python reads is one
+    PostgreSQL takes, and one whose UTC falls outside years 1 to 9999 is refused here rather than there.
+    """
+
+    default_error_messages = {"range": "Out of range: in UTC this moment falls outside years 1 to 9999."}  # noqa: RUF012 marshmallow's convention: a class-level dict it reads, never mutates
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> dt.datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise self.make_error("range") from error
+
+
 class PartialDate(fields.Field[tuple[dt.date, dt.date]]):
     """A date given as YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first, last) day it covers."""
 
@@ -122,6 +139,9 @@ class ResponseSchema(Schema, metaclass=_EveryFieldRequired):
 
 # When the examples' rows were written (the seed's load).
 EXAMPLE_TIME = "2026-11-26T10:00:00+00:00"
+# A figure's entity tag, as service.figure.figure_etag makes it: its version and a digest of its body (which
+# includes its timestamps, so every database's seed figures have tags of their own).
+EXAMPLE_FIGURE_ETAG = '"v1-5f1c07a2"'
 # The server the examples' URLs name (`make run`'s).
 EXAMPLE_SERVER = "http://127.0.0.1:8000"
 
@@ -173,7 +193,7 @@ class ProblemSchema(Schema):
         metadata={"description": "409 on a figure entered twice: its URL.", "example": "/v1/figures/4"}
     )
     current_etag = fields.String(
-        metadata={"description": "412: the ETag of the version that stands now.", "example": '"v2"'}
+        metadata={"description": "412: the ETag of the version that stands now.", "example": '"v2-9b03d4e1"'}
     )
     result = fields.Dict(
         metadata={

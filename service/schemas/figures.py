@@ -14,6 +14,7 @@ from .common import (
     DEFAULT_PAGE_SIZE,
     EXAMPLE_SERVER,
     EXAMPLE_TIME,
+    Moment,
     PageQuerySchema,
     PageSchema,
     QuerySchema,
@@ -33,7 +34,7 @@ _AS_OF = {
 class AsOfQuerySchema(QuerySchema):
     """Reading one figure, now or in the past."""
 
-    as_of = fields.AwareDateTime(metadata=_AS_OF)
+    as_of = Moment(metadata=_AS_OF)
 
 
 SORTS = tuple(
@@ -97,7 +98,7 @@ class FigureListSchema(PageQuerySchema):
             "example": 50,
         },
     )
-    as_of = fields.AwareDateTime(metadata=_AS_OF)
+    as_of = Moment(metadata=_AS_OF)
     format = fields.String(
         validate=one_of(FIGURE_FORMATS),
         metadata={

@@ -112,3 +112,44 @@ def test_a_figure_moved_since_is_found_where_it_was(write_client, fresh_url, his
     then = write_client.get("/v1/figures/7", query_string={"as_of": before_move}).get_json()
     assert then["version"] == 1 and then["location"]["pcode"] != "SY0200"
     assert write_client.get("/v1/figures/7").get_json()["location"]["pcode"] == "SY0200"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_any_offset_python_reads_is_the_same_moment_in_utc(client, fmt):
+    """PostgreSQL takes offsets up to ±15:59 only: a moment at +16:00 is read in UTC, not sent on as a 500."""
+    answers = []
+    for moment in ("2030-01-02T04:00:00%2B16:00", "2030-01-01T12:00:00Z"):
+        response = client.get(f"/v1/figures?format={fmt}&as_of={moment}")
+        answers.append((response.status_code, response.get_data()))  # read before the next request
+    assert answers[0] == answers[1] and answers[0][0] == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["as_of=9999-12-31T23:00:00-05:00", "updated_since=0001-01-01T00:00:00%2B10:00"],
+)
+def test_a_moment_outside_the_calendar_in_utc_is_refused(client, query):
+    field = query.split("=")[0]
+    response = client.get(f"/v1/figures?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"in": "query", "field": field, "messages": ["Out of range: in UTC this moment falls outside years 1 to 9999."]}
+    ]
+
+
+def test_bodies_built_on_the_fly_match_the_stored_ones_whatever_the_servers_time_zone(server_url, template_db):
+    """A figure as it stood is built from its revisions by the request's session; the stored body pins UTC. With a
+    server set to Damascus time, the two differed (+03:00 against +00:00)."""
+    from tests.support import app_over, database
+
+    with database(server_url, template=template_db) as url:
+        with db.connect(url) as conn:
+            conn.execute(f"ALTER DATABASE \"{conn.info.dbname}\" SET TimeZone = 'Asia/Damascus'")
+            conn.commit()
+        with app_over(url) as app:
+            client = app.test_client()
+            now = client.get("/v1/figures/4").get_data()
+            then = client.get("/v1/figures/4?as_of=2100-01-01T00:00:00Z").get_data()
+            source = client.get("/v1/sources/sohr").get_json()
+    assert then == now
+    assert source["created_at"].endswith("+00:00")

@@ -9,6 +9,7 @@ import pytest
 
 from service import db
 from service.repositories import figures
+from tests.support import figure_tag
 
 
 def test_collections_send_validators(client):
@@ -64,13 +65,36 @@ def test_if_none_match_wins_over_if_modified_since(client):
     assert response.status_code == 200
 
 
-def test_a_figure_is_validated_by_its_version(write_client, keys):
-    assert write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'}).status_code == 304
-    write_client.patch(
-        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
+def _patch_figure_4(write_client, keys, if_match: str = '"v1"'):
+    return write_client.patch(
+        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": if_match}
     )
-    changed = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"'})
-    assert (changed.status_code, changed.headers["ETag"]) == (200, '"v2"')
+
+
+def test_a_figure_is_validated_by_its_version_and_body(write_client, keys):
+    first = write_client.get("/v1/figures/4")
+    assert first.headers["ETag"] == figure_tag(1, first.get_data())
+    assert write_client.get("/v1/figures/4", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    # If-Match compares the version: the whole tag and the version alone both name version 1.
+    assert _patch_figure_4(write_client, keys, if_match=first.headers["ETag"]).status_code == 200
+    changed = write_client.get("/v1/figures/4", headers={"If-None-Match": first.headers["ETag"]})
+    assert (changed.status_code, changed.headers["ETag"]) == (200, figure_tag(2, changed.get_data()))
+
+
+def test_a_rename_of_what_a_figure_shows_moves_its_validators(write_client, keys):
+    """A rename rebuilds the figure's body without a new version: a poller's copy must not be told it is current."""
+    first = write_client.get("/v1/figures/4")
+    validators = {"If-None-Match": first.headers["ETag"]}
+    since = {"If-Modified-Since": first.headers["Last-Modified"]}
+    renamed = write_client.patch("/v1/sources/sohr", json={"name": "SOHR (renamed)"}, headers=keys["write"])
+    assert renamed.status_code == 200, renamed.get_json()
+    for conditions in (validators, since):
+        fresh = write_client.get("/v1/figures/4", headers=conditions)
+        assert (fresh.status_code, fresh.get_json()["source"]["name"]) == (200, "SOHR (renamed)"), conditions
+    assert fresh.headers["ETag"] == figure_tag(1, fresh.get_data()) != first.headers["ETag"]
+    assert parsedate_to_datetime(fresh.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])
+    # The figure itself did not change: the tag a client read before the rename still names its version.
+    assert _patch_figure_4(write_client, keys, if_match=first.headers["ETag"]).status_code == 200
 
 
 def test_a_figure_sends_every_validator_and_answers_if_modified_since(write_client, keys, fresh_url):
@@ -78,32 +102,36 @@ def test_a_figure_sends_every_validator_and_answers_if_modified_since(write_clie
     with db.connect(fresh_url) as conn:
         updated_at = conn.execute("SELECT updated_at FROM figure WHERE id = 4").fetchone()["updated_at"]
     last_modified = format_datetime(updated_at.astimezone(dt.UTC), usegmt=True)
-    assert (first.headers["ETag"], first.headers["Last-Modified"]) == ('"v1"', last_modified)
+    tag = figure_tag(1, first.get_data())
+    assert (first.headers["ETag"], first.headers["Last-Modified"]) == (tag, last_modified)
     assert (first.headers["Cache-Control"], first.headers["Vary"]) == ("no-cache", "Accept, Authorization")
     unchanged = write_client.get("/v1/figures/4", headers={"If-Modified-Since": last_modified})
     assert (unchanged.status_code, unchanged.get_data()) == (304, b"")
-    assert (unchanged.headers["ETag"], unchanged.headers["Cache-Control"]) == ('"v1"', "no-cache")
-    write_client.patch(
-        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
-    )
+    assert (unchanged.headers["ETag"], unchanged.headers["Cache-Control"]) == (tag, "no-cache")
+    _patch_figure_4(write_client, keys)
     changed = write_client.get("/v1/figures/4", headers={"If-Modified-Since": last_modified})
     assert changed.status_code == 200
     assert parsedate_to_datetime(changed.headers["Last-Modified"]) >= parsedate_to_datetime(last_modified)
     # If-None-Match decides when both are sent: a stale tag gets the figure, however recent the date.
-    stale = write_client.get("/v1/figures/4", headers={"If-None-Match": '"v1"', "If-Modified-Since": last_modified})
+    stale = write_client.get("/v1/figures/4", headers={"If-None-Match": tag, "If-Modified-Since": last_modified})
     assert stale.status_code == 200
 
 
 def test_a_figure_as_it_stood_is_dated_by_that_version(write_client, keys, fresh_url):
     with db.connect(fresh_url) as conn:
         first_written = conn.execute("SELECT updated_at FROM figure WHERE id = 4").fetchone()["updated_at"]
-    write_client.patch(
-        "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=keys["write"] | {"If-Match": '"v1"'}
-    )
+    before = write_client.get("/v1/figures/4")
+    _patch_figure_4(write_client, keys)
     earlier = write_client.get("/v1/figures/4", query_string={"as_of": first_written.isoformat()})
-    assert (earlier.status_code, earlier.headers["ETag"], earlier.get_json()["value"]) == (200, '"v1"', 250)
+    assert (earlier.status_code, earlier.headers["ETag"], earlier.get_json()["value"]) == (
+        200,
+        figure_tag(1, earlier.get_data()),
+        250,
+    )
+    assert earlier.get_json() == before.get_json()
     assert earlier.headers["Last-Modified"] == format_datetime(first_written.astimezone(dt.UTC), usegmt=True)
-    assert write_client.get("/v1/figures/4").headers["ETag"] == '"v2"'
+    now = write_client.get("/v1/figures/4")
+    assert now.headers["ETag"] == figure_tag(2, now.get_data())
 
 
 def test_the_change_feed_sends_its_next_page_in_link_too(client):

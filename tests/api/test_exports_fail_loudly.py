@@ -14,14 +14,16 @@ EXPORT = "/v1/figures?format=csv"
 
 
 def _more_figures(url: str, count: int) -> None:
-    """count more figures, copies of the seed's figure 4 with other values: an export of several batches."""
+    """count more figures, copies of the seed's figure 4 with other values and a long quote: an export of several
+    batches, and of more bytes (about 4 KB a figure) than the sockets between PostgreSQL, the worker and the client
+    buffer, so that its COPY is still running while the client waits after its first chunk."""
     with db.connect(url) as conn:
         conn.execute(
             """
             INSERT INTO figure (metric_id, count_kind, value, qualifier, stated_words, population_group,
                                 location_id, period_start, period_end, stated_on, source_id, document_id, quote)
             SELECT metric_id, count_kind, 1000 + g, qualifier, stated_words, population_group, location_id,
-                   period_start, period_end, stated_on, source_id, document_id, repeat(quote, 3)
+                   period_start, period_end, stated_on, source_id, document_id, repeat(quote, 40)
             FROM figure, generate_series(1, %(count)s) AS g WHERE id = 4""",
             {"count": count},
         )
@@ -66,7 +68,8 @@ def test_a_complete_export_reads_whole_and_a_cut_one_cannot_be_taken_for_whole(f
         def cut_the_exports_database_connection() -> None:
             with db.connect(fresh_url, autocommit=True) as admin:
                 killed = admin.execute("""SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
-                                          WHERE application_name = 'tally' AND query LIKE '%%figure_export%%'
+                                          WHERE application_name = 'tally' AND state <> 'idle'
+                                            AND query LIKE '%%figure_export%%'
                                             AND pid <> pg_backend_pid()""").fetchall()
             assert [row["done"] for row in killed] == [True]
 

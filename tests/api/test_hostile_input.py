@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.support import database_fingerprint
+from tests.support import database_fingerprint, make_key
 
 
 def cursor(content: dict) -> str:
@@ -18,6 +18,8 @@ def cursor(content: dict) -> str:
 
 NUL_ID = cursor({"after": "SY\x00"})
 HUGE_ID = cursor({"after": 2**63})
+YEAR_ZERO_IN_UTC = "0001-01-01T00:00:00+10:00"
+CONTROL = "Must not contain control characters (such as NUL)."
 
 
 @pytest.mark.parametrize(
@@ -26,6 +28,10 @@ HUGE_ID = cursor({"after": 2**63})
         f"/v1/figures?sort=value&cursor={cursor({'after': 1, 'key': 'abc', 'sort': 'value'})}",
         f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 1, 'key': '2016-13-01', 'sort': '-updated_at'})}",
         f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': [1], 'sort': 'stated_on'})}",
+        # Dates and moments Python reads but PostgreSQL refuses, or that leave the calendar in UTC
+        f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': '2016-W01-1', 'sort': 'stated_on'})}",
+        f"/v1/figures?sort=stated_on&cursor={cursor({'after': 1, 'key': '20161101', 'sort': 'stated_on'})}",
+        f"/v1/figures?sort=updated_at&cursor={cursor({'after': 1, 'key': YEAR_ZERO_IN_UTC, 'sort': 'updated_at'})}",
         f"/v1/figures?cursor={HUGE_ID}",
         f"/v1/figures?cursor={cursor({'after': -1})}",
         f"/v1/figures?format=csv&limit=5&cursor={HUGE_ID}",
@@ -40,6 +46,17 @@ def test_a_tampered_cursor_is_a_400(client, url):
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (400, "application/problem+json")
     assert response.get_json()["title"] == "Invalid cursor"
+
+
+def test_a_cursor_key_with_an_offset_postgresql_refuses_resumes_at_the_same_moment(client):
+    """+16:00 is a valid ISO 8601 offset that PostgreSQL refuses: the key is read in UTC instead of a 500."""
+    pages = []
+    for key in ("2030-01-02T04:00:00+16:00", "2030-01-01T12:00:00+00:00"):
+        response = client.get(
+            f"/v1/figures?sort=-updated_at&cursor={cursor({'after': 10**9, 'key': key, 'sort': '-updated_at'})}"
+        )
+        pages.append((response.status_code, response.get_json()["data"]))
+    assert pages[0] == pages[1] and pages[0][0] == 200 and pages[0][1]
 
 
 @pytest.mark.parametrize(
@@ -65,6 +82,10 @@ def test_a_nul_character_in_a_query_or_path_is_a_422_naming_it(client, url, fiel
     ("method", "path", "body", "headers", "status", "detail"),
     [
         ("patch", "/v1/locations/a%00b", {"name": "x"}, {}, 422, "code: Must not contain a NUL character."),
+        # Codes in a body that name other rows: refused before any lookup, which PostgreSQL would fail on
+        ("patch", "/v1/locations/anjara", {"areas": ["a\x00"]}, {}, 422, f"areas: {CONTROL}"),
+        ("patch", "/v1/locations/anjara", {"parent": "SY\x00"}, {}, 422, f"parent: {CONTROL}"),
+        ("patch", "/v1/documents/1", {"publisher": "un\x00"}, {}, 422, f"publisher: {CONTROL}"),
         ("patch", "/v1/figures/4", {"value": 1, "reason": "x"}, {"If-Match": '"v99999999999"'}, 412, None),
         (
             "post",
@@ -178,6 +199,28 @@ def test_a_statement_timeout_is_a_504_that_says_how_to_narrow_and_not_to_retry(f
     assert (response.status_code, response.mimetype) == (504, "application/problem+json")
     assert response.get_json()["detail"].startswith("The query ran past the 300 ms statement timeout. Narrow it")
     assert "Retry-After" not in response.headers
+
+
+def test_a_write_past_the_statement_timeout_is_a_504_that_says_nothing_changed(fresh_url):
+    """Not "narrow it": a write times out waiting behind another transaction's lock, and is rolled back."""
+    from service import db
+    from tests.support import app_over
+
+    with app_over(fresh_url, statement_timeout_ms=300) as app, db.connect(fresh_url) as blocker:
+        key = {"Authorization": f"Bearer {make_key(fresh_url, 'writer', 'write')}"}
+        before = database_fingerprint(fresh_url)
+        blocker.execute("SELECT id FROM figure WHERE id = 4 FOR UPDATE")  # as an import holds the rows it writes
+        response = app.test_client().patch(
+            "/v1/figures/4", json={"value": 260, "reason": "x"}, headers=key | {"If-Match": '"v1"'}
+        )
+        blocker.rollback()
+    assert (response.status_code, response.mimetype) == (504, "application/problem+json")
+    assert response.get_json()["detail"] == (
+        "The write ran past the 300 ms statement timeout and was rolled back: nothing changed. "
+        "It most likely waited behind a lock another transaction held (an import); send it again later."
+    )
+    assert "Retry-After" not in response.headers
+    assert database_fingerprint(fresh_url) == before
 
 
 def test_with_the_database_unreachable_requests_fail_fast_and_healthz_does_not_wait():

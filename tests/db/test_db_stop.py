@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 HOLD = """
 import sys, time
@@ -23,8 +29,17 @@ def _tally(*args: str, pgdata) -> subprocess.CompletedProcess:
     return subprocess.run([tally, *args], env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(tmp_path):
-    pgdata = tmp_path / "pgdata"
+@pytest.fixture
+def own_folder() -> Iterator[Path]:
+    """A folder outside pytest's basetemp: run as root, the embedded server's user must reach it, and another pytest
+    session starting meanwhile sets pytest's folder back to 0700 (pg_ctl then failed with Permission denied)."""
+    folder = Path(tempfile.mkdtemp(prefix="tally-db-stop-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_db_stop_refuses_while_another_process_uses_the_server_then_stops_it(own_folder):
+    pgdata = own_folder / "pgdata"
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(pgdata)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"

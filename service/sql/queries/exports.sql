@@ -14,22 +14,23 @@
 -- publisher_id), or after the field when the field is the value (disputes).
 
 -- name: figure_export
--- figure_export names the statement (pg_stat_activity shows it).
-COPY (
+-- The comment in front names the statement where pg_stat_activity shows it: that
+-- view keeps only a statement's first 1,024 bytes (track_activity_query_size).
+/* figure_export */ COPY (
     SELECT {columns}
     FROM ({figures}) f {joins}
     ORDER BY {order}
-) TO STDOUT (FORMAT csv, ENCODING 'UTF8') /* figure_export */
+) TO STDOUT (FORMAT csv, ENCODING 'UTF8')
 
 -- name: json_export
 -- figure_export (as pg_stat_activity shows it): one JSON text a figure (its
 -- body, or its GeoJSON Feature), in the request's order, in COPY's text
 -- format (repositories/exports.py JsonRows).
-COPY (
+/* figure_export */ COPY (
     SELECT {line}
     FROM ({figures}) f {joins}
     ORDER BY {order}
-) TO STDOUT (ENCODING 'UTF8') /* figure_export */
+) TO STDOUT (ENCODING 'UTF8')
 
 -- name: figure_feature
 -- A figure as a GeoJSON Feature (RFC 7946), its JSON as its properties; NULL

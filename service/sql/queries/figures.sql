@@ -71,7 +71,18 @@ WHERE id = %(id)s AND status <> 'retracted'
 RETURNING id, version
 
 -- name: figure_state
-SELECT id, version, status, updated_at FROM figure WHERE id = %(id)s
+-- A figure's version and status, its body as served, and when anything that body shows last changed: a rename
+-- of its source, document or places rebuilds the body without a new version of the figure.
+SELECT f.id, f.version, f.status, f.updated_at, r.body,
+       greatest(f.updated_at, s.updated_at, d.updated_at, l.updated_at, o.updated_at, t.updated_at) AS shown_changed_at
+FROM figure f
+JOIN figure_read r ON r.figure_id = f.id
+JOIN source s ON s.id = f.source_id
+JOIN location l ON l.id = f.location_id
+LEFT JOIN document d ON d.id = f.document_id
+LEFT JOIN location o ON o.id = f.origin_id
+LEFT JOIN location t ON t.id = f.destination_id
+WHERE f.id = %(id)s
 
 -- name: insert_dispute
 INSERT INTO figure_dispute (figure_id, source_id, document_id, stated_on, quote, note)
