@@ -5,19 +5,23 @@ from __future__ import annotations
 import http
 from typing import Any
 
+import flask
 import flask_smorest
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest.spec import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from . import db
 from .api import (
     API_KEY,
     POOL_KEY,
+    READ_METHODS,
+    ROUTER_KEY,
+    add_server_headers,
     analysis,
     caching,
     catalogue,
+    consistency_token,
     cors,
     datasets,
     docs,
@@ -26,11 +30,13 @@ from .api import (
     limits,
     negotiation,
     release_connection,
+    retry_elsewhere,
 )
 from .api import openapi_examples as examples
 from .api import openapi_responses as documented
 from .api.auth import current_key
 from .config import Settings
+from .db import DatabaseUnavailable
 from .errors import (
     PROBLEM_JSON,
     InvalidParameter,
@@ -40,6 +46,7 @@ from .errors import (
     http_problem,
     register_error_handlers,
 )
+from .replicas import Router
 from .schemas.common import PartialDate, ProblemSchema
 
 API_DESCRIPTION = """\
@@ -52,6 +59,8 @@ published, when, for which place and period, how precise it is, and whether it i
 * Lists of figures also answer in CSV, HXL, NDJSON and GeoJSON, and the list of places in GeoJSON: ask with
   `format=` or `Accept`. An `Accept` that an operation cannot satisfy is a 406 listing what it offers.
 * Every error is `application/problem+json` (RFC 9457), with field messages for invalid input.
+* Reads may be served by a streaming replica, a moment behind the primary (`Tally-Server` says which server
+  answered). Every write answers with a `Tally-Consistency` token: a read that sends it back sees that write.
 """
 
 
@@ -86,6 +95,20 @@ class Api(flask_smorest.Api):
     def _register_pagination_header(self) -> None:
         """Nothing: Tally pages with cursors and a Link header, not flask-smorest's X-Pagination, whose schema
         would otherwise be left in the document, used by nothing."""
+
+
+class Flask(flask.Flask):
+    """Flask, sending a read that a replica failed once to another server (api.retry_elsewhere): a replica going
+    down costs no client an error."""
+
+    def handle_user_exception(self, e: Exception) -> Any:
+        if not (isinstance(e, DatabaseUnavailable) and retry_elsewhere()):
+            return super().handle_user_exception(e)
+        limits.keep_current_limit()  # the limiter counts the request once
+        try:  # the whole request again, its checks too: they read the database as well
+            return self.preprocess_request() or self.dispatch_request()
+        except Exception as again:
+            return super().handle_user_exception(again)
 
 
 # Methods whose requests may carry a body.
@@ -144,6 +167,8 @@ def check_request() -> None:
     """Refuse what no endpoint could use, before any work: wrong body types, NUL characters, query arguments
     an operation does not read, missing read keys."""
     settings = current_app.config["TALLY_SETTINGS"]
+    if request.method in READ_METHODS and request.path.startswith("/v1/"):
+        consistency_token()  # a malformed one is a 400 before any work
     refuse_nul()
     refuse_unread_query()
     upload = request.endpoint in FILE_UPLOADS
@@ -200,11 +225,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.before_request(negotiation.check_acceptable)  # before check_cache: no 304 for what cannot be served
     app.before_request(caching.check_cache)
     app.after_request(caching.add_validators)
+    app.after_request(add_server_headers)
     cors.init_cors(app, settings)  # after add_validators, so that its Vary: Origin is merged into one Vary
     app.teardown_request(release_connection)
 
-    pool = db.create_pool(settings, database_url or settings.database_url or "")
-    app.extensions[POOL_KEY] = pool
+    router = Router(settings, database_url or settings.database_url or "")
+    app.extensions[ROUTER_KEY] = router
+    app.extensions[POOL_KEY] = router.primary.pool
     if open_pool:
-        pool.open(wait=True)
+        router.open()
     return app

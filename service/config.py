@@ -62,6 +62,28 @@ def _origins(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[
     return origins
 
 
+def _prepare_threshold(env: dict[str, str], default: int | None) -> int | None:
+    """psycopg's prepare_threshold: a whole number, or none to never prepare statements."""
+    raw = env.get("DATABASE_PREPARE_THRESHOLD", "").strip().lower()
+    if not raw:
+        return default
+    if raw == "none":
+        return None
+    threshold = _int(env, "DATABASE_PREPARE_THRESHOLD", 0)
+    if threshold < 0:
+        raise SystemExit(f"DATABASE_PREPARE_THRESHOLD must be a whole number of 0 or more, or none; got {raw!r}")
+    return threshold
+
+
+def _urls(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of PostgreSQL URLs."""
+    urls = tuple(url.strip() for url in env.get(name, "").split(",") if url.strip())
+    for url in urls:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise SystemExit(f"{name}: each entry must be a postgresql:// URL; entry {urls.index(url) + 1} is not")
+    return urls
+
+
 # gunicorn worker classes Tally serves with (service/workers.py); see service/server.py for the choice.
 WORKER_CLASSES = ("gthread", "sync", "gevent")
 # gunicorn's log levels: it reads any other name as info, so a misspelt one would pass unnoticed.
@@ -74,6 +96,12 @@ class Settings:
 
     # None means "start the embedded PostgreSQL under embedded_pgdata".
     database_url: str | None = None
+    # Streaming replicas of database_url that serve reads (service/replicas.py), and how far behind the primary
+    # a replica may be and still serve them.
+    database_replica_urls: tuple[str, ...] = ()
+    max_replica_lag_ms: int = 1000
+    # psycopg's prepare_threshold (its default, 5); None never prepares, as PgBouncer's transaction mode needs.
+    prepare_threshold: int | None = 5
     embedded_pgdata: Path = field(default_factory=lambda: PROJECT_ROOT / ".pgdata")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -116,6 +144,9 @@ class Settings:
         pgdata = env.get("TALLY_PGDATA", "").strip()
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or None,
+            database_replica_urls=_urls(env, "DATABASE_REPLICA_URLS"),
+            max_replica_lag_ms=_int(env, "MAX_REPLICA_LAG_MS", defaults.max_replica_lag_ms),
+            prepare_threshold=_prepare_threshold(env, defaults.prepare_threshold),
             embedded_pgdata=Path(pgdata) if pgdata else defaults.embedded_pgdata,
             host=env.get("HOST", "").strip() or defaults.host,
             port=_int(env, "PORT", defaults.port),

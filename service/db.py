@@ -62,6 +62,9 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
         "options": f"-c statement_timeout={settings.statement_timeout_ms} -c TimeZone=UTC -c extra_float_digits=1",
         "application_name": "tally",
         "connect_timeout": settings.connect_timeout_s,
+        # None behind PgBouncer in transaction mode: a statement prepared on one server connection would be
+        # looked for on another.
+        "prepare_threshold": settings.prepare_threshold,
     }
 
 
@@ -90,7 +93,7 @@ class Pool(ConnectionPool[Connection]):
     broken connections of a database that has just stopped would each hold a thread that long.
     """
 
-    def __init__(self, settings: Settings, conninfo: str) -> None:
+    def __init__(self, settings: Settings, conninfo: str, name: str = "tally") -> None:
         self.database_gone = False
         # When each connection last came back from a unit of work in working order.
         self._worked_at: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
@@ -106,7 +109,7 @@ class Pool(ConnectionPool[Connection]):
             reconnect_timeout=settings.pool_timeout_ms / 1000,
             reconnect_failed=self._gave_up,
             open=False,
-            name="tally",
+            name=name,
         )
 
     def _gave_up(self, _pool: ConnectionPool[Any]) -> None:
@@ -145,9 +148,9 @@ class Pool(ConnectionPool[Connection]):
         self.putconn(conn)
 
 
-def create_pool(settings: Settings, conninfo: str) -> Pool:
+def create_pool(settings: Settings, conninfo: str, name: str = "tally") -> Pool:
     """A closed pool sized to one worker's concurrency; open it after forking."""
-    return Pool(settings, conninfo)
+    return Pool(settings, conninfo, name)
 
 
 # Raised in a transaction block, leaves it rolled back without an error (a dry run ends so).
@@ -221,8 +224,13 @@ def autocommitted(conn: Connection) -> Iterator[Connection]:
         with _domain_errors():
             yield conn
     finally:
-        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        if idle(conn):
             conn.autocommit = False  # as the pool hands connections out
+
+
+def idle(conn: Connection) -> bool:
+    """Whether the connection is outside any transaction: everything it ran has been committed (or rolled back)."""
+    return conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from .api import POOL_KEY
+from .api import ROUTER_KEY
 from .app import create_app
 from .config import Settings
 from .workers import WORKERS
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def _start_worker(worker: Worker) -> None:
     # worker.wsgi is what TallyServer.load returned.
-    cast(Flask, worker.wsgi).extensions[POOL_KEY].open(wait=True)
+    cast(Flask, worker.wsgi).extensions[ROUTER_KEY].open()
     # What is loaded now (Flask, the schemas, the OpenAPI document: about 74,000 objects) lives as long as
     # the worker. Left to the collector, every full collection walks it again: 47 ms during which no request
     # of the worker moves, /healthz included (the outage test saw 52-99 ms answers from an idle database).
@@ -37,7 +37,7 @@ def _start_worker(worker: Worker) -> None:
 def _close_pool(server: Arbiter, worker: Worker) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None:
-        app.extensions[POOL_KEY].close()
+        app.extensions[ROUTER_KEY].close()
 
 
 # Worker settings.
@@ -90,6 +90,10 @@ def _close_pool(server: Arbiter, worker: Worker) -> None:
 # On more CPUs, set WEB_CONCURRENCY to about one worker per CPU.
 
 
+# gunicorn's default access log line, then the request's Tally-Server (primary, replica-1, ...).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({tally-server}o)s'
+
+
 class TallyServer(BaseApplication):
     """Gunicorn configured from Settings rather than from a config file."""
 
@@ -114,6 +118,8 @@ class TallyServer(BaseApplication):
             "timeout": 30,
             "loglevel": s.log_level,
             "accesslog": "-",
+            # gunicorn's own format, and last the server that served the request (- when none did).
+            "access_log_format": ACCESS_LOG_FORMAT,
             "post_worker_init": _start_worker,
             "worker_exit": _close_pool,
             "proc_name": "tally",

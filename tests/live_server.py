@@ -22,9 +22,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, *, options: tuple[str, ...] = (), **settings: str) -> Iterator[int]:
+def live_server(
+    database_url: str, *, options: tuple[str, ...] = (), access_log: IO[bytes] | None = None, **settings: str
+) -> Iterator[int]:
     """Serve the database at database_url with these settings (environment names) and `tally serve` options;
-    yields the port (PORT's, unless --port is among the options)."""
+    yields the port (PORT's, unless --port is among the options). The access log goes to access_log, if given."""
     port = int(options[options.index("--port") + 1]) if "--port" in options else free_port()
     env = (
         os.environ
@@ -42,7 +44,8 @@ def live_server(database_url: str, *, options: tuple[str, ...] = (), **settings:
     # that logs more than a pipe holds (64 KB on Linux) would block writing to it. A warning per refused
     # request adds up: the 2.5 s outage of test_outage.py logs about 32 KB.
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([tally, "serve", *options], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        output = access_log or subprocess.DEVNULL
+        server = subprocess.Popen([tally, "serve", *options], env=env, stdout=output, stderr=log)
         try:
             _wait_until_ready(port, server, log)
             yield port

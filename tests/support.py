@@ -75,7 +75,7 @@ def app_over(url: str, **settings):
     try:
         yield app
     finally:
-        app.extensions["tally.pool"].close()
+        app.extensions["tally.router"].close()
 
 
 def make_key(url: str, name: str, scope: str, *, revoked: bool = False) -> str:

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
 import flask_smorest
@@ -14,9 +14,17 @@ from flask import Request, Response, current_app, g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from ..db import Connection, autocommitted, pool_connection, transaction
+from ..db import Connection, DatabaseUnavailable, autocommitted, idle, pool_connection, transaction
+from ..errors import TallyError
+from ..replicas import REPLICA, Router, Server, parse_position, write_position
 
+# The primary's pool (ROUTER_KEY's primary.pool), and the router of every server this worker uses.
 POOL_KEY = "tally.pool"
+ROUTER_KEY = "tally.router"
+# Response header naming the server that served the request (primary, replica-1, ...).
+SERVER_HEADER = "Tally-Server"
+# A write's answer carries its consistency token here; a read sends it back in the same header.
+CONSISTENCY_HEADER = "Tally-Consistency"
 # Requests that only read: their unit of work is autocommitted.
 READ_METHODS = ("GET", "HEAD")
 API_KEY = "tally.api"
@@ -124,13 +132,82 @@ def connection() -> Iterator[Connection]:
 
 
 def _request_connection() -> Connection:
-    """The request's pooled connection, taken from the pool on first use."""
+    """The request's pooled connection, taken from its server's pool on first use."""
     if g.get("tally_connection") is None:
         held = ExitStack()
-        g.tally_connection = held.enter_context(pool_connection(current_app.extensions[POOL_KEY]))
+        g.tally_connection = held.enter_context(pool_connection(request_server().pool))
         g.tally_held_connection = held
     conn: Connection = g.tally_connection
     return conn
+
+
+@contextmanager
+def primary_connection() -> Iterator[Connection]:
+    """A connection to the primary beside the request's own, for what a replica may not have yet; its statements
+    commit one by one."""
+    router: Router = current_app.extensions[ROUTER_KEY]
+    with pool_connection(router.primary.pool) as conn, autocommitted(conn):
+        yield conn
+
+
+def request_server() -> Server:
+    """The server of this request's unit of work, chosen at its first use: the primary for a write, for a read
+    a replica fit to serve it (caught up with the request's consistency token) or else the primary."""
+    server: Server | None = g.get("tally_server")
+    if server is None:
+        router: Router = current_app.extensions[ROUTER_KEY]
+        read = request.method in READ_METHODS
+        server = router.for_read(at_least=consistency_token()) if read else router.for_write()
+        g.tally_server = server
+    return server
+
+
+class MalformedConsistencyToken(TallyError):
+    """Send back the Tally-Consistency header of a write's response as it came, or leave it out."""
+
+    title = "Malformed consistency token"
+
+
+def consistency_token() -> int | None:
+    """The WAL position a read must see (its Tally-Consistency header), None without one; a malformed one is a
+    400 naming the header."""
+    header = request.headers.get(CONSISTENCY_HEADER)
+    if header is None:
+        return None
+    position = parse_position(header)
+    if position is None:
+        message = "Must be the Tally-Consistency header of a write's response, such as 0/1A2B3C4D."
+        errors = [{"in": "header", "field": CONSISTENCY_HEADER, "messages": [message]}]
+        raise MalformedConsistencyToken(f"{CONSISTENCY_HEADER}: {message}", errors=errors)
+    return position
+
+
+def retry_elsewhere() -> bool:
+    """After a replica failed this read: rest the replica, and send the read once to another server (True)."""
+    server: Server | None = g.get("tally_server")
+    if server is None or server.role != REPLICA or g.get("tally_retried"):
+        return False
+    router: Router = current_app.extensions[ROUTER_KEY]
+    router.rest(server)
+    with suppress(DatabaseUnavailable):  # the connection is broken, most likely: the pool replaces it
+        release_connection()
+    g.tally_in_transaction = False
+    g.tally_retried = True
+    g.tally_server = router.for_read(at_least=consistency_token(), avoid=server)
+    return True
+
+
+def add_server_headers(response: Response) -> Response:
+    """Say which server served the request and, after a write, the consistency token of what it committed."""
+    server: Server | None = g.get("tally_server")
+    if server is not None:
+        response.headers[SERVER_HEADER] = server.name
+    conn = g.get("tally_connection")
+    if conn is not None and request.method not in READ_METHODS and response.status_code < 400 and idle(conn):
+        # The write has committed: a database lost now costs the client only the token, not its answer.
+        with suppress(DatabaseUnavailable), autocommitted(conn):
+            response.headers[CONSISTENCY_HEADER] = write_position(conn)
+    return response
 
 
 def release_connection(_error: BaseException | None = None) -> None:

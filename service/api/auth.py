@@ -10,8 +10,9 @@ from flask import g, request
 
 from ..auth import bearer_token, grants, token_hash
 from ..errors import Forbidden, InvalidKey, Unauthorized
+from ..replicas import REPLICA
 from ..repositories import api_keys
-from . import Blueprint, connection
+from . import Blueprint, connection, primary_connection, request_server
 from .limits import remember_verified_key
 
 
@@ -25,6 +26,11 @@ def current_key(needed: str) -> dict[str, Any]:
         raise Unauthorized("The Authorization header must be `Bearer <key>`.")
     with connection() as conn:
         key = api_keys.find_key(conn, token_hash=token_hash(token))
+    if key is None and request_server().role == REPLICA:
+        # A key made moments ago may not have reached the replica yet. (One revoked moments ago still works there
+        # for as long: up to MAX_REPLICA_LAG_MS.)
+        with primary_connection() as conn:
+            key = api_keys.find_key(conn, token_hash=token_hash(token))
     if key is None or key["revoked_at"] is not None:
         raise InvalidKey()
     if not grants(key["scope"], needed):

@@ -18,7 +18,8 @@ from ..config import Settings
 from ..errors import TallyError
 
 # What a page may read of a response besides the CORS-safelisted headers: validators, paging,
-# rate limits, where a created resource is, whether a retry was replayed, and a download's name.
+# rate limits, where a created resource is, whether a retry was replayed, a download's name, which server answered
+# and a write's consistency token (to send back with the reads that must see it).
 EXPOSED_HEADERS = (
     "ETag",
     "Last-Modified",
@@ -29,6 +30,8 @@ EXPOSED_HEADERS = (
     "Retry-After",
     "Idempotent-Replayed",
     "Content-Disposition",
+    "Tally-Server",
+    "Tally-Consistency",
 )
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # A preflight may be cached this long (seconds).

@@ -23,7 +23,7 @@ from .. import formats
 from ..db import Connection, Pool, pool_connection, transaction
 from ..pagination import link_header, split_page
 from ..repositories import catalogue, exports, figures, locations
-from . import POOL_KEY, connection, release_connection
+from . import connection, release_connection, request_server
 
 _FEATURE_COLLECTION = b'{"type":"FeatureCollection","features":['
 
@@ -143,7 +143,7 @@ def _streamed(export: Export, statement: sql.Composed, params: dict[str, Any]) -
     # so a request never holds two.
     release_connection()
     timeout_s = current_app.config["TALLY_SETTINGS"].statement_timeout_ms / 1000
-    stream = _stream(current_app.extensions[POOL_KEY], statement, params, export.encoder.chunks, timeout_s)
+    stream = _stream(request_server().pool, statement, params, export.encoder.chunks, timeout_s)
     # The query runs, and its first rows are read, before the 200 is sent: an error then (a statement
     # timeout, the database gone) is a problem document, never an empty or cut export that looks whole.
     # An error after the first byte leaves the generator, and the server closes the connection without

@@ -13,7 +13,7 @@ import hashlib
 import math
 import time
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
@@ -118,9 +118,15 @@ def _policy(limit: RequestLimit) -> str:
     return next((part for part in limit.key.split("/") if part in ("reads", "writes", "failed-auth")), "api")
 
 
+def keep_current_limit() -> None:
+    """Before a request runs again (api.retry_elsewhere): the limiter counts it once, so the run again applies no
+    limit of its own, and its headers must come from the first run's."""
+    g.tally_rate_limit = current_app.extensions[LIMITER_KEY].current_limit
+
+
 def add_rate_limit_headers(response: Response) -> Response:
     """RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers) for the tightest limit applied."""
-    limit = current_app.extensions[LIMITER_KEY].current_limit
+    limit = current_app.extensions[LIMITER_KEY].current_limit or g.get("tally_rate_limit")
     if limit is not None:
         name, reset = _policy(limit), seconds_left(limit.reset_at, limit.limit.get_expiry(), time.time())
         response.headers["RateLimit-Policy"] = f'"{name}";q={limit.limit.amount};w={limit.limit.get_expiry()}'

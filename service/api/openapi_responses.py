@@ -25,7 +25,7 @@ from ..errors import timeout_detail
 from ..formats import FIGURE_FORMATS
 from ..pagination import encode_cursor
 from ..schemas.common import EXAMPLE_FIGURE_ETAG
-from . import caching
+from . import CONSISTENCY_HEADER, SERVER_HEADER, caching
 from .negotiation import NEGOTIATED_PREFIX, NotAcceptable, refusal
 
 ETAG = "ETag"
@@ -40,6 +40,8 @@ WWW_AUTHENTICATE = "WWW-Authenticate"
 RATE_LIMIT_POLICY = "RateLimit-Policy"
 RATE_LIMIT = "RateLimit"
 RETRY_AFTER = "Retry-After"
+TALLY_SERVER = SERVER_HEADER
+TALLY_CONSISTENCY = CONSISTENCY_HEADER
 # The headers every response of a rate-limited operation carries while limits are on.
 RATE_LIMIT_HEADERS = (RATE_LIMIT_POLICY, RATE_LIMIT)
 
@@ -66,6 +68,24 @@ _READS = parse_limit(_DEFAULTS.rate_limit_reads)
 _EXAMPLE_PATH = "/v1/figures"
 # The 406 a list of figures answers to `Accept: text/html` alone (a browser also sends */*, which is served).
 _REFUSED = refusal(FIGURE_FORMATS, "text/html")
+
+
+_POSITION_PATTERN = r"^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$"
+_CONSISTENCY_EXAMPLE = "0/1A2B3C4D"
+# Reads take a write's consistency token back in a request header of the same name.
+CONSISTENCY_PARAMETER = {
+    "in": "header",
+    "name": CONSISTENCY_HEADER,
+    "required": False,
+    "description": (
+        "Read your own writes: the Tally-Consistency header of a write's response, sent back as it came. The read "
+        "is then served by a server that has replayed that write (the primary, or a replica caught up with it), "
+        "never by one behind it. Without it, a read may come from a replica up to MAX_REPLICA_LAG_MS behind. "
+        "Malformed: 400 naming this header."
+    ),
+    "schema": {"type": "string", "pattern": _POSITION_PATTERN},
+    "example": _CONSISTENCY_EXAMPLE,
+}
 
 
 def statuses_for(path: str, method: str) -> tuple[int, ...]:
@@ -206,6 +226,25 @@ HEADERS: dict[str, dict[str, Any]] = {
         },
         "example": 'Bearer realm="tally"',
     },
+    TALLY_SERVER: {
+        "description": (
+            "Which database server answered: `primary`, or `replica-N`, the Nth of DATABASE_REPLICA_URLS (reads go "
+            "to a replica caught up within MAX_REPLICA_LAG_MS, else to the primary; writes always to the primary). "
+            "The server's log says it too."
+        ),
+        "schema": {"type": "string", "pattern": r"^(primary|replica-[1-9][0-9]*)$"},
+        "example": "primary",
+    },
+    TALLY_CONSISTENCY: {
+        "description": (
+            "The consistency token of this write: the primary's WAL position once it had committed. Send it back "
+            f"in the {CONSISTENCY_HEADER} request header of the reads that must see this write (read your own "
+            "writes): they are served by a server that has replayed it. Opaque: compare nothing, just send it back. "
+            "Absent only when the database became unreachable just after the commit."
+        ),
+        "schema": {"type": "string", "pattern": _POSITION_PATTERN},
+        "example": _CONSISTENCY_EXAMPLE,
+    },
     RETRY_AFTER: {
         "description": (
             "Seconds to wait before sending the request again (RFC 9110, delay-seconds): on 429, until the limit "
@@ -245,7 +284,8 @@ RESPONSES: dict[int, dict[str, Any]] = {
             "Bad request: a query parameter the operation does not take (named in `errors`), one that takes a "
             "single value given twice, a cursor Tally did not issue, a body that is not JSON or that reads two "
             "ways (nested too deeply, a number of thousands of digits, a key given twice), an Idempotency-Key "
-            "that is not 1 to 255 visible characters, or an empty upload. Nothing was changed."
+            "that is not 1 to 255 visible characters, an empty upload, or a read's Tally-Consistency that is not "
+            "a write's consistency token. Nothing was changed."
         ),
         "headers": (),
         "example": _field_problem(400, "Unknown query parameter", "query", "locaton", "Unknown field."),
@@ -400,6 +440,8 @@ class OperationalResponses(BasePlugin):
                     response.setdefault("description", HTTPStatus(int(code)).phrase)
                 if validated and str(code) == "200":
                     response.setdefault("headers", {}).update(header_refs(*VALIDATOR_HEADERS))
+                if str(code).startswith("2") and (path or "").startswith(DATABASE_PREFIX):
+                    response.setdefault("headers", {}).update(header_refs(*_server_headers(method)))
                 if 429 in statuses:
                     response.setdefault("headers", {}).update(header_refs(*RATE_LIMIT_HEADERS))
             documented = {str(code) for code in responses}
@@ -411,3 +453,9 @@ class OperationalResponses(BasePlugin):
             if method == "get" and path and path.startswith(API_PREFIX):
                 # A key is optional on reads (limits count per key), and needed with REQUIRE_READ_KEY=true.
                 operation.setdefault("security", [{}, {"bearerAuth": []}])
+                operation.setdefault("parameters", []).append(dict(CONSISTENCY_PARAMETER))
+
+
+def _server_headers(method: str) -> tuple[str, ...]:
+    """The headers of a success that used the database: who served it and, after a write, its token."""
+    return (TALLY_SERVER,) if method == "get" else (TALLY_SERVER, TALLY_CONSISTENCY)

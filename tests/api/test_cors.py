@@ -10,7 +10,7 @@ from tests.support import app_over, database_fingerprint
 DASHBOARD = "https://dashboard.example.org"
 NEWSROOM = "https://newsroom.example.net"
 EXPOSED = "Content-Disposition, ETag, Idempotent-Replayed, Last-Modified, Link, Location, RateLimit, RateLimit-Policy, "
-EXPOSED += "Retry-After"
+EXPOSED += "Retry-After, Tally-Consistency, Tally-Server"
 
 
 @pytest.fixture

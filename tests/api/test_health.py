@@ -17,7 +17,10 @@ def test_readyz_is_503_until_migrations_are_applied(empty_url):
         assert client.get("/healthz").status_code == 200
         with db.connect(empty_url) as conn:
             migrations.upgrade(conn)
-        assert client.get("/readyz").get_json() == {"status": "ready"}
+        assert client.get("/readyz").get_json() == {
+            "status": "ready",
+            "servers": [{"name": "primary", "role": "primary", "reachable": True, "lag_ms": 0}],
+        }
     finally:
         app.extensions["tally.pool"].close()
 

@@ -15,7 +15,7 @@ SERVICE = Path(__file__).resolve().parents[2] / "service"
 # The entry points that assemble or run the HTTP app, and so import service.api.
 API_ENTRY_POINTS = {
     "service.app": "registers the blueprints and the request hooks",
-    "service.server": "opens each gunicorn worker's pool, kept in the app under api.POOL_KEY",
+    "service.server": "opens each gunicorn worker's pools, kept in the app under api.ROUTER_KEY",
     "service.cli": "renders the OpenAPI document from the app's Api, kept under api.API_KEY",
 }
 # psycopg that db.py does not wrap: SQL composition and adapters for values.
