@@ -23,6 +23,9 @@ READ_BY_OTHERS = {
     "POSTGRES_PASSWORD": "docker compose",
     "POSTGRES_DB": "docker compose",
     "TALLY_HTTP_PORT": "docker compose",
+    "TALLY_REPLICATED_HTTP_PORT": "docker compose (the replica profile)",
+    "REPLICATION_USER": "docker compose (the replica profile)",
+    "REPLICATION_PASSWORD": "docker compose (the replica profile)",
 }
 # Settings docker-compose.yml does not take from the shell or .env, and why.
 NOT_FROM_COMPOSE = {
@@ -31,6 +34,7 @@ NOT_FROM_COMPOSE = {
     "PORT": "fixed inside the container (TALLY_HTTP_PORT is the host's side)",
     "TALLY_PGDATA": "no embedded server: the db service is the database",
     "TALLY_DATA_DIR": "the image holds no data files to import",
+    "DATABASE_REPLICA_URLS": "set to the db-replica service by the replica profile's api",
 }
 _LISTED = re.compile(r"^#? ?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
