@@ -143,6 +143,14 @@ class CitationSchema(ResponseSchema):
     """A source and document the dataset cites for a figure."""
 
     source = fields.Nested(SourceRefSchema)
+    name_as_written = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The source as the dataset names it (UCDP's source_office entry), which Tally matched "
+            "to `source`; null where the dataset gave no name of its own.",
+            "example": "SOHR",
+        },
+    )
     document = fields.Nested(CitedDocumentSchema)
 
 

@@ -18,6 +18,12 @@ from tests.support import app_over
 
 UCDP_FULL = SHARED_DATA / "ucdp_ged_syria_2016-2019.csv"
 MIGRATION = Path(migrations.__file__).parent / "sql" / "migrations" / "0017_source_aliases.sql"
+CITATIONS_AS_WRITTEN = MIGRATION.with_name("0027_citations_as_written.sql")
+
+
+def _without_lines_naming(name: str, text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if name not in line)
+
 
 # Events of the excerpt (each citing one SOHR report) given another office: event -> the office written.
 OFFICES = {
@@ -177,6 +183,8 @@ def _old_state(url: str) -> dict[str, int]:
         # 0017's own objects undone (the view that reads source_alias goes with it; 0017 makes it again).
         conn.execute("DROP TABLE source_alias CASCADE")
         conn.execute("ALTER TABLE figure_citation DROP COLUMN name_as_written")
+        # The bodies' functions as they were before 0027 made them read that column.
+        conn.execute(_without_lines_naming("c.name_as_written", CITATIONS_AS_WRITTEN.read_text("utf-8")))
         conn.execute("DELETE FROM source WHERE id IN ('afp', 'liveuamap', 'al-masdar-news')")
         conn.execute("""INSERT INTO source (id, name, kind, description) VALUES
                         ('soh', 'SOH', 'media', 'Cited as source office in the UCDP Georeferenced Event Dataset.'),
@@ -290,6 +298,8 @@ def test_migration_0017_on_a_database_without_spelled_sources_only_adds(located_
     with db.connect(located_url) as conn:
         conn.execute("DROP TABLE source_alias CASCADE")
         conn.execute("ALTER TABLE figure_citation DROP COLUMN name_as_written")
+        # The bodies' functions as they were before 0027 made them read that column.
+        conn.execute(_without_lines_naming("c.name_as_written", CITATIONS_AS_WRITTEN.read_text("utf-8")))
         conn.execute(MIGRATION.read_text("utf-8"))
     assert rows(located_url, "SELECT id FROM source ORDER BY id") == before
     assert not rows(located_url, "SELECT 1 FROM figure_revision WHERE changed_by = 'migration 0017'")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -205,6 +206,24 @@ def test_every_cited_source_is_kept_in_order_with_headlines_that_hold_semicolons
         cited[0]["title"] == "“Israeli” warplanes target the road to the capital Damascus; kill a person inside a car"
     )
     assert cited[2]["title"].startswith("Syrian report: One killed in cross-border Israeli air strike on vehicle\n")
+
+
+def test_every_citation_says_how_ucdp_named_its_source_as_the_file_does(imported_url):
+    """Each citation in a figure's body carries the source_office entry it was matched from, in the file's order."""
+    with UCDP.open(newline="", encoding="utf-8") as file:
+        offices = {row["id"]: [o.strip() for o in row["source_office"].split(";")] for row in csv.DictReader(file)}
+    bodies = rows(
+        imported_url,
+        """SELECT f.external_id, r.body FROM figure f JOIN figure_read r ON r.figure_id = f.id
+           WHERE f.dataset_id = 'ucdp-ged'""",
+    )
+    served = {
+        row["external_id"]: [c["name_as_written"] for c in json.loads(row["body"])["dataset"]["citations"]]
+        for row in bodies
+    }
+    assert len(served) > 20
+    assert {external_id: offices[external_id.split(":")[0]] for external_id in served} == served
+    assert served["244976:civilians_killed"] == ["SOHR", "SOHR", "Jpost.com (The Jerusalem Post online edition)"]
 
 
 def test_two_events_with_identical_values_are_two_figures(imported_url):

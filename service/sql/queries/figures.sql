@@ -145,6 +145,7 @@ coalesce((
             'citations', coalesce((
                 SELECT json_agg(json_build_object(
                            'source', (SELECT source_ref(cs) FROM source cs WHERE cs.id = c.source_id),
+                           'name_as_written', c.name_as_written,
                            'document', (SELECT json_build_object('id', cd.id, 'title', cd.title,
                                                                  'published_on', cd.published_on)
                                         FROM document cd WHERE cd.id = c.document_id))
