@@ -3,7 +3,7 @@
 Collections derive their validators from one data-version row that every
 write moves on (migration 0005), so answering If-None-Match costs a single
 primary-key lookup, never a rebuilt body. A figure's own ETag is its version
-(the one If-Match uses), set by its view.
+(the part If-Match compares) and a digest of its body, set by its view.
 """
 
 from __future__ import annotations

@@ -179,8 +179,8 @@ class FigureById(MethodView):
 
         A retracted figure stays readable here, with its status note. Its `ETag` is its version and a digest
         of the body (`"v3-5f1c07a2"`): `If-Match` takes it (or just `"v3"`) to change the figure, and
-        `If-None-Match` with it gets a 304 while the body served is unchanged, which a rename of the figure's
-        source, document or places changes too. `Last-Modified` is the latest of those changes. With `as_of`
+        `If-None-Match` with it gets a 304 while the body served is unchanged, which a rename of anything the
+        figure shows changes too. `Last-Modified`, like a list's, is the last change to any data. With `as_of`
         the figure is rebuilt from its revisions as it stood then (404 if it did not exist yet), dated by
         that version.
         """

@@ -97,11 +97,26 @@ def test_a_rename_of_what_a_figure_shows_moves_its_validators(write_client, keys
     assert _patch_figure_4(write_client, keys, if_match=first.headers["ETag"]).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("figure", "rename"),
+    [
+        (9, "/v1/sources/afad"),  # the source of one of its disputes
+        (4, "/v1/documents/1"),  # its document (the title only)
+    ],
+)
+def test_a_rename_of_anything_a_figure_shows_moves_its_last_modified(write_client, keys, figure, rename):
+    first = write_client.get(f"/v1/figures/{figure}")
+    change = {"name": "Renamed"} if "sources" in rename else {"title": "Retitled"}
+    assert write_client.patch(rename, json=change, headers=keys["write"]).status_code == 200
+    for conditions in ({"If-Modified-Since": first.headers["Last-Modified"]}, {"If-None-Match": first.headers["ETag"]}):
+        assert write_client.get(f"/v1/figures/{figure}", headers=conditions).status_code == 200, conditions
+
+
 def test_a_figure_sends_every_validator_and_answers_if_modified_since(write_client, keys, fresh_url):
     first = write_client.get("/v1/figures/4")
     with db.connect(fresh_url) as conn:
-        updated_at = conn.execute("SELECT updated_at FROM figure WHERE id = 4").fetchone()["updated_at"]
-    last_modified = format_datetime(updated_at.astimezone(dt.UTC), usegmt=True)
+        changed_at = conn.execute("SELECT changed_at FROM data_version").fetchone()["changed_at"]
+    last_modified = format_datetime(changed_at.astimezone(dt.UTC), usegmt=True)
     tag = figure_tag(1, first.get_data())
     assert (first.headers["ETag"], first.headers["Last-Modified"]) == (tag, last_modified)
     assert (first.headers["Cache-Control"], first.headers["Vary"]) == ("no-cache", "Accept, Authorization")

@@ -71,17 +71,13 @@ WHERE id = %(id)s AND status <> 'retracted'
 RETURNING id, version
 
 -- name: figure_state
--- A figure's version and status, its body as served, and when anything that body shows last changed: a rename
--- of its source, document or places rebuilds the body without a new version of the figure.
-SELECT f.id, f.version, f.status, f.updated_at, r.body,
-       greatest(f.updated_at, s.updated_at, d.updated_at, l.updated_at, o.updated_at, t.updated_at) AS shown_changed_at
+-- A figure's version and status, its body as served, and the data version's moment: the body shows the figure's
+-- source, document and its publisher, places, disputes' sources, dataset and citations, and a rename of any of them
+-- rebuilds it without a new version of the figure, but always moves the data version (migration 0005 and after).
+SELECT f.id, f.version, f.status, f.updated_at, r.body, v.changed_at AS shown_changed_at
 FROM figure f
 JOIN figure_read r ON r.figure_id = f.id
-JOIN source s ON s.id = f.source_id
-JOIN location l ON l.id = f.location_id
-LEFT JOIN document d ON d.id = f.document_id
-LEFT JOIN location o ON o.id = f.origin_id
-LEFT JOIN location t ON t.id = f.destination_id
+CROSS JOIN data_version v
 WHERE f.id = %(id)s
 
 -- name: insert_dispute
