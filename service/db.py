@@ -55,11 +55,16 @@ def wait_cooperatively() -> None:
     importlib.reload(psycopg.waiting)
 
 
+# Every Tally connection, the server's and the command line's: JSON built on the fly (as_of bodies, catalogue
+# entries, the change feed, the revisions' states) writes moments in UTC and floats as the stored bodies do,
+# whatever the server's settings.
+SESSION_OPTIONS = "-c TimeZone=UTC -c extra_float_digits=1"
+
+
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
-    """Connection options every Tally connection uses: JSON built on the fly (as_of bodies, catalogue entries, the
-    change feed) writes moments in UTC and floats as the stored bodies do, whatever the server's settings."""
+    """Connection options of the server's pools: SESSION_OPTIONS, and the statement timeout."""
     return {
-        "options": f"-c statement_timeout={settings.statement_timeout_ms} -c TimeZone=UTC -c extra_float_digits=1",
+        "options": f"-c statement_timeout={settings.statement_timeout_ms} {SESSION_OPTIONS}",
         "application_name": "tally",
         "connect_timeout": settings.connect_timeout_s,
         # None behind PgBouncer in transaction mode: a statement prepared on one server connection would be
@@ -244,7 +249,8 @@ def _domain_errors() -> Iterator[None]:
 
 
 def connect(conninfo: str, **kwargs: Any) -> Connection:
-    """A single connection, for the command line and tests."""
+    """A single connection, for the command line and tests, with SESSION_OPTIONS (and no statement timeout)."""
+    kwargs["options"] = f"{SESSION_OPTIONS} {kwargs.get('options', '')}".strip()
     return psycopg.connect(conninfo, row_factory=dict_row, **kwargs)
 
 

@@ -43,3 +43,29 @@ def test_set_up_commands_are_idempotent(empty_url):
     assert _tally("seed", url=empty_url) == "seed: 0 new figure(s)\n"
     with db.connect(empty_url) as conn:
         assert conn.execute("SELECT count(*) AS n FROM figure").fetchone()["n"] == 13
+
+
+def test_a_migration_that_rebuilds_bodies_moves_the_data_version(empty_rollback_conn):
+    """0027 rebuilt bodies (citations gained name_as_written); 0028 moves the data version, or every client's
+    cached list stays "current"."""
+    conn = empty_rollback_conn
+    for migration in migrations.available():
+        if migration.version.startswith("0028"):
+            before = conn.execute("SELECT version, changed_at FROM data_version").fetchone()
+            conn.execute(migration.sql)
+            after = conn.execute("SELECT version, changed_at FROM data_version").fetchone()
+            assert after["version"] == before["version"] + 1 and after["changed_at"] >= before["changed_at"]
+            return
+        conn.execute(migration.sql)
+    raise AssertionError("no migration 0028")
+
+
+def test_command_line_connections_read_and_write_in_utc(fresh_url):
+    """The revisions an import or the seed writes render their states' moments in the session's zone."""
+    with db.connect(fresh_url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{conn.info.dbname}\" SET TimeZone = 'Asia/Damascus'")
+    with db.connect(fresh_url) as conn:
+        settings = "SELECT current_setting('TimeZone') AS zone, current_setting('extra_float_digits') AS digits"
+        assert conn.execute(settings).fetchone() == {"zone": "UTC", "digits": "1"}
+        state = conn.execute("SELECT to_jsonb(now()) #>> '{}' AS moment").fetchone()["moment"]
+    assert state.endswith("+00:00")
