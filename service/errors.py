@@ -231,7 +231,8 @@ def timeout_detail(timeout_ms: int, *, write: bool) -> str:
     if write:
         return (
             f"The write ran past the {timeout_ms} ms statement timeout and was rolled back: nothing changed. "
-            "It most likely waited behind a lock another transaction held (an import); send it again later."
+            "If it waited behind another transaction's lock (an import), send it again later; a large upload "
+            "is better imported with `tally import`, which has no statement timeout."
         )
     return (
         f"The query ran past the {timeout_ms} ms statement timeout. "

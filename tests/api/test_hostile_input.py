@@ -217,7 +217,8 @@ def test_a_write_past_the_statement_timeout_is_a_504_that_says_nothing_changed(f
     assert (response.status_code, response.mimetype) == (504, "application/problem+json")
     assert response.get_json()["detail"] == (
         "The write ran past the 300 ms statement timeout and was rolled back: nothing changed. "
-        "It most likely waited behind a lock another transaction held (an import); send it again later."
+        "If it waited behind another transaction's lock (an import), send it again later; a large upload "
+        "is better imported with `tally import`, which has no statement timeout."
     )
     assert "Retry-After" not in response.headers
     assert database_fingerprint(fresh_url) == before
