@@ -24,7 +24,7 @@ from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from service import figure
-from service.api import POOL_KEY
+from service.api import POOL_KEY, ROUTER_KEY
 from service.config import Settings
 from service.db import connect_kwargs, queries
 from service.server import TallyServer
@@ -93,6 +93,20 @@ def page(rows: list[tuple], limit: int) -> Response:
     return Response(body, mimetype="application/json", headers=headers)
 
 
+class OnePool:
+    """What TallyServer's worker hooks open after the fork and close at exit (Tally's is a router of pools, one per
+    server): here the one pool."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def open(self) -> None:
+        self.pool.open(wait=True)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
 def create_app(settings: Settings, database_url: str) -> Flask:
     """The reference app, with a closed pool (opened after the fork, as Tally's is)."""
     app = Flask(__name__)
@@ -104,6 +118,7 @@ def create_app(settings: Settings, database_url: str) -> Flask:
         open=False,
     )
     app.extensions[POOL_KEY] = pool
+    app.extensions[ROUTER_KEY] = OnePool(pool)
     statement = list_sql()
 
     @app.get("/v1/<collection>")
