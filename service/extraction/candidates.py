@@ -1,0 +1,513 @@
+"""A text's candidate figures: every number that counts people, with what it counts, where, when, who says so and
+why each field was chosen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import counting
+from .dates import TimeMention, time_mentions
+from .metrics import Counted, count_kind, metric_for
+from .numbers import Quantity, quantities
+from .places import Gazetteer, Location, PlaceMention, place_phrases
+from .sources import Attribution, SourceBook, attribution, is_pronoun
+from .text import Sentence, sentences
+from .words import Word, words
+
+FLOWS = frozenset({"displaced", "refugees"})
+_DESTINATION_BEFORE = re.compile(r"\b(?:to|into|towards|toward|for)\s+(?:[\w\u2011-]+\s+){0,3}$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|out\s+of|left|leave|leaving|fled|flee|fleeing|escaped|escape|evacuated)\s+(?:[\w\u2011-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Place:
+    """A place of a candidate: the words it was read from and the location they name, if Tally holds it."""
+
+    start: int
+    end: int
+    words: str
+    location: Location | None
+    reason: str
+
+
+@dataclass
+class Candidate:
+    """One proposed figure, tied to the characters it was read from."""
+
+    n: int
+    start: int
+    end: int
+    stated_words: str
+    value: int
+    low: int | None
+    high: int | None
+    qualifier: str
+    metric: str
+    population_group: str
+    count_kind: str
+    sentence: Sentence
+    location: Place | None = None
+    origin: Place | None = None
+    destination: Place | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_words: str | None = None
+    period_span: tuple[int, int] | None = None
+    source: Attribution | None = None
+    part_of: int | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def note(self, name: str, confidence: float, reason: str) -> None:
+        """Record how sure the extractor is of a field, and why it chose it."""
+        self.confidence[name] = confidence
+        self.reasons[name] = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the text was published as: its date resolves relative dates."""
+
+    published_on: date | None
+    title: str | None = None
+
+
+@dataclass
+class _Context:
+    """What one pass over a text keeps: the places it found, the speakers named so far, the candidates so far."""
+
+    text: str
+    document: Document
+    places: list[PlaceMention]
+    sentences: list[Sentence]
+    found: list[Candidate] = field(default_factory=list)
+    speakers: list[Attribution] = field(default_factory=list)
+
+
+def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book: SourceBook) -> list[Candidate]:
+    """Every candidate figure of text, in text order."""
+    context = _Context(text, document, _places(text, gazetteer), sentences(text))
+    for sentence in context.sentences:
+        speaker = _speaker(context, sentence, book)
+        tokens = words(text, sentence.start, sentence.end)
+        numbers = quantities(text, sentence.start, sentence.end)
+        times = time_mentions(text, sentence.start, sentence.end, document.published_on)
+        taken = _taken_words(tokens, numbers)
+        for i, quantity in enumerate(numbers):
+            stop = numbers[i + 1].start if i + 1 < len(numbers) else sentence.end
+            candidate = _candidate(context, sentence, tokens, quantity, stop, taken)
+            if candidate is None:
+                continue
+            _set_place(context, candidate, quantity, stop)
+            _set_period(context, candidate, quantity, times)
+            _set_source(candidate, speaker, document)
+            context.found.append(candidate)
+    return context.found
+
+
+def _taken_words(tokens: list[Word], numbers: list[Quantity]) -> set[int]:
+    """The words right after each number (its noun and verb): no other number of the sentence takes them."""
+    taken: set[int] = set()
+    for quantity in numbers:
+        after = [t for t in tokens if t.start >= quantity.end][:2]
+        taken.update(t.start for t in after)
+    return taken
+
+
+def _candidate(
+    context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+) -> Candidate | None:
+    counted = _count(context, sentence, tokens, quantity, stop, taken)
+    if counted is None:
+        return None
+    reading, parent, confidence = counted
+    candidate = Candidate(
+        n=len(context.found) + 1,
+        start=quantity.start,
+        end=quantity.end,
+        stated_words=quantity.words,
+        value=quantity.reading.value,
+        low=quantity.reading.low,
+        high=quantity.reading.high,
+        qualifier=quantity.reading.qualifier,
+        metric=reading.metric,
+        population_group=reading.population_group,
+        count_kind=reading.count_kind,
+        sentence=sentence,
+        part_of=parent.n if parent else None,
+    )
+    candidate.note("value", _value_confidence(quantity), _value_reason(quantity))
+    candidate.note("qualifier", _value_confidence(quantity), _value_reason(quantity))
+    candidate.note("metric", confidence, reading.reason)
+    return candidate
+
+
+def _value_confidence(quantity: Quantity) -> float:
+    if quantity.reading.vague:
+        return 0.7
+    return 0.95 if re.search(r"\d", quantity.words) else 0.85
+
+
+def _value_reason(quantity: Quantity) -> str:
+    if quantity.reading.vague:
+        return f"'{quantity.words}' is a vague quantity: at least twice its unit (the README's rule for vague words)"
+    if quantity.hedge:
+        return f"the hedge '{quantity.hedge}' before the number gives {quantity.reading.qualifier}"
+    if quantity.reading.low is not None:
+        return "a range: the midpoint, with both bounds"
+    return "a number with no hedge: exact"
+
+
+def _count(
+    context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+) -> tuple[Counted, Candidate | None, float] | None:
+    """The metric, group and kind of count of a number, the figure it breaks down (if any), and the confidence."""
+    ahead = counting.forward(tokens, quantity, stop)
+    if ahead is None or counting.hypothetical_before(tokens, quantity):
+        return None
+    previous = _previous_in(context, sentence)
+    parent = _parent(context, sentence, tokens, quantity)
+    listed = previous if previous and previous.sentence is sentence else None
+    if listed and ahead.family is None and counting.continues(context.text, listed.end, quantity):
+        return _listed_after(listed, ahead.group, context, sentence)
+    group = ahead.group
+    if ahead.noun and ahead.noun.lower() in ("others", "more") and previous:
+        group = _root(context, previous).population_group  # others of the figure, not of its breakdown
+    found = _event(context, tokens, quantity, ahead, group, previous, parent, taken)
+    if found is None:
+        return None
+    family, how, confidence, group = found
+    group = group or "people"
+    metric = _metric(family, group, parent, sentence.text)
+    reason = f"{how}; the people counted: {ahead.noun or group}"
+    return Counted(metric, group, count_kind(family, False), reason), parent, confidence
+
+
+def _listed_after(
+    listed: Candidate, group: str | None, context: _Context, sentence: Sentence
+) -> tuple[Counted, Candidate | None, float]:
+    """A number listed after another with no event of its own counts the same thing (a breakdown, a series)."""
+    parent = context.found[listed.part_of - 1] if listed.part_of else None
+    group = group or listed.population_group
+    metric = _metric(_family_of(listed.metric), group, parent, sentence.text) if parent else listed.metric
+    reason = f"listed after candidate {listed.n}, with no event of its own"
+    return Counted(metric, group, listed.count_kind, reason), parent, 0.6
+
+
+Event = tuple[str, str, float, str | None]
+
+
+def _event(
+    context: _Context,
+    tokens: list[Word],
+    quantity: Quantity,
+    ahead: counting.Reading,
+    group: str | None,
+    previous: Candidate | None,
+    parent: Candidate | None,
+    taken: set[int],
+) -> Event | None:
+    """The family of events a number counts, why, how sure, and the group: the first rule that finds one."""
+    if ahead.family and ahead.event_word:
+        return ahead.family, f"'{ahead.event_word.text}' after the number", 0.9, group
+    behind = counting.backward(tokens, quantity, tokens[0].start if tokens else quantity.start)
+    group = group or behind.group
+    if behind.family and behind.event_word and (ahead.noun or counting.next_to(tokens, quantity, behind.event_word)):
+        return behind.family, f"'{behind.event_word.text}' before the number", 0.75, group
+    if ahead.noun is not None and parent is None:
+        near = counting.nearest_event(tokens, quantity, taken)
+        if near.family and near.event_word:
+            return near.family, f"'{near.event_word.text}' in the sentence", 0.6, group
+    if previous and counting.coordinated(tokens, quantity):
+        kept = group if group and group != "people" else previous.population_group
+        return _family_of(previous.metric), f"further people of candidate {previous.n}", 0.6, kept
+    restated = _restated(context, quantity, group)
+    if restated is not None:
+        return _family_of(restated.metric), f"restates candidate {restated.n}", 0.6, group
+    if parent is not None and (ahead.noun or group):
+        return _family_of(parent.metric), f"a breakdown of candidate {parent.n}", 0.6, group
+    return None
+
+
+def _metric(family: str, group: str, parent: Candidate | None, sentence_text: str) -> str:
+    """A breakdown takes its parent's metric unless its noun says otherwise (civilians inside people killed)."""
+    besieged = bool(re.search(r"\bsiege|besieged", sentence_text, re.IGNORECASE))
+    if parent is not None and _family_of(parent.metric) == family:
+        if group in ("civilians", "fighters") and family in ("killed", "injured"):
+            return metric_for(family, group)
+        return parent.metric
+    return metric_for(family, group, children_besieged=besieged)
+
+
+def _family_of(metric: str) -> str:
+    for family in ("killed", "injured"):
+        if metric.endswith(family):
+            return family
+    return {"people_trapped": "trapped", "children_under_siege": "trapped"}.get(metric, metric)
+
+
+def _previous_in(context: _Context, sentence: Sentence) -> Candidate | None:
+    """The candidate before, in this sentence or the two before it."""
+    if context.found and sentence.index - context.found[-1].sentence.index <= 2:
+        return context.found[-1]
+    return None
+
+
+def _parent(context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity) -> Candidate | None:
+    """The figure a number breaks down ('including 71 children'), followed up to the top of the breakdown."""
+    previous = _previous_in(context, sentence)
+    if previous is None:
+        return None
+    if counting.opens_breakdown(tokens, quantity, sentence.text, sentence.start):
+        return previous
+    if not counting.opens_sentence_breakdown(sentence.text, sentence.start, quantity):
+        return None
+    return _root(context, previous)
+
+
+def _root(context: _Context, candidate: Candidate) -> Candidate:
+    """The figure a breakdown belongs to, at the top of the breakdown."""
+    while candidate.part_of is not None:
+        candidate = context.found[candidate.part_of - 1]
+    return candidate
+
+
+def _restated(context: _Context, quantity: Quantity, group: str | None) -> Candidate | None:
+    """An earlier candidate of the same value: a number said again ('There are 50,000 people ...')."""
+    if group is None:
+        return None
+    for candidate in reversed(context.found):
+        if candidate.value == quantity.reading.value and not quantity.reading.vague:
+            return candidate
+    return None
+
+
+def _places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Known locations and place phrases in the whole text; a phrase that contains a known name by 'of' names it."""
+    known = gazetteer.find(text)
+    mentions = list(known)
+    for phrase in place_phrases(text, 0, len(text)):
+        inside = [k for k in known if phrase.start <= k.start and k.end <= phrase.end]
+        overlapping = [k for k in known if k.start < phrase.end and phrase.start < k.end]
+        if inside and len(phrase.words) > len(inside[0].words) and re.search(r"\bof\b", phrase.words):
+            mentions.remove(inside[0])
+            mentions.append(PlaceMention(phrase.start, phrase.end, phrase.words, inside[0].location, phrase.kind))
+        elif inside and re.search(r"\b(?:outside|near)\b", phrase.words):
+            mentions.remove(inside[0])
+            mentions.append(phrase)
+        elif not overlapping:
+            mentions.append(_resolve_back(phrase, known))
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _resolve_back(phrase: PlaceMention, known: list[PlaceMention]) -> PlaceMention:
+    """'the city', 'the decimated district', 'the province': the last known location of that kind before it."""
+    if not re.match(r"(?i)(?:the|that|this)\s+(?:[\w\u2011-]+\s+){0,2}(?:city|town|district|neighbourhood|neighborhood"
+                    r"|village|province|governorate|country)$", phrase.words):  # fmt: skip
+        return phrase
+    wanted = {"city": ("city",), "village": ("village",), "neighbourhood": ("neighbourhood",),
+              "admin1": ("admin1",), "country": ("country",)}.get(phrase.kind, ())  # fmt: skip
+    before = [k for k in known if k.end <= phrase.start and k.location and k.location.kind in wanted]
+    location = before[-1].location if before else None
+    return PlaceMention(phrase.start, phrase.end, phrase.words, location, phrase.kind)
+
+
+def _set_place(context: _Context, candidate: Candidate, quantity: Quantity, stop: int) -> None:
+    """Origin and destination for flows; the place after the number in its clause, else the nearest before it,
+    else the place of the figure it continues, else the place named in the sentence before."""
+    sentence = candidate.sentence
+    source_span = _source_span(context, sentence)
+    here = [
+        p
+        for p in context.places
+        if sentence.start <= p.start < sentence.end and not (source_span and source_span[0] <= p.start < source_span[1])
+    ]
+    flow = candidate.metric in FLOWS
+    roles = {id(p): _role(context.text, p, sentence.start) if flow else "in" for p in here}
+    if flow:
+        candidate.origin = _first(here, roles, "origin", "'from' or a verb of leaving before it")
+        candidate.destination = _first(here, roles, "destination", "'to' or 'into' before it")
+    located = [p for p in here if roles[id(p)] != "destination"]
+    after = [p for p in located if quantity.end <= p.start < stop]
+    before = [p for p in located if p.end <= quantity.start]
+    previous = _previous_in(context, sentence)
+    if candidate.origin is not None:
+        candidate.location = candidate.origin
+        candidate.note("place", 0.8, "the origin of the movement")
+    elif after:
+        candidate.location = _place(after[0], "the first place named after the number in its clause")
+        candidate.note("place", 0.75, candidate.location.reason)
+    elif (
+        previous
+        and previous.sentence is sentence
+        and previous.location
+        and counting.coordinated(words(context.text, sentence.start, sentence.end), quantity)
+    ):
+        candidate.location = previous.location
+        candidate.note("place", 0.7, f"the place of candidate {previous.n}, which this number continues")
+    elif before:
+        candidate.location = _place(before[-1], "the nearest place named before the number in its sentence")
+        candidate.note("place", 0.65, candidate.location.reason)
+    else:
+        candidate.location = _from_context(context, sentence)
+        if candidate.location:
+            candidate.note("place", 0.4, candidate.location.reason)
+    if flow and candidate.origin is None and candidate.location is not None:
+        candidate.origin = candidate.location
+
+
+def _role(text: str, place: PlaceMention, floor: int) -> str:
+    before = text[max(floor, place.start - 40) : place.start]
+    to, out = _DESTINATION_BEFORE.search(before), _ORIGIN_BEFORE.search(before)
+    if to and (out is None or to.start() > out.start()):
+        return "destination"
+    return "origin" if out else "in"
+
+
+def _first(places: list[PlaceMention], roles: dict[int, str], role: str, why: str) -> Place | None:
+    for place in places:
+        if roles[id(place)] == role:
+            return _place(place, f"the {role}: {why}")
+    return None
+
+
+def _place(mention: PlaceMention, reason: str) -> Place:
+    return Place(mention.start, mention.end, mention.words, mention.location, reason)
+
+
+def _from_context(context: _Context, sentence: Sentence) -> Place | None:
+    """The last place named in the sentence before, when the figure's own sentence names none."""
+    if sentence.index == 0:
+        return None
+    previous = context.sentences[sentence.index - 1]
+    named = [p for p in context.places if previous.start <= p.start < previous.end]
+    if not named:
+        return None
+    return _place(named[-1], "no place in the sentence: the last place named in the sentence before")
+
+
+def _source_span(context: _Context, sentence: Sentence) -> tuple[int, int] | None:
+    speaker = context.speakers[-1] if context.speakers else None
+    if speaker and sentence.start <= speaker.start < sentence.end:
+        return speaker.start, speaker.end
+    return None
+
+
+def _set_period(context: _Context, candidate: Candidate, quantity: Quantity, times: list[TimeMention]) -> None:
+    """The time expression nearest the number in its sentence; else the period of the figure it breaks down or
+    continues; else the day the document was published (a figure stated on a day covers that day)."""
+    usable = [t for t in times if t.end <= quantity.start or t.start >= quantity.end]
+    if usable:
+        nearest = min(usable, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
+        candidate.period_start, candidate.period_end = nearest.period_start, nearest.period_end
+        candidate.period_words, candidate.period_span = nearest.words, (nearest.start, nearest.end)
+        candidate.note("period", 0.8, f"'{nearest.words}' resolved against the published date")
+    else:
+        related = _related(context, candidate)
+        if related is not None and related.period_end is not None:
+            candidate.period_start, candidate.period_end = related.period_start, related.period_end
+            candidate.note("period", 0.5, f"no time in the sentence: the period of candidate {related.n}")
+        elif context.document.published_on is not None:
+            published = context.document.published_on
+            candidate.period_start = candidate.period_end = published
+            candidate.note("period", 0.4, "no time in the sentence: the day the document was published")
+    has_period = candidate.period_start is not None and candidate.period_start != candidate.period_end
+    candidate.count_kind = count_kind(_family_of(candidate.metric), has_period)
+
+
+def _related(context: _Context, candidate: Candidate) -> Candidate | None:
+    """The figure this one breaks down, or the figure of the same kind just before it."""
+    if candidate.part_of is not None:
+        return context.found[candidate.part_of - 1]
+    previous = _previous_in(context, candidate.sentence)
+    if previous is not None and _family_of(previous.metric) == _family_of(candidate.metric):
+        return previous
+    return None
+
+
+def _speaker(context: _Context, sentence: Sentence, book: SourceBook) -> Attribution | None:
+    """Who the sentence says states its numbers: its own attribution; for a sentence opening a quote, the
+    attribution of the sentence that closes it; a pronoun is the speaker named last."""
+    found = attribution(context.text, sentence.start, sentence.end, book)
+    if found is None and sentence.text[:1] in "\"“'":
+        for later in context.sentences[sentence.index + 1 : sentence.index + 4]:
+            if later.paragraph != sentence.paragraph:
+                break
+            found = attribution(context.text, later.start, later.end, book)
+            if found is not None:
+                break
+    if found is not None and is_pronoun(found.words):
+        named = context.speakers[-1] if context.speakers else None
+        if named is None:
+            return None
+        found = Attribution(named.start, named.end, named.words, f"'{found.words}' {found.cue}", named.source)
+    if found is not None:
+        context.speakers.append(found)
+    return found
+
+
+def _set_source(candidate: Candidate, speaker: Attribution | None, document: Document) -> None:
+    candidate.source = speaker
+    if speaker is None:
+        candidate.note("source", 0.6, "no attribution in the sentence: the document's own voice")
+    elif speaker.source is not None:
+        candidate.note("source", 0.9, f"'{speaker.words}' ({speaker.cue}) is {speaker.source.name}")
+    else:
+        candidate.note("source", 0.6, f"'{speaker.words}' ({speaker.cue}) is no source Tally holds: a new source")
+
+
+def as_json(candidate: Candidate) -> dict[str, Any]:
+    """A candidate as plain JSON values."""
+    return {
+        "n": candidate.n,
+        "span": [candidate.start, candidate.end],
+        "stated_words": candidate.stated_words,
+        "value": candidate.value,
+        "low": candidate.low,
+        "high": candidate.high,
+        "qualifier": candidate.qualifier,
+        "metric": candidate.metric,
+        "population_group": candidate.population_group,
+        "count_kind": candidate.count_kind,
+        "location": _place_json(candidate.location),
+        "origin": _place_json(candidate.origin),
+        "destination": _place_json(candidate.destination),
+        "period_start": candidate.period_start.isoformat() if candidate.period_start else None,
+        "period_end": candidate.period_end.isoformat() if candidate.period_end else None,
+        "period_words": candidate.period_words,
+        "source": _source_json(candidate.source),
+        "quote": candidate.sentence.text,
+        "quote_span": [candidate.sentence.start, candidate.sentence.end],
+        "part_of": candidate.part_of,
+        "confidence": candidate.confidence,
+        "reasons": candidate.reasons,
+    }
+
+
+def _place_json(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    location = place.location
+    return {
+        "words": place.words,
+        "span": [place.start, place.end],
+        "location": location.id if location else None,
+        "name": location.name if location else None,
+    }
+
+
+def _source_json(source: Attribution | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {
+        "words": source.words,
+        "span": [source.start, source.end],
+        "source": source.source.id if source.source else None,
+        "name": source.source.name if source.source else None,
+    }

@@ -1,0 +1,96 @@
+"""The extraction assistant end to end on a made-up report: what it proposes, and what it leaves out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from service.extraction.candidates import Document, as_json, extract_candidates
+from tests.unit.extraction_support import gazetteer, source_book
+
+PUBLISHED = date(2021, 3, 10)  # a Wednesday
+
+REPORT = (
+    "Floods and shelling in Harrow\n"
+    "\n"
+    "More than 140 civilians have been killed in eastern Harrow over the past 10 days, according to the "
+    "Freedonia Monitoring Network.\n"
+    "The FMN said nearly 6,000 residents had fled Millbrook to Kessel on Monday, and another 900 to the coast.\n"
+    "Village elders reported 12 people killed in a strike on Kessel, including 5 children, and dozens of others "
+    "wounded.\n"
+    "A 34-year-old nurse said the seven-year war had emptied the city, two kilometres from the front.\n"
+    "Thousands of fighters from the south backed the offensive.\n"
+    "The health ministry warned that 80,000 people could be at risk if the dam breaks.\n"
+    "Officials counted 14 destroyed homes and 3 families missing.\n"
+)
+
+
+def _candidates():
+    return extract_candidates(REPORT, Document(PUBLISHED), gazetteer(), source_book())
+
+
+def _span(words: str, after: int = 0) -> list[int]:
+    start = REPORT.index(words, after)
+    return [start, start + len(words)]
+
+
+def test_every_figure_is_proposed_with_what_it_counts_and_nothing_else():
+    found = [(c.stated_words, c.value, c.low, c.high, c.qualifier, c.metric) for c in _candidates()]
+    assert found == [
+        ("More than 140", 140, None, None, "more_than", "civilians_killed"),
+        ("nearly 6,000", 6000, None, 6000, "approximately", "displaced"),
+        ("900", 900, None, None, "exact", "displaced"),
+        ("12", 12, None, None, "exact", "people_killed"),
+        ("5", 5, None, None, "exact", "people_killed"),
+        ("dozens", 24, 24, 119, "at_least", "people_injured"),
+    ]
+
+
+def test_a_candidate_carries_its_span_place_period_source_and_quote():
+    first = as_json(_candidates()[0])
+    assert first["span"] == _span("More than 140")
+    assert first["location"] == {
+        "words": "eastern Harrow",
+        "span": _span("eastern Harrow"),
+        "location": "east-harrow",
+        "name": "East Harrow (besieged)",
+    }
+    assert (first["period_start"], first["period_end"], first["period_words"]) == (
+        "2021-03-01",
+        "2021-03-10",
+        "over the past 10 days",
+    )
+    assert first["source"] == {
+        "words": "the Freedonia Monitoring Network",
+        "span": _span("the Freedonia Monitoring Network"),
+        "source": "fmn",
+        "name": "Freedonia Monitoring Network",
+    }
+    assert first["quote"].startswith("More than 140 civilians") and first["quote"].endswith("Network.")
+    assert first["count_kind"] == "period_total"
+    fields = {"value", "qualifier", "metric", "place", "period", "source"}
+    assert set(first["confidence"]) == set(first["reasons"]) == fields
+
+
+def test_a_flow_has_an_origin_and_a_destination():
+    fled = _candidates()[1]
+    assert (fled.origin.words, fled.origin.location.id) == ("Millbrook", "millbrook")
+    assert (fled.destination.words, fled.destination.location.id) == ("Kessel", "kessel")
+    assert (fled.period_start, fled.period_end) == (date(2021, 3, 8), date(2021, 3, 8))
+    assert fled.source.words == "The FMN" and fled.source.source.id == "fmn"
+
+
+def test_a_breakdown_names_its_parent_and_others_take_the_place_of_the_figure_before():
+    by_words = {c.stated_words: c for c in _candidates()}
+    assert by_words["5"].part_of == by_words["12"].n
+    assert by_words["dozens"].location.words == "Kessel"
+    assert by_words["12"].source.words == "Village elders" and by_words["12"].source.source is None
+
+
+def test_a_figure_with_no_time_of_its_own_covers_the_published_day():
+    strike = {c.stated_words: c for c in _candidates()}["12"]
+    assert (strike.period_start, strike.period_end, strike.count_kind) == (PUBLISHED, PUBLISHED, "event")
+
+
+def test_without_a_published_date_no_period_is_invented():
+    found = extract_candidates(REPORT, Document(None), gazetteer(), source_book())
+    assert {(c.period_start, c.period_end) for c in found} == {(None, None)}
