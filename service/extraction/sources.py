@@ -15,6 +15,7 @@ from ..importers.sources import source_key
 CUE_VERBS = (
     "said|says|reported|warned|warns|told|tells|added|adds|stated|announced|announces"
     "|documented|recorded|counted|confirmed|confirms|noted|wrote|tweeted|claimed|decried|explained|revealed"
+    "|denied|denies"
 )
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,;.:()\"”]+(?:\([^)]*\)[^,;.:\"”]*)?)", re.IGNORECASE)
 # A closing quote: after the quoted sentence's comma or stop.

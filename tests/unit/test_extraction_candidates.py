@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from service.extraction.candidates import Document, as_json, extract_candidates
+from service.extraction.extractor import candidates_json, extract
 from tests.unit.extraction_support import gazetteer, source_book
 
 PUBLISHED = date(2021, 3, 10)  # a Wednesday
@@ -94,3 +95,20 @@ def test_a_figure_with_no_time_of_its_own_covers_the_published_day():
 def test_without_a_published_date_no_period_is_invented():
     found = extract_candidates(REPORT, Document(None), gazetteer(), source_book())
     assert {(c.period_start, c.period_end) for c in found} == {(None, None)}
+
+
+DISPUTED = (
+    "Rebels said on Friday that a gas attack on Kessel had injured 31 villagers.\n"
+    "The army denied the claim and said it had found no trace of gas in Kessel.\n"
+    "Separately, 4 soldiers were killed near Harrow.\n"
+    "A spokesman denied there was any truce.\n"
+)
+
+
+def test_a_later_sentence_that_contradicts_a_claim_is_proposed_as_its_dispute():
+    found = extract(DISPUTED, Document(PUBLISHED), gazetteer(), source_book())
+    assert [c.stated_words for c in found.candidates] == ["31", "4"]
+    [dispute] = found.disputes
+    assert (dispute.candidate, dispute.cue, dispute.source.words) == (1, "denied", "The army")
+    assert dispute.words == DISPUTED.splitlines()[1]
+    assert candidates_json(found)[1]["disputed_by"] == []
