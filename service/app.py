@@ -21,6 +21,7 @@ from .api import (
     cors,
     datasets,
     docs,
+    extractions,
     figures,
     health,
     limits,
@@ -190,7 +191,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             "description": "An API key from `tally keys create NAME --scope read|write|admin`.",
         },
     )
-    for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp):
+    for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp, extractions.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)

@@ -28,3 +28,37 @@ def test_eval_of_a_folder_without_annotations_is_an_error(seeded_url, tmp_path):
     result = CliRunner().invoke(main, ["extract", "eval", str(tmp_path)], env={"DATABASE_URL": seeded_url})
     expected = f"Error: no annotated texts (*.gold.json beside *.txt) in {tmp_path}\n"
     assert (result.exit_code, result.output) == (1, expected)
+
+
+REPORT = (
+    "Shelling of Anjara\n"
+    "At least 37 civilians were killed in Anjara on Tuesday, the Syrian Observatory for Human Rights said.\n"
+)
+
+
+def test_extract_a_file_stores_it_and_prints_its_candidates(fresh_url, tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, "utf-8")
+    env = {"DATABASE_URL": fresh_url}
+    result = CliRunner().invoke(main, ["extract", str(path), "--published-on", "2016-11-30"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "extraction 1 (document 2): 1 candidate(s)",
+        "1\t19-30\t'At least 37'\t37 at_least\tcivilians_killed\tAnjara\t2016-11-29..2016-11-29\t"
+        "the Syrian Observatory for Human Rights",
+    ]
+    as_json = CliRunner().invoke(
+        main, ["extract", str(path), "--published-on", "2016-11-30", "--title", "Anjara", "--json"], env=env
+    )
+    body = json.loads(as_json.output)
+    assert (body["id"], body["document"]["title"], body["document"]["published_on"]) == (2, "Anjara", "2016-11-30")
+    assert [(c["n"], c["state"], c["value"], c["source"]["source"]) for c in body["candidates"]] == [
+        (1, "proposed", 37, "sohr")
+    ]
+
+
+def test_extract_needs_the_published_date(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, "utf-8")
+    result = CliRunner().invoke(main, ["extract", str(path)])
+    assert result.exit_code == 2 and "Missing option '--published-on'" in result.output
