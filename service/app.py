@@ -27,6 +27,7 @@ from .api import (
     limits,
     negotiation,
     release_connection,
+    review,
 )
 from .api import openapi_examples as examples
 from .api import openapi_responses as documented
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(review.blp)
     register_error_handlers(app)
     limits.init_limits(app, settings)  # its check runs before check_request: a flood is refused before any work
     app.before_request(check_request)

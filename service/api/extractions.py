@@ -74,7 +74,6 @@ class Extractions(MethodView):
 
 @blp.route("/extractions/<int:extraction_id>")
 class ExtractionById(MethodView):
-    @requires("read")
     @blp.response(200, ExtractionSchema, description="The extraction, with every candidate and its state.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getExtraction")
