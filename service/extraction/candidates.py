@@ -12,7 +12,7 @@ from . import counting
 from .dates import TimeMention, time_mentions
 from .metrics import Counted, count_kind, metric_for
 from .numbers import Quantity, quantities
-from .places import Gazetteer, Location, PlaceMention, place_phrases
+from .places import KIND_RANK, Gazetteer, Location, PlaceMention, place_phrases
 from .sources import Attribution, SourceBook, attribution, is_pronoun
 from .text import Sentence, sentences
 from .words import Word, words
@@ -302,12 +302,21 @@ def _places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             mentions.remove(inside[0])
             mentions.append(phrase)
         elif not overlapping:
-            mentions.append(_resolve_back(phrase, known))
+            mentions.append(_resolve_back(phrase, known, gazetteer))
     return sorted(mentions, key=lambda mention: mention.start)
 
 
-def _resolve_back(phrase: PlaceMention, known: list[PlaceMention]) -> PlaceMention:
-    """'the city', 'the decimated district', 'the province': the last known location of that kind before it."""
+_DIRECTION = re.compile(r"\b(north|south|east|west)(?:ern)?\b", re.IGNORECASE)
+
+
+def _resolve_back(phrase: PlaceMention, known: list[PlaceMention], gazetteer: Gazetteer) -> PlaceMention:
+    """'the city', 'the decimated district', 'the province': the last known location of that kind before it; 'the
+    east of the city', 'the city's eastern districts': that city's eastern part, where Tally has one."""
+    direction = _DIRECTION.search(phrase.words)
+    if direction and re.search(r"\bcity\b", phrase.words, re.IGNORECASE):
+        cities = [k.location for k in known if k.end <= phrase.start and k.location and k.location.kind == "city"]
+        part = gazetteer.part(cities[-1], direction.group(1).lower()) if cities else None
+        return PlaceMention(phrase.start, phrase.end, phrase.words, part, phrase.kind)
     if not re.match(r"(?i)(?:the|that|this)\s+(?:[\w\u2011-]+\s+){0,2}(?:city|town|district|neighbourhood|neighborhood"
                     r"|village|province|governorate|country)$", phrase.words):  # fmt: skip
         return phrase
@@ -337,9 +346,13 @@ def _set_place(context: _Context, candidate: Candidate, quantity: Quantity, stop
     after = [p for p in located if quantity.end <= p.start < stop]
     before = [p for p in located if p.end <= quantity.start]
     previous = _previous_in(context, sentence)
+    parent = context.found[candidate.part_of - 1] if candidate.part_of else None
     if candidate.origin is not None:
         candidate.location = candidate.origin
         candidate.note("place", 0.8, "the origin of the movement")
+    elif parent is not None and parent.location is not None:
+        candidate.location = parent.location
+        candidate.note("place", 0.7, f"the place of candidate {parent.n}, which this one breaks down")
     elif after:
         candidate.location = _place(after[0], "the first place named after the number in its clause")
         candidate.note("place", 0.75, candidate.location.reason)
@@ -354,6 +367,9 @@ def _set_place(context: _Context, candidate: Candidate, quantity: Quantity, stop
     elif before:
         candidate.location = _place(before[-1], "the nearest place named before the number in its sentence")
         candidate.note("place", 0.65, candidate.location.reason)
+    elif later := [p for p in located if p.start >= stop]:
+        candidate.location = _place(later[0], "the place named later in its sentence, after the numbers listed")
+        candidate.note("place", 0.6, candidate.location.reason)
     else:
         candidate.location = _from_context(context, sentence)
         if candidate.location:
@@ -382,20 +398,30 @@ def _place(mention: PlaceMention, reason: str) -> Place:
 
 
 def _from_context(context: _Context, sentence: Sentence) -> Place | None:
-    """The last place named in the sentence before, when the figure's own sentence names none."""
-    if sentence.index == 0:
+    """When the figure's own sentence names no place: the place of the figure just before (within two sentences),
+    else the last place named in the sentence before, else the most precise place the headline names."""
+    previous_figure = _previous_in(context, sentence)
+    if previous_figure is not None and previous_figure.location is not None:
+        kept = previous_figure.location
+        return Place(kept.start, kept.end, kept.words, kept.location, f"the place of candidate {previous_figure.n}")
+    if sentence.index > 0:
+        previous = context.sentences[sentence.index - 1]
+        named = [p for p in context.places if previous.start <= p.start < previous.end]
+        if named:
+            return _place(named[-1], "no place in the sentence: the last place named in the sentence before")
+    headline = context.sentences[0] if context.sentences else None
+    known = [p for p in context.places if headline and p.start < headline.end and p.location]
+    if not known:
         return None
-    previous = context.sentences[sentence.index - 1]
-    named = [p for p in context.places if previous.start <= p.start < previous.end]
-    if not named:
-        return None
-    return _place(named[-1], "no place in the sentence: the last place named in the sentence before")
+    precise = min(known, key=lambda p: KIND_RANK.get(p.kind, len(KIND_RANK)))
+    return _place(precise, "no place in the sentence or the one before: the place the headline names")
 
 
 def _source_span(context: _Context, sentence: Sentence) -> tuple[int, int] | None:
+    """The sentence's attribution clause: the speaker up to the cue verb."""
     speaker = context.speakers[-1] if context.speakers else None
     if speaker and sentence.start <= speaker.start < sentence.end:
-        return speaker.start, speaker.end
+        return speaker.start, max(speaker.end, speaker.reach)
     return None
 
 
@@ -446,7 +472,9 @@ def _speaker(context: _Context, sentence: Sentence, book: SourceBook) -> Attribu
         named = context.speakers[-1] if context.speakers else None
         if named is None:
             return None
-        found = Attribution(named.start, named.end, named.words, f"'{found.words}' {found.cue}", named.source)
+        found = Attribution(
+            named.start, named.end, named.words, f"'{found.words}' {found.cue}", named.source, found.reach
+        )
     if found is not None:
         context.speakers.append(found)
     return found

@@ -140,6 +140,10 @@ class Gazetteer:
             for name in self.names[location.id]:
                 named.setdefault(name, []).append(location)
         self._country = {id_: _country_of(id_, parents, self.locations) for id_ in self.locations}
+        self._children: dict[str, list[Location]] = {}
+        for id_, parent in parents.items():
+            if parent in self.locations:
+                self._children.setdefault(parent, []).append(self.locations[id_])
         self._automaton = ahocorasick.Automaton()
         for name, found in named.items():
             found.sort(key=_kind_preference)
@@ -166,6 +170,13 @@ class Gazetteer:
                 kept.append(hit)
         countries = Counter(loc.id for _s, _e, found in kept for loc in found[:1] if loc.kind == "country")
         return [self._mention(text, start, end, self._choose(found, countries)) for start, end, found in kept]
+
+    def part(self, location: Location, direction: str) -> Location | None:
+        """The part of a place its name gives a direction ('east': Eastern Aleppo inside Aleppo), if Tally has it."""
+        for child in self._children.get(location.id, []):
+            if child.name.lower().startswith(direction):
+                return child
+        return None
 
     def _choose(self, found: tuple[Location, ...], countries: Counter[str]) -> Location:
         """Of the places sharing a name, the one in the country named most, then the likeliest kind."""

@@ -64,6 +64,8 @@ class Attribution:
     words: str
     cue: str
     source: Source | None
+    # Where the attribution clause ends: a place inside it ("X, which works in the north, said") is the speaker's.
+    reach: int = 0
 
 
 class SourceBook:
@@ -102,11 +104,11 @@ def attribution(text: str, start: int, end: int, book: SourceBook) -> Attributio
     for find in (_according_to, _quote_attribution, _colon, _subject_of_cue, _verb_then_speaker):
         found = find(sentence)
         if found is not None:
-            begin, finish, cue = found
+            begin, finish, cue, reach = found
             words = sentence[begin:finish].strip(" ,")
             offset = start + begin + (len(sentence[begin:finish]) - len(sentence[begin:finish].lstrip(" ,")))
             if words and len(words.split()) <= 16:
-                return Attribution(offset, offset + len(words), words, cue, book.match(words))
+                return Attribution(offset, offset + len(words), words, cue, book.match(words), start + reach)
     return None
 
 
@@ -115,26 +117,27 @@ def is_pronoun(words: str) -> bool:
     return bool(_PRONOUN.match(words))
 
 
-Found = tuple[int, int, str] | None
+# (start, end) of the speaker, the cue, and where the attribution clause ends.
+Found = tuple[int, int, str, int] | None
 
 
 def _according_to(sentence: str) -> Found:
     match = _ACCORDING.search(sentence)
-    return (match.start("np"), match.end("np"), "according to") if match else None
+    return (match.start("np"), match.end("np"), "according to", match.end("np")) if match else None
 
 
 def _quote_attribution(sentence: str) -> Found:
     match = _QUOTE_THEN_SPEAKER.search(sentence)
     if match and (match["np"][:1].isupper() or match["np"].lower().startswith(("the ", "he", "she", "they"))):
-        return match.start("np"), match.end("np"), "quoted"
+        return match.start("np"), match.end("np"), "quoted", match.end()
     match = _QUOTE_THEN_VERB.search(sentence)
-    return (match.start("np"), match.end("np"), "quoted") if match else None
+    return (match.start("np"), match.end("np"), "quoted", match.end("np")) if match else None
 
 
 def _colon(sentence: str) -> Found:
     match = _COLON.match(sentence)
     if match and _ORGANISATION.search(match["np"]) and len(match["np"].split()) <= 10:
-        return match.start("np"), match.end("np"), "colon"
+        return match.start("np"), match.end("np"), "colon", match.end("np")
     return None
 
 
@@ -148,7 +151,7 @@ def _subject_of_cue(sentence: str) -> Found:
         stop = filler.start() if filler else len(before)
         span = _subject(before, stop)
         if span is not None:
-            return span[0], span[1], cue.group().split()[-1]
+            return span[0], span[1], cue.group().split()[-1], cue.end()
     return None
 
 
@@ -175,4 +178,4 @@ def _subject(before: str, stop: int) -> tuple[int, int] | None:
 
 def _verb_then_speaker(sentence: str) -> Found:
     match = _VERB_THEN_SPEAKER.search(sentence)
-    return (match.start("np"), match.end("np"), "said") if match else None
+    return (match.start("np"), match.end("np"), "said", match.end("np")) if match else None

@@ -112,3 +112,25 @@ def test_a_later_sentence_that_contradicts_a_claim_is_proposed_as_its_dispute():
     assert (dispute.candidate, dispute.cue, dispute.source.words) == (1, "denied", "The army")
     assert dispute.words == DISPUTED.splitlines()[1]
     assert candidates_json(found)[1]["disputed_by"] == []
+
+
+PLACES = (
+    "Siege tightens on Harrow\n"
+    "Shelling resumed in Harrow on Monday.\n"
+    "In the east of the city, doctors said 48 people were wounded, including 9 children.\n"
+    "The FMN, which works from Kessel, said 70 people were killed.\n"
+    "There are 3,000 people, including 800 children, still trapped in that part of the city.\n"
+    "Water ran out. Nobody knew why. Officials counted 12 more bodies.\n"
+)
+
+
+def test_places_by_direction_breakdown_clause_and_headline():
+    found = {c.stated_words: c for c in extract_candidates(PLACES, Document(PUBLISHED), gazetteer(), source_book())}
+    wounded = found["48"]
+    assert (wounded.location.words, wounded.location.location.id) == ("the east of the city", "east-harrow")
+    assert found["9"].location is wounded.location  # a breakdown is of its figure's place
+    # Kessel is where the speaker works, inside the attribution: the figure has the place of the one before.
+    assert found["70"].location.words == "the east of the city"
+    assert found["3,000"].location.words == found["800"].location.words == "that part of the city"
+    # Two sentences with no place and no figure: the headline's place.
+    assert (found["12"].location.words, found["12"].location.location.id) == ("Harrow", "harrow-city")
