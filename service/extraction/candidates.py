@@ -220,6 +220,9 @@ def _event(
     group = group or behind.group
     if behind.family and behind.event_word and (ahead.noun or counting.next_to(tokens, quantity, behind.event_word)):
         return behind.family, f"'{behind.event_word.text}' before the number", 0.75, group
+    if behind.family and behind.event_word and behind.noun and counting.ends_a_phrase(tokens, quantity):
+        # "children killed in two wars, 350 in 2008-9": the people and the event named just before, listed
+        return behind.family, f"'{behind.event_word.text}' and '{behind.noun}' before the number", 0.6, group
     if ahead.noun is not None and parent is None:
         near = counting.nearest_event(tokens, quantity, taken)
         if near.family and near.event_word:

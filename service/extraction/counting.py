@@ -67,7 +67,7 @@ def forward(tokens: list[Word], quantity: Quantity, stop_at: int) -> Reading | N
         if token.text == "," or token.lower in ("that", "who", "which"):
             noun_open = False
         if noun_open and i < NOUN_REACH and noun is None:
-            if is_not_people(token.text):
+            if is_not_people(token.text) or (i < 2 and _counts_things(token)):
                 return None
             found = population(token.text)
             if found:
@@ -150,9 +150,7 @@ def next_to(tokens: list[Word], quantity: Quantity, event: Word) -> bool:
     """The event word stands right before the number ('killing hundreds'), or the number ends a toll ('stood at
     more than 730', 'rose to 240')."""
     before = [t for t in tokens if t.end <= quantity.start]
-    if before[-3:] and event in before[-3:]:
-        return True
-    return bool(before) and before[-1].lower in ("to", "at", "reached", "of", "by")
+    return bool(before) and (before[-1] == event or before[-1].lower in ("to", "at", "reached", "of", "by"))
 
 
 def coordinated(tokens: list[Word], quantity: Quantity) -> bool:
@@ -160,3 +158,30 @@ def coordinated(tokens: list[Word], quantity: Quantity) -> bool:
     before = [t for t in tokens if t.end <= quantity.start][-1:]
     after = [t for t in tokens if t.start >= quantity.end][:2]
     return any(t.lower == "another" for t in before) or any(t.lower in ("others", "more") for t in after)
+
+
+def ends_a_phrase(tokens: list[Word], quantity: Quantity) -> bool:
+    """The number is followed by a preposition or a comma, not by a noun of its own nor by the end of the text."""
+    after = [t for t in tokens if t.start >= quantity.end][:1]
+    return bool(after) and after[0].lower in ("in", "on", "during", "since", "over", ",", ";", "and")
+
+
+# Words ending in -s right after a number that are no plural noun.
+_NOT_PLURALS = frozenset(
+    {"was", "is", "has", "as", "this", "thus", "its", "his", "hers", "theirs", "us", "yes", "whereas"}
+)
+
+
+def _counts_things(token: Word) -> bool:
+    """A plural noun right after the number that names neither people nor an event: 'two floods', '12 trucks'."""
+    word = token.lower
+    return (
+        token.text.islower()
+        and word.isalpha()
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and word not in _NOT_PLURALS
+        and population(word) is None
+        and event_family(word) is None
+    )

@@ -58,7 +58,9 @@ PEOPLE_NOUNS: dict[str, str] = {
     ),
     **dict.fromkeys(
         _each(
-            "people persons person residents inhabitants individuals men victims patients workers "
+            "people persons person residents employees staff volunteers detainees prisoners hostages passengers "
+            "protesters demonstrators teachers doctors nurses medics paramedics farmers fishermen pilgrims "
+            "worshippers inhabitants individuals men victims patients workers "
             "journalists others more locals villagers migrants evacuees refugees idps casualties dead "
             "wounded injured displaced martyrs bodies"
         ),

@@ -134,3 +134,16 @@ def test_places_by_direction_breakdown_clause_and_headline():
     assert found["3,000"].location.words == found["800"].location.words == "that part of the city"
     # Two sentences with no place and no figure: the headline's place.
     assert (found["12"].location.words, found["12"].location.location.id) == ("Harrow", "harrow-city")
+
+
+def test_numbers_listed_after_the_people_and_the_event_they_count():
+    text = "The toll passed that of villagers killed in the two earlier floods in Harrow, 40 in 2009 and 12 in 2015.\n"
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.stated_words, c.metric, c.period_start, c.period_end) for c in found] == [
+        ("40", "people_killed", date(2009, 1, 1), date(2009, 12, 31)),
+        ("12", "people_killed", date(2015, 1, 1), date(2015, 12, 31)),
+    ]
+    # A number that ends the text with no noun of its own is none.
+    assert (
+        extract_candidates("Villagers were evacuated from two", Document(PUBLISHED), gazetteer(), source_book()) == []
+    )
