@@ -4,7 +4,7 @@ why each field was chosen."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from .dates import TimeMention, time_mentions
 from .metrics import Counted, count_kind, metric_for
 from .numbers import Quantity, quantities
 from .places import KIND_RANK, Gazetteer, Location, PlaceMention, place_phrases
-from .sources import Attribution, SourceBook, attribution, is_pronoun
+from .sources import Attribution, Source, SourceBook, attribution, by_head, heads, is_pronoun
 from .text import Sentence, sentences
 from .words import Word, words
 
@@ -88,6 +88,8 @@ class _Context:
     sentences: list[Sentence]
     found: list[Candidate] = field(default_factory=list)
     speakers: list[Attribution] = field(default_factory=list)
+    # Head words of the sources named so far ('Observatory'), for the shortened names that follow.
+    heads: dict[str, Source] = field(default_factory=dict)
 
 
 def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book: SourceBook) -> list[Candidate]:
@@ -478,8 +480,14 @@ def _speaker(context: _Context, sentence: Sentence, book: SourceBook) -> Attribu
         found = Attribution(
             named.start, named.end, named.words, f"'{found.words}' {found.cue}", named.source, found.reach
         )
+    if found is not None and found.source is None:
+        named_before = by_head(found.words, context.heads)
+        if named_before is not None:
+            found = replace(found, source=named_before, cue=f"{found.cue}, a short name of {named_before.name}")
     if found is not None:
         context.speakers.append(found)
+        if found.source is not None:
+            context.heads.update(dict.fromkeys(heads(found.source.name), found.source))
     return found
 
 

@@ -108,7 +108,32 @@ def attribution(text: str, start: int, end: int, book: SourceBook) -> Attributio
             words = sentence[begin:finish].strip(" ,")
             offset = start + begin + (len(sentence[begin:finish]) - len(sentence[begin:finish].lstrip(" ,")))
             if words and len(words.split()) <= 16:
-                return Attribution(offset, offset + len(words), words, cue, book.match(words), start + reach)
+                source = book.match(words) or _organisation_after(sentence, finish, book)
+                return Attribution(offset, offset + len(words), words, cue, source, start + reach)
+    return None
+
+
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:an?|the)\s+[^,;.]{3,120}")
+
+
+def _organisation_after(sentence: str, end: int, book: SourceBook) -> Source | None:
+    """The organisation a speaker's role names ('Jane Doe, an official with the Red Crescent'), when the speaker's
+    own name is no source."""
+    role = _APPOSITIVE_AFTER.match(sentence, end)
+    return book.match(role.group()) if role else None
+
+
+def heads(name: str) -> list[str]:
+    """The words of a source's name a text may shorten it to: 'Observatory' for the Syrian Observatory for Human
+    Rights ('the Observatory', 'the Britain-based Observatory')."""
+    return _ORGANISATION.findall(name)
+
+
+def by_head(words: str, known: dict[str, Source]) -> Source | None:
+    """The source named earlier in the text whose head word these words use, capitalised ('the Observatory')."""
+    for word in re.findall(r"\b[A-Z][a-z]+\b", words):
+        if word in known:
+            return known[word]
     return None
 
 

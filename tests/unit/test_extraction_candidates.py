@@ -147,3 +147,17 @@ def test_numbers_listed_after_the_people_and_the_event_they_count():
     assert (
         extract_candidates("Villagers were evacuated from two", Document(PUBLISHED), gazetteer(), source_book()) == []
     )
+
+
+def test_a_source_shortened_after_its_full_name_and_a_speaker_by_the_organisation_of_their_role():
+    text = (
+        "The Freedonia Monitoring Network said 30 people were killed in Kessel.\n"
+        "Later the Network said 12 more were wounded.\n"
+        "Eleven people were hurt, according to Jane Roe, an official with the health ministry.\n"
+    )
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.source.words, c.source.source.id) for c in found] == [
+        ("The Freedonia Monitoring Network", "fmn"),
+        ("the Network", "fmn"),
+        ("Jane Roe", "health-ministry"),
+    ]
