@@ -85,12 +85,12 @@ def test_review_the_seed_article(chromium, origin, write_key):
     killed.find_element(By.CSS_SELECTOR, "button[data-action=accept]").send_keys(Keys.ENTER)
     _state_becomes(chromium, killed, "accepted")
 
-    # Correct: the Observatory is SOHR, and the count is re-read as 260.
+    # Correct: the count re-read as 260, and the source given by its id.
     toll = _card(chromium, "More than 250")
-    value = toll.find_element(By.CSS_SELECTOR, "[data-field=value]")
-    value.clear()
-    value.send_keys("260")
-    toll.find_element(By.CSS_SELECTOR, "[data-field=source]").send_keys("sohr")
+    for name, typed in (("value", "260"), ("source", "sohr")):
+        field = toll.find_element(By.CSS_SELECTOR, f"[data-field={name}]")
+        field.clear()
+        field.send_keys(typed)
     toll.find_element(By.CSS_SELECTOR, "button[data-action=correct]").click()
     _state_becomes(chromium, toll, "accepted")
 
