@@ -59,6 +59,7 @@ class Candidate:
     period_end: date | None = None
     period_words: str | None = None
     period_span: tuple[int, int] | None = None
+    stated_on: date | None = None
     source: Attribution | None = None
     part_of: int | None = None
     confidence: dict[str, float] = field(default_factory=dict)
@@ -109,6 +110,7 @@ def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book
             _set_place(context, candidate, quantity, stop)
             _set_period(context, candidate, quantity, times)
             _set_source(candidate, speaker, document)
+            candidate.stated_on = _stated_on(speaker, [t for t in times if t.end <= quantity.start], document)
             context.found.append(candidate)
     return context.found
 
@@ -491,6 +493,20 @@ def _speaker(context: _Context, sentence: Sentence, book: SourceBook) -> Attribu
     return found
 
 
+# How far after its cue verb a day still dates the statement ("warned Sunday", "told reporters in Paris Thursday").
+_STATED_REACH = 30
+
+
+def _stated_on(speaker: Attribution | None, times: list[TimeMention], document: Document) -> date | None:
+    """The day the source stated it: a day right after the cue and before the number ('warned Sunday that 500'),
+    else the published date."""
+    for time in times:
+        on_day = time.period_start is not None and time.period_start == time.period_end
+        if speaker is not None and on_day and 0 <= time.start - speaker.reach <= _STATED_REACH:
+            return time.period_end
+    return document.published_on
+
+
 def _set_source(candidate: Candidate, speaker: Attribution | None, document: Document) -> None:
     candidate.source = speaker
     if speaker is None:
@@ -520,6 +536,7 @@ def as_json(candidate: Candidate) -> dict[str, Any]:
         "period_start": candidate.period_start.isoformat() if candidate.period_start else None,
         "period_end": candidate.period_end.isoformat() if candidate.period_end else None,
         "period_words": candidate.period_words,
+        "stated_on": candidate.stated_on.isoformat() if candidate.stated_on else None,
         "source": _source_json(candidate.source),
         "quote": candidate.sentence.text,
         "quote_span": [candidate.sentence.start, candidate.sentence.end],

@@ -156,7 +156,7 @@ def figure_fields(
         return (proposal.get(name) or {}).get("location")
 
     source = proposal.get("source")
-    stated_on = published_on.isoformat() if published_on else proposal.get("period_end")
+    stated_on = proposal.get("stated_on") or (published_on.isoformat() if published_on else proposal["period_end"])
     return {
         "metric": proposal["metric"],
         "count_kind": proposal["count_kind"],

@@ -131,6 +131,11 @@ class CandidateSchema(ResponseSchema):
     period_start = fields.Date(allow_none=True, metadata={"example": "2016-11-15"})
     period_end = fields.Date(allow_none=True, metadata={"example": "2016-11-27"})
     period_words = fields.String(allow_none=True, metadata={"example": "over past 13 days"})
+    stated_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "When the source stated it ('warned Sunday'); else the published date.",
+                  "example": "2016-11-27"},
+    )  # fmt: skip
     source = fields.Nested(
         SourceWordsSchema,
         allow_none=True,

@@ -161,3 +161,13 @@ def test_a_source_shortened_after_its_full_name_and_a_speaker_by_the_organisatio
         ("the Network", "fmn"),
         ("Jane Roe", "health-ministry"),
     ]
+
+
+def test_stated_on_is_the_day_after_the_cue_else_the_published_date():
+    text = (
+        "The health ministry warned Monday that 400 people were trapped in Kessel.\n"
+        "The FMN said 25 people fled Kessel on Tuesday.\n"
+    )
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.stated_words, c.stated_on) for c in found] == [("400", date(2021, 3, 8)), ("25", PUBLISHED)]
+    assert as_json(found[0])["stated_on"] == "2021-03-08"
