@@ -218,9 +218,12 @@ def _event(
     taken: set[int],
 ) -> Event | None:
     """The family of events a number counts, why, how sure, and the group: the first rule that finds one."""
+    behind = counting.backward(tokens, quantity, tokens[0].start if tokens else quantity.start)
+    if behind.family and behind.event_word and counting.governs(tokens, quantity, behind.event_word):
+        # "killed at least 23 people and wounded 40 others": the verb right before the number is its event
+        return behind.family, f"'{behind.event_word.text}' right before the number", 0.9, group or behind.group
     if ahead.family and ahead.event_word:
         return ahead.family, f"'{ahead.event_word.text}' after the number", 0.9, group
-    behind = counting.backward(tokens, quantity, tokens[0].start if tokens else quantity.start)
     group = group or behind.group
     if behind.family and behind.event_word and (ahead.noun or counting.next_to(tokens, quantity, behind.event_word)):
         return behind.family, f"'{behind.event_word.text}' before the number", 0.75, group

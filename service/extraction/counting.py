@@ -185,3 +185,9 @@ def _counts_things(token: Word) -> bool:
         and population(word) is None
         and event_family(word) is None
     )
+
+
+def governs(tokens: list[Word], quantity: Quantity, event: Word) -> bool:
+    """The event word is a verb right before the number: 'killed 23', 'wounding 40'."""
+    before = [t for t in tokens if t.end <= quantity.start][-1:]
+    return bool(before) and before[0] == event and event.lower.endswith(("ed", "ing", "s"))

@@ -15,17 +15,17 @@ def _each(words: str) -> list[str]:
 EVENT_WORDS: dict[str, str] = {
     **dict.fromkeys(
         _each(
-            "killed dead died die dying deaths death fatalities martyrs martyred killing kill slain "
+            "killed dead died die dying deaths death fatalities martyrs martyred killing kill kills slain "
             "casualties toll bodies massacred executed perished"
         ),
         "killed",
     ),
-    **dict.fromkeys(_each("wounded injured injuries wounding injuring hurt maimed"), "injured"),
+    **dict.fromkeys(_each("wounded injured injuries wounding wounds injuring injures hurt maimed"), "injured"),
     **dict.fromkeys(
         _each(
             "displaced fled flee fleeing flees escaped escape escaping evacuated evacuating evacuation "
             "evacuees moving move moved uprooted relocated displacement movements displacements left leave "
-            "leaving"
+            "leaving displaces displacing evacuates uproots"
         ),
         "displaced",
     ),

@@ -54,7 +54,7 @@ _MONTHS = (
 _NOT_PEOPLE_AFTER = re.compile(
     rf"^(?:[-\u2011\s]*(?:year|month|week|day|hour|minute|second|km|kilomet|mile|metre|meter|nautical|percent|per\s*cent"
     rf"|%|hrs|am\b|pm\b|o'clock|times?\b|decade|centur|dollar|euro|usd|\$|tons?|tonnes|kg|litre|st\b|nd\b|rd\b|th\b"
-    rf"|{_MONTHS}\b)|\s*\(\d|[-\u2011]\d|/\d|:\d)",
+    rf"|{_MONTHS}\b)|\s*\(\d|[-\u2011][\dA-Za-z]|/\d|:\d)",
     re.IGNORECASE,
 )
 _DATE_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})\.?\s*|\b(?:aged|age|since|in|of|year|years|by)\s+|[$€£]\s*)$", re.I)

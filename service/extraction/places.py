@@ -91,10 +91,19 @@ PLACE_HEADS: dict[str, str] = {
 _HEAD = "|".join(sorted((re.escape(head) for head in PLACE_HEADS), key=len, reverse=True))
 PLACE_PHRASE = re.compile(
     rf"\b(?:the|that|this|a|its)\s+(?:(?:city|country|province|region)['\u2019]s\s+)?(?:{_MODIFIER}\s+)*(?P<head>{_HEAD})"
-    rf"(?:\s+of\s+(?:the\s+)?(?P<of>city|country|province|[A-Z][\w\u2011-]+(?:\s+[A-Z][\w\u2011-]+)*))?"
-    rf"(?:\s+(?:outside|near)\s+[A-Z][\w\u2011-]+)?\b"
+    rf"(?:\s+of\s+(?:the\s+)?(?P<of>city|country|province|(?-i:[A-Z][\w\u2011-]+(?:\s+[A-Z][\w\u2011-]+)*)))?"
+    rf"(?:\s+(?:outside|near)\s+(?-i:[A-Z][\w\u2011-]+))?\b"
     rf"|\b(?:{_MODIFIER}\s+)+(?P<bare>areas|neighbourhoods|districts|territory|territories)\b",
     re.IGNORECASE,
+)
+# A name Tally may not hold, after a preposition of place: "in Ghouta", "near Kafr Nabl", "in eastern Ghouta".
+_NOT_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday"
+    "|Thursday|Friday|Saturday|Sunday|English|Arabic|French|Twitter|Facebook|Telegram|The|A|An|Geneva|New"
+)
+NAMED_PLACE = re.compile(
+    rf"\b(?:in|into|near|outside|from|across)\s(?P<name>(?:(?:north|south|east|west)(?:ern)?\s+)?"
+    rf"(?!(?:{_NOT_NAMES})\b)[A-Z][a-z'\u2019-]+(?:\s(?!(?:{_NOT_NAMES})\b)[A-Z][a-z'\u2019-]+){{0,2}})"
 )
 _MODIFIERS_BEFORE = re.compile(rf"(?:\b(?:the\s+)?(?:{_MODIFIER})[\s\u00a0]+)+$", re.IGNORECASE)
 _COUNTRYSIDE_AFTER = re.compile(
@@ -232,8 +241,10 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
 
 
 def place_phrases(text: str, start: int, end: int) -> list[PlaceMention]:
-    """Phrases that name a place by a common noun ('the divided city', 'the city's rebel-held eastern districts')."""
-    found = []
+    """Phrases that name a place by a common noun ('the divided city', 'the city's rebel-held eastern districts'),
+    and capitalised names after a preposition of place that the gazetteer may not hold ('in eastern Ghouta')."""
+    named = NAMED_PLACE.finditer(text, start, end)
+    found = [PlaceMention(m.start("name"), m.end(), m["name"], None, "area") for m in named]
     for match in PLACE_PHRASE.finditer(text, start, end):
         head = (match["head"] or match["bare"]).lower()
         kind = (
@@ -242,4 +253,4 @@ def place_phrases(text: str, start: int, end: int) -> list[PlaceMention]:
             else PLACE_HEADS.get(head, "area")
         )
         found.append(PlaceMention(match.start(), match.end(), match.group(), None, kind))
-    return found
+    return sorted(found, key=lambda place: place.start)

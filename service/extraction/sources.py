@@ -196,7 +196,9 @@ def _subject(before: str, stop: int) -> tuple[int, int] | None:
     connective = _CONNECTIVE.match(head, begin)
     begin = connective.end() if connective else begin
     words = head[begin:].strip()
-    if not words or not (words[0].isupper() or words.lower().startswith("the ")) or len(words.split()) > 12:
+    # A lower-case subject is one word or two after a comma: "..., rescuers said", "..., local activists said".
+    plain = len(words.split()) <= 2 and head[:begin].rstrip().endswith(",") and words.replace(" ", "").isalpha()
+    if not words or not (words[0].isupper() or words.lower().startswith("the ") or plain) or len(words.split()) > 12:
         return None
     return begin + (len(head[begin:]) - len(head[begin:].lstrip())), len(head)
 

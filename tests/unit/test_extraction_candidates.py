@@ -171,3 +171,18 @@ def test_stated_on_is_the_day_after_the_cue_else_the_published_date():
     found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
     assert [(c.stated_words, c.stated_on) for c in found] == [("400", date(2021, 3, 8)), ("25", PUBLISHED)]
     assert as_json(found[0])["stated_on"] == "2021-03-08"
+
+
+def test_the_verb_right_before_a_number_is_its_event_and_compound_adjectives_are_no_counts():
+    text = (
+        "Shelling killed at least 23 people and wounded 40 others in eastern Brackwater on Friday, rescuers said.\n"
+        "A 3,000-strong force and a 12-year-old boy arrived; floods displaces thousands every year.\n"
+    )
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.stated_words, c.metric, c.location.words if c.location else None) for c in found] == [
+        ("at least 23", "people_killed", "eastern Brackwater"),
+        ("40", "people_injured", "eastern Brackwater"),
+        ("thousands", "displaced", "eastern Brackwater"),
+    ]
+    assert found[0].source.words == "rescuers" and found[0].source.source is None
+    assert found[0].location.location is None  # a name the gazetteer does not hold, kept as written
