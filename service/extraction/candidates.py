@@ -112,7 +112,25 @@ def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book
             _set_source(candidate, speaker, document)
             candidate.stated_on = _stated_on(speaker, [t for t in times if t.end <= quantity.start], document)
             context.found.append(candidate)
+    _headings_restate(context.found)
     return context.found
+
+
+# How far below a heading the figure it restates may be, in sentences.
+HEADING_REACH = 6
+
+
+def _headings_restate(found: list[Candidate]) -> None:
+    """A heading drops what the body says ('15 killed in airstrike' over '15 civilians killed'): a heading's number
+    takes the metric and group of the same number, of the same kind of event, just below it."""
+    for heading in (c for c in found if c.sentence.heading):
+        for later in found[heading.n :]:
+            if later.sentence.index - heading.sentence.index > HEADING_REACH:
+                break
+            if later.value == heading.value and _family_of(later.metric) == _family_of(heading.metric):
+                heading.metric, heading.population_group = later.metric, later.population_group
+                heading.note("metric", heading.confidence["metric"], f"the heading restates candidate {later.n}")
+                break
 
 
 def _taken_words(tokens: list[Word], numbers: list[Quantity]) -> set[int]:

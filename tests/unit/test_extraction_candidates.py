@@ -186,3 +186,13 @@ def test_the_verb_right_before_a_number_is_its_event_and_compound_adjectives_are
     ]
     assert found[0].source.words == "rescuers" and found[0].source.source is None
     assert found[0].location.location is None  # a name the gazetteer does not hold, kept as written
+
+
+def test_a_heading_takes_the_metric_of_the_figure_it_restates_below():
+    text = "31 killed in Kessel\nThe FMN said 31 civilians were killed in Kessel on Monday.\n"
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.stated_words, c.metric, c.sentence.heading) for c in found] == [
+        ("31", "civilians_killed", True),
+        ("31", "civilians_killed", False),
+    ]
+    assert found[0].reasons["metric"] == "the heading restates candidate 2"
