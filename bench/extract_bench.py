@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from service import db
-from service.extraction.candidates import Document
 from service.extraction.extractor import extract
+from service.extraction.model import Document
 from service.repositories.extractions import reference_books
 
 WORDS = 1_500

@@ -4,98 +4,25 @@ why each field was chosen."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from . import counting
 from .dates import TimeMention, time_mentions
 from .metrics import Counted, count_kind, metric_for
+from .model import Candidate, Context, Document, Place, family_of
 from .numbers import Quantity, quantities
-from .places import KIND_RANK, Gazetteer, Location, PlaceMention, place_phrases
-from .sources import Attribution, Source, SourceBook, attribution, by_head, heads, is_pronoun
+from .places import Gazetteer
+from .placing import find_places, set_place
+from .sources import Attribution, SourceBook, attribution, by_head, heads, is_pronoun
 from .text import Sentence, sentences
 from .words import Word, words
-
-FLOWS = frozenset({"displaced", "refugees"})
-_DESTINATION_BEFORE = re.compile(r"\b(?:to|into|towards|toward|for)\s+(?:[\w\u2011-]+\s+){0,3}$", re.IGNORECASE)
-_ORIGIN_BEFORE = re.compile(
-    r"\b(?:from|out\s+of|left|leave|leaving|fled|flee|fleeing|escaped|escape|evacuated)\s+(?:[\w\u2011-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class Place:
-    """A place of a candidate: the words it was read from and the location they name, if Tally holds it."""
-
-    start: int
-    end: int
-    words: str
-    location: Location | None
-    reason: str
-
-
-@dataclass
-class Candidate:
-    """One proposed figure, tied to the characters it was read from."""
-
-    n: int
-    start: int
-    end: int
-    stated_words: str
-    value: int
-    low: int | None
-    high: int | None
-    qualifier: str
-    metric: str
-    population_group: str
-    count_kind: str
-    sentence: Sentence
-    location: Place | None = None
-    origin: Place | None = None
-    destination: Place | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    period_words: str | None = None
-    period_span: tuple[int, int] | None = None
-    stated_on: date | None = None
-    source: Attribution | None = None
-    part_of: int | None = None
-    confidence: dict[str, float] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
-
-    def note(self, name: str, confidence: float, reason: str) -> None:
-        """Record how sure the extractor is of a field, and why it chose it."""
-        self.confidence[name] = confidence
-        self.reasons[name] = reason
-
-
-@dataclass(frozen=True)
-class Document:
-    """What the text was published as: its date resolves relative dates."""
-
-    published_on: date | None
-    title: str | None = None
-
-
-@dataclass
-class _Context:
-    """What one pass over a text keeps: the places it found, the speakers named so far, the candidates so far."""
-
-    text: str
-    document: Document
-    places: list[PlaceMention]
-    sentences: list[Sentence]
-    found: list[Candidate] = field(default_factory=list)
-    speakers: list[Attribution] = field(default_factory=list)
-    # Head words of the sources named so far ('Observatory'), for the shortened names that follow.
-    heads: dict[str, Source] = field(default_factory=dict)
 
 
 def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book: SourceBook) -> list[Candidate]:
     """Every candidate figure of text, in text order."""
-    context = _Context(text, document, _places(text, gazetteer), sentences(text))
+    context = Context(text, document, find_places(text, gazetteer), sentences(text))
     for sentence in context.sentences:
         speaker = _speaker(context, sentence, book)
         tokens = words(text, sentence.start, sentence.end)
@@ -107,7 +34,7 @@ def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book
             candidate = _candidate(context, sentence, tokens, quantity, stop, taken)
             if candidate is None:
                 continue
-            _set_place(context, candidate, quantity, stop)
+            set_place(context, candidate, quantity, stop)
             _set_period(context, candidate, quantity, times)
             _set_source(candidate, speaker, document)
             candidate.stated_on = _stated_on(speaker, [t for t in times if t.end <= quantity.start], document)
@@ -127,7 +54,7 @@ def _headings_restate(found: list[Candidate]) -> None:
         for later in found[heading.n :]:
             if later.sentence.index - heading.sentence.index > HEADING_REACH:
                 break
-            if later.value == heading.value and _family_of(later.metric) == _family_of(heading.metric):
+            if later.value == heading.value and family_of(later.metric) == family_of(heading.metric):
                 heading.metric, heading.population_group = later.metric, later.population_group
                 heading.note("metric", heading.confidence["metric"], f"the heading restates candidate {later.n}")
                 break
@@ -143,7 +70,7 @@ def _taken_words(tokens: list[Word], numbers: list[Quantity]) -> set[int]:
 
 
 def _candidate(
-    context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+    context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
 ) -> Candidate | None:
     counted = _count(context, sentence, tokens, quantity, stop, taken)
     if counted is None:
@@ -187,20 +114,20 @@ def _value_reason(quantity: Quantity) -> str:
 
 
 def _count(
-    context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+    context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
 ) -> tuple[Counted, Candidate | None, float] | None:
     """The metric, group and kind of count of a number, the figure it breaks down (if any), and the confidence."""
     ahead = counting.forward(tokens, quantity, stop)
     if ahead is None or counting.hypothetical_before(tokens, quantity):
         return None
-    previous = _previous_in(context, sentence)
+    previous = context.previous(sentence)
     parent = _parent(context, sentence, tokens, quantity)
     listed = previous if previous and previous.sentence is sentence else None
     if listed and ahead.family is None and counting.continues(context.text, listed.end, quantity):
         return _listed_after(listed, ahead.group, context, sentence)
     group = ahead.group
     if ahead.noun and ahead.noun.lower() in ("others", "more") and previous:
-        group = _root(context, previous).population_group  # others of the figure, not of its breakdown
+        group = context.root(previous).population_group  # others of the figure, not of its breakdown
     found = _event(context, tokens, quantity, ahead, group, previous, parent, taken)
     if found is None:
         return None
@@ -212,12 +139,12 @@ def _count(
 
 
 def _listed_after(
-    listed: Candidate, group: str | None, context: _Context, sentence: Sentence
+    listed: Candidate, group: str | None, context: Context, sentence: Sentence
 ) -> tuple[Counted, Candidate | None, float]:
     """A number listed after another with no event of its own counts the same thing (a breakdown, a series)."""
-    parent = context.found[listed.part_of - 1] if listed.part_of else None
+    parent = context.parent_of(listed)
     group = group or listed.population_group
-    metric = _metric(_family_of(listed.metric), group, parent, sentence.text) if parent else listed.metric
+    metric = _metric(family_of(listed.metric), group, parent, sentence.text) if parent else listed.metric
     reason = f"listed after candidate {listed.n}, with no event of its own"
     return Counted(metric, group, listed.count_kind, reason), parent, 0.6
 
@@ -226,7 +153,7 @@ Event = tuple[str, str, float, str | None]
 
 
 def _event(
-    context: _Context,
+    context: Context,
     tokens: list[Word],
     quantity: Quantity,
     ahead: counting.Reading,
@@ -254,59 +181,38 @@ def _event(
             return near.family, f"'{near.event_word.text}' in the sentence", 0.6, group
     if previous and counting.coordinated(tokens, quantity):
         kept = group if group and group != "people" else previous.population_group
-        return _family_of(previous.metric), f"further people of candidate {previous.n}", 0.6, kept
+        return family_of(previous.metric), f"further people of candidate {previous.n}", 0.6, kept
     restated = _restated(context, quantity, group)
     if restated is not None:
-        return _family_of(restated.metric), f"restates candidate {restated.n}", 0.6, group
+        return family_of(restated.metric), f"restates candidate {restated.n}", 0.6, group
     if parent is not None and (ahead.noun or group):
-        return _family_of(parent.metric), f"a breakdown of candidate {parent.n}", 0.6, group
+        return family_of(parent.metric), f"a breakdown of candidate {parent.n}", 0.6, group
     return None
 
 
 def _metric(family: str, group: str, parent: Candidate | None, sentence_text: str) -> str:
     """A breakdown takes its parent's metric unless its noun says otherwise (civilians inside people killed)."""
     besieged = bool(re.search(r"\bsiege|besieged", sentence_text, re.IGNORECASE))
-    if parent is not None and _family_of(parent.metric) == family:
+    if parent is not None and family_of(parent.metric) == family:
         if group in ("civilians", "fighters") and family in ("killed", "injured"):
             return metric_for(family, group)
         return parent.metric
     return metric_for(family, group, children_besieged=besieged)
 
 
-def _family_of(metric: str) -> str:
-    for family in ("killed", "injured"):
-        if metric.endswith(family):
-            return family
-    return {"people_trapped": "trapped", "children_under_siege": "trapped"}.get(metric, metric)
-
-
-def _previous_in(context: _Context, sentence: Sentence) -> Candidate | None:
-    """The candidate before, in this sentence or the two before it."""
-    if context.found and sentence.index - context.found[-1].sentence.index <= 2:
-        return context.found[-1]
-    return None
-
-
-def _parent(context: _Context, sentence: Sentence, tokens: list[Word], quantity: Quantity) -> Candidate | None:
+def _parent(context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity) -> Candidate | None:
     """The figure a number breaks down ('including 71 children'), followed up to the top of the breakdown."""
-    previous = _previous_in(context, sentence)
+    previous = context.previous(sentence)
     if previous is None:
         return None
     if counting.opens_breakdown(tokens, quantity, sentence.text, sentence.start):
         return previous
     if not counting.opens_sentence_breakdown(sentence.text, sentence.start, quantity):
         return None
-    return _root(context, previous)
+    return context.root(previous)
 
 
-def _root(context: _Context, candidate: Candidate) -> Candidate:
-    """The figure a breakdown belongs to, at the top of the breakdown."""
-    while candidate.part_of is not None:
-        candidate = context.found[candidate.part_of - 1]
-    return candidate
-
-
-def _restated(context: _Context, quantity: Quantity, group: str | None) -> Candidate | None:
+def _restated(context: Context, quantity: Quantity, group: str | None) -> Candidate | None:
     """An earlier candidate of the same value: a number said again ('There are 50,000 people ...')."""
     if group is None:
         return None
@@ -316,144 +222,7 @@ def _restated(context: _Context, quantity: Quantity, group: str | None) -> Candi
     return None
 
 
-def _places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Known locations and place phrases in the whole text; a phrase that contains a known name by 'of' names it."""
-    known = gazetteer.find(text)
-    mentions = list(known)
-    for phrase in place_phrases(text, 0, len(text)):
-        inside = [k for k in known if phrase.start <= k.start and k.end <= phrase.end]
-        overlapping = [k for k in known if k.start < phrase.end and phrase.start < k.end]
-        if inside and len(phrase.words) > len(inside[0].words) and re.search(r"\bof\b", phrase.words):
-            mentions.remove(inside[0])
-            mentions.append(PlaceMention(phrase.start, phrase.end, phrase.words, inside[0].location, phrase.kind))
-        elif inside and re.search(r"\b(?:outside|near)\b", phrase.words):
-            mentions.remove(inside[0])
-            mentions.append(phrase)
-        elif not overlapping:
-            mentions.append(_resolve_back(phrase, known, gazetteer))
-    return sorted(mentions, key=lambda mention: mention.start)
-
-
-_DIRECTION = re.compile(r"\b(north|south|east|west)(?:ern)?\b", re.IGNORECASE)
-
-
-def _resolve_back(phrase: PlaceMention, known: list[PlaceMention], gazetteer: Gazetteer) -> PlaceMention:
-    """'the city', 'the decimated district', 'the province': the last known location of that kind before it; 'the
-    east of the city', 'the city's eastern districts': that city's eastern part, where Tally has one."""
-    direction = _DIRECTION.search(phrase.words)
-    if direction and re.search(r"\bcity\b", phrase.words, re.IGNORECASE):
-        cities = [k.location for k in known if k.end <= phrase.start and k.location and k.location.kind == "city"]
-        part = gazetteer.part(cities[-1], direction.group(1).lower()) if cities else None
-        return PlaceMention(phrase.start, phrase.end, phrase.words, part, phrase.kind)
-    if not re.match(r"(?i)(?:the|that|this)\s+(?:[\w\u2011-]+\s+){0,2}(?:city|town|district|neighbourhood|neighborhood"
-                    r"|village|province|governorate|country)$", phrase.words):  # fmt: skip
-        return phrase
-    wanted = {"city": ("city",), "village": ("village",), "neighbourhood": ("neighbourhood",),
-              "admin1": ("admin1",), "country": ("country",)}.get(phrase.kind, ())  # fmt: skip
-    before = [k for k in known if k.end <= phrase.start and k.location and k.location.kind in wanted]
-    location = before[-1].location if before else None
-    return PlaceMention(phrase.start, phrase.end, phrase.words, location, phrase.kind)
-
-
-def _set_place(context: _Context, candidate: Candidate, quantity: Quantity, stop: int) -> None:
-    """Origin and destination for flows; the place after the number in its clause, else the nearest before it,
-    else the place of the figure it continues, else the place named in the sentence before."""
-    sentence = candidate.sentence
-    source_span = _source_span(context, sentence)
-    here = [
-        p
-        for p in context.places
-        if sentence.start <= p.start < sentence.end and not (source_span and source_span[0] <= p.start < source_span[1])
-    ]
-    flow = candidate.metric in FLOWS
-    roles = {id(p): _role(context.text, p, sentence.start) if flow else "in" for p in here}
-    if flow:
-        candidate.origin = _first(here, roles, "origin", "'from' or a verb of leaving before it")
-        candidate.destination = _first(here, roles, "destination", "'to' or 'into' before it")
-    located = [p for p in here if roles[id(p)] != "destination"]
-    after = [p for p in located if quantity.end <= p.start < stop]
-    before = [p for p in located if p.end <= quantity.start]
-    previous = _previous_in(context, sentence)
-    parent = context.found[candidate.part_of - 1] if candidate.part_of else None
-    if candidate.origin is not None:
-        candidate.location = candidate.origin
-        candidate.note("place", 0.8, "the origin of the movement")
-    elif parent is not None and parent.location is not None:
-        candidate.location = parent.location
-        candidate.note("place", 0.7, f"the place of candidate {parent.n}, which this one breaks down")
-    elif after:
-        candidate.location = _place(after[0], "the first place named after the number in its clause")
-        candidate.note("place", 0.75, candidate.location.reason)
-    elif (
-        previous
-        and previous.sentence is sentence
-        and previous.location
-        and counting.coordinated(words(context.text, sentence.start, sentence.end), quantity)
-    ):
-        candidate.location = previous.location
-        candidate.note("place", 0.7, f"the place of candidate {previous.n}, which this number continues")
-    elif before:
-        candidate.location = _place(before[-1], "the nearest place named before the number in its sentence")
-        candidate.note("place", 0.65, candidate.location.reason)
-    elif later := [p for p in located if p.start >= stop]:
-        candidate.location = _place(later[0], "the place named later in its sentence, after the numbers listed")
-        candidate.note("place", 0.6, candidate.location.reason)
-    else:
-        candidate.location = _from_context(context, sentence)
-        if candidate.location:
-            candidate.note("place", 0.4, candidate.location.reason)
-    if flow and candidate.origin is None and candidate.location is not None:
-        candidate.origin = candidate.location
-
-
-def _role(text: str, place: PlaceMention, floor: int) -> str:
-    before = text[max(floor, place.start - 40) : place.start]
-    to, out = _DESTINATION_BEFORE.search(before), _ORIGIN_BEFORE.search(before)
-    if to and (out is None or to.start() > out.start()):
-        return "destination"
-    return "origin" if out else "in"
-
-
-def _first(places: list[PlaceMention], roles: dict[int, str], role: str, why: str) -> Place | None:
-    for place in places:
-        if roles[id(place)] == role:
-            return _place(place, f"the {role}: {why}")
-    return None
-
-
-def _place(mention: PlaceMention, reason: str) -> Place:
-    return Place(mention.start, mention.end, mention.words, mention.location, reason)
-
-
-def _from_context(context: _Context, sentence: Sentence) -> Place | None:
-    """When the figure's own sentence names no place: the place of the figure just before (within two sentences),
-    else the last place named in the sentence before, else the most precise place the headline names."""
-    previous_figure = _previous_in(context, sentence)
-    if previous_figure is not None and previous_figure.location is not None:
-        kept = previous_figure.location
-        return Place(kept.start, kept.end, kept.words, kept.location, f"the place of candidate {previous_figure.n}")
-    if sentence.index > 0:
-        previous = context.sentences[sentence.index - 1]
-        named = [p for p in context.places if previous.start <= p.start < previous.end]
-        if named:
-            return _place(named[-1], "no place in the sentence: the last place named in the sentence before")
-    headline = context.sentences[0] if context.sentences else None
-    known = [p for p in context.places if headline and p.start < headline.end and p.location]
-    if not known:
-        return None
-    precise = min(known, key=lambda p: KIND_RANK.get(p.kind, len(KIND_RANK)))
-    return _place(precise, "no place in the sentence or the one before: the place the headline names")
-
-
-def _source_span(context: _Context, sentence: Sentence) -> tuple[int, int] | None:
-    """The sentence's attribution clause: the speaker up to the cue verb."""
-    speaker = context.speakers[-1] if context.speakers else None
-    if speaker and sentence.start <= speaker.start < sentence.end:
-        return speaker.start, max(speaker.end, speaker.reach)
-    return None
-
-
-def _set_period(context: _Context, candidate: Candidate, quantity: Quantity, times: list[TimeMention]) -> None:
+def _set_period(context: Context, candidate: Candidate, quantity: Quantity, times: list[TimeMention]) -> None:
     """The time expression nearest the number in its sentence; else the period of the figure it breaks down or
     continues; else the day the document was published (a figure stated on a day covers that day)."""
     usable = [t for t in times if t.end <= quantity.start or t.start >= quantity.end]
@@ -472,20 +241,20 @@ def _set_period(context: _Context, candidate: Candidate, quantity: Quantity, tim
             candidate.period_start = candidate.period_end = published
             candidate.note("period", 0.4, "no time in the sentence: the day the document was published")
     has_period = candidate.period_start is not None and candidate.period_start != candidate.period_end
-    candidate.count_kind = count_kind(_family_of(candidate.metric), has_period)
+    candidate.count_kind = count_kind(family_of(candidate.metric), has_period)
 
 
-def _related(context: _Context, candidate: Candidate) -> Candidate | None:
+def _related(context: Context, candidate: Candidate) -> Candidate | None:
     """The figure this one breaks down, or the figure of the same kind just before it."""
     if candidate.part_of is not None:
-        return context.found[candidate.part_of - 1]
-    previous = _previous_in(context, candidate.sentence)
-    if previous is not None and _family_of(previous.metric) == _family_of(candidate.metric):
+        return context.parent_of(candidate)
+    previous = context.previous(candidate.sentence)
+    if previous is not None and family_of(previous.metric) == family_of(candidate.metric):
         return previous
     return None
 
 
-def _speaker(context: _Context, sentence: Sentence, book: SourceBook) -> Attribution | None:
+def _speaker(context: Context, sentence: Sentence, book: SourceBook) -> Attribution | None:
     """Who the sentence says states its numbers: its own attribution; for a sentence opening a quote, the
     attribution of the sentence that closes it; a pronoun is the speaker named last."""
     found = attribution(context.text, sentence.start, sentence.end, book)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .candidates import Candidate
+from .model import Candidate
 from .sources import Attribution, SourceBook, attribution
 from .text import Sentence
 

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .candidates import Candidate, Document, Place, extract_candidates
+from .candidates import extract_candidates
+from .model import Candidate, Document, Place
 from .places import Gazetteer
 from .sources import SourceBook
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import Candidate, Document, as_json, extract_candidates
+from .candidates import as_json, extract_candidates
 from .disputes import Dispute, disputes
+from .model import Candidate, Document
 from .places import Gazetteer
 from .sources import SourceBook
 from .text import sentences

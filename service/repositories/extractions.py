@@ -10,8 +10,8 @@ from psycopg.types.json import Jsonb
 
 from ..db import Connection, one, queries, savepoint
 from ..errors import Conflict, InvalidParameter, NotFound
-from ..extraction.candidates import Document
 from ..extraction.extractor import candidates_json, extract
+from ..extraction.model import Document
 from ..extraction.places import Gazetteer
 from ..extraction.sources import SourceBook
 from . import figure_writes

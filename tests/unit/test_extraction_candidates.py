@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from service.extraction.candidates import Document, as_json, extract_candidates
+from service.extraction.candidates import as_json, extract_candidates
 from service.extraction.extractor import candidates_json, extract
+from service.extraction.model import Document
 from tests.unit.extraction_support import gazetteer, source_book
 
 PUBLISHED = date(2021, 3, 10)  # a Wednesday
@@ -128,7 +129,12 @@ def test_places_by_direction_breakdown_clause_and_headline():
     found = {c.stated_words: c for c in extract_candidates(PLACES, Document(PUBLISHED), gazetteer(), source_book())}
     wounded = found["48"]
     assert (wounded.location.words, wounded.location.location.id) == ("the east of the city", "east-harrow")
-    assert found["9"].location is wounded.location  # a breakdown is of its figure's place
+    # A breakdown is of its figure's place.
+    assert (found["9"].location.words, found["9"].location.location) == (
+        "the east of the city",
+        wounded.location.location,
+    )
+    assert found["9"].location.reason == f"the place of candidate {wounded.n}, which this one breaks down"
     # Kessel is where the speaker works, inside the attribution: the figure has the place of the one before.
     assert found["70"].location.words == "the east of the city"
     assert found["3,000"].location.words == found["800"].location.words == "that part of the city"
