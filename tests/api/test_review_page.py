@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.api.test_extractions import _submit
+from tests.support import app_over
 
 
 def test_the_page_marks_every_candidate_and_has_a_card_for_each(write_client, keys):
@@ -48,3 +49,12 @@ def test_the_submission_page_and_the_assets_are_served(client):
         with client.get(f"/review/{name}") as asset:
             assert asset.status_code == 200 and says in asset.get_data(as_text=True), name
     assert client.get("/review/review.html").status_code == 404
+
+
+def test_with_read_keys_required_the_page_is_a_401_and_the_api_needs_the_key(fresh_url, keys):
+    with app_over(fresh_url, require_read_key=True) as app:
+        client = app.test_client()
+        page = client.get("/review/extractions/new")
+        assert (page.status_code, page.mimetype) == (401, "application/problem+json")
+        assert client.get("/v1/extractions/999").status_code == 401
+        assert client.get("/v1/extractions/999", headers=keys["read"]).status_code == 404
