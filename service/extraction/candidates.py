@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from . import counting
@@ -17,7 +18,7 @@ from .places import Gazetteer
 from .placing import find_places, set_place
 from .sources import Attribution, SourceBook, attribution, by_head, heads, is_pronoun
 from .text import Sentence, sentences
-from .words import Word, words
+from .words import Words, words
 
 
 def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book: SourceBook) -> list[Candidate]:
@@ -34,7 +35,7 @@ def extract_candidates(text: str, document: Document, gazetteer: Gazetteer, book
             candidate = _candidate(context, sentence, tokens, quantity, stop, taken)
             if candidate is None:
                 continue
-            set_place(context, candidate, quantity, stop)
+            set_place(context, candidate, quantity, stop, tokens)
             _set_period(context, candidate, quantity, times)
             _set_source(candidate, speaker, document)
             candidate.stated_on = _stated_on(speaker, [t for t in times if t.end <= quantity.start], document)
@@ -60,17 +61,17 @@ def _headings_restate(found: list[Candidate]) -> None:
                 break
 
 
-def _taken_words(tokens: list[Word], numbers: list[Quantity]) -> set[int]:
+def _taken_words(tokens: Words, numbers: list[Quantity]) -> set[int]:
     """The words right after each number (its noun and verb): no other number of the sentence takes them."""
     taken: set[int] = set()
     for quantity in numbers:
-        after = [t for t in tokens if t.start >= quantity.end][:2]
+        after = tokens.after(quantity.end, 2)
         taken.update(t.start for t in after)
     return taken
 
 
 def _candidate(
-    context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+    context: Context, sentence: Sentence, tokens: Words, quantity: Quantity, stop: int, taken: set[int]
 ) -> Candidate | None:
     counted = _count(context, sentence, tokens, quantity, stop, taken)
     if counted is None:
@@ -114,7 +115,7 @@ def _value_reason(quantity: Quantity) -> str:
 
 
 def _count(
-    context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity, stop: int, taken: set[int]
+    context: Context, sentence: Sentence, tokens: Words, quantity: Quantity, stop: int, taken: set[int]
 ) -> tuple[Counted, Candidate | None, float] | None:
     """The metric, group and kind of count of a number, the figure it breaks down (if any), and the confidence."""
     ahead = counting.forward(tokens, quantity, stop)
@@ -154,7 +155,7 @@ Event = tuple[str, str, float, str | None]
 
 def _event(
     context: Context,
-    tokens: list[Word],
+    tokens: Words,
     quantity: Quantity,
     ahead: counting.Reading,
     group: str | None,
@@ -190,9 +191,15 @@ def _event(
     return None
 
 
+@lru_cache(maxsize=64)
+def _speaks_of_siege(sentence_text: str) -> bool:
+    """Children 'under siege' or 'besieged' are children under siege; read once per sentence."""
+    return bool(re.search(r"\bsiege|besieged", sentence_text, re.IGNORECASE))
+
+
 def _metric(family: str, group: str, parent: Candidate | None, sentence_text: str) -> str:
     """A breakdown takes its parent's metric unless its noun says otherwise (civilians inside people killed)."""
-    besieged = bool(re.search(r"\bsiege|besieged", sentence_text, re.IGNORECASE))
+    besieged = _speaks_of_siege(sentence_text)
     if parent is not None and family_of(parent.metric) == family:
         if group in ("civilians", "fighters") and family in ("killed", "injured"):
             return metric_for(family, group)
@@ -200,7 +207,7 @@ def _metric(family: str, group: str, parent: Candidate | None, sentence_text: st
     return metric_for(family, group, children_besieged=besieged)
 
 
-def _parent(context: Context, sentence: Sentence, tokens: list[Word], quantity: Quantity) -> Candidate | None:
+def _parent(context: Context, sentence: Sentence, tokens: Words, quantity: Quantity) -> Candidate | None:
     """The figure a number breaks down ('including 71 children'), followed up to the top of the breakdown."""
     previous = context.previous(sentence)
     if previous is None:
@@ -212,11 +219,15 @@ def _parent(context: Context, sentence: Sentence, tokens: list[Word], quantity: 
     return context.root(previous)
 
 
+# How many candidates back a number said again is looked for.
+RESTATED_REACH = 50
+
+
 def _restated(context: Context, quantity: Quantity, group: str | None) -> Candidate | None:
     """An earlier candidate of the same value: a number said again ('There are 50,000 people ...')."""
     if group is None:
         return None
-    for candidate in reversed(context.found):
+    for candidate in reversed(context.found[-RESTATED_REACH:]):
         if candidate.value == quantity.reading.value and not quantity.reading.vague:
             return candidate
     return None

@@ -16,12 +16,14 @@ from .metrics import (
     population,
 )
 from .numbers import Quantity
-from .words import Word
+from .words import Word, Words
 
 # How far the rules look: the noun stands within a few words of its number, the event within a clause.
 NOUN_REACH = 5
 FORWARD_REACH = 14
 BACKWARD_REACH = 12
+# How far the rule of the nearest event word looks, either side, in words.
+NEAREST_REACH = 40
 # Words opening a breakdown of the figure before them.
 BREAKDOWN_WORDS = frozenset({"including", "includes", "include", "among"})
 BREAKDOWN_PAIRS = frozenset({"of whom", "of them", "of these", "of which"})
@@ -52,10 +54,10 @@ def _family_at(tokens: list[Word], i: int) -> tuple[str | None, int]:
     return event_family(tokens[i].text), 1
 
 
-def forward(tokens: list[Word], quantity: Quantity, stop_at: int) -> Reading | None:
+def forward(tokens: Words, quantity: Quantity, stop_at: int) -> Reading | None:
     """The noun and the event after a number, up to the next number; None when the noun counts no people or the
     clause is hypothetical ('will', 'at risk')."""
-    after = [t for t in tokens if t.start >= quantity.end and t.start < stop_at][:FORWARD_REACH]
+    after = tokens.after(quantity.end, FORWARD_REACH, stop_at)
     noun = group = family = None
     event: Word | None = None
     noun_open = True
@@ -86,9 +88,9 @@ def forward(tokens: list[Word], quantity: Quantity, stop_at: int) -> Reading | N
     return Reading(noun, group, family, "forward", event)
 
 
-def backward(tokens: list[Word], quantity: Quantity, start_at: int) -> Reading:
+def backward(tokens: Words, quantity: Quantity, start_at: int) -> Reading:
     """The event (and the people) named before a number: 'killing hundreds', 'the death toll ... to 2,030'."""
-    before = [t for t in tokens if t.end <= quantity.start and t.start >= start_at][-BACKWARD_REACH:]
+    before = tokens.before(quantity.start, BACKWARD_REACH, start_at)
     family = group = noun = None
     event: Word | None = None
     for i in range(len(before) - 1, -1, -1):
@@ -104,13 +106,14 @@ def backward(tokens: list[Word], quantity: Quantity, start_at: int) -> Reading:
     return Reading(noun, group, family, "backward", event)
 
 
-def nearest_event(tokens: list[Word], quantity: Quantity, taken: set[int]) -> Reading:
+def nearest_event(tokens: Words, quantity: Quantity, taken: set[int]) -> Reading:
     """The event word nearest the number anywhere in its sentence, leaving out words other numbers took."""
     best: tuple[int, str, Word] | None = None
-    for i, token in enumerate(tokens):
+    around = [*tokens.before(quantity.start, NEAREST_REACH), *tokens.after(quantity.start, NEAREST_REACH)]
+    for i, token in enumerate(around):
         if token.start in taken:
             continue
-        family, _ = _family_at(tokens, i)
+        family, _ = _family_at(around, i)
         if family:
             distance = abs(token.start - quantity.start)
             if best is None or distance < best[0]:
@@ -118,9 +121,9 @@ def nearest_event(tokens: list[Word], quantity: Quantity, taken: set[int]) -> Re
     return Reading(None, None, best[1] if best else None, "sentence", best[2] if best else None)
 
 
-def opens_breakdown(tokens: list[Word], quantity: Quantity, sentence_text: str, sentence_start: int) -> bool:
+def opens_breakdown(tokens: Words, quantity: Quantity, sentence_text: str, sentence_start: int) -> bool:
     """'including 71 children', '... of whom 12 ...', a sentence opening 'Of the ...' or 'The rest ...'."""
-    before = [t for t in tokens if t.end <= quantity.start][-3:]
+    before = tokens.before(quantity.start, 3)
     pairs = {f"{a.lower} {b.lower}" for a, b in itertools.pairwise(before)}
     return any(t.lower in BREAKDOWN_WORDS for t in before) or bool(pairs & BREAKDOWN_PAIRS)
 
@@ -140,29 +143,29 @@ def continues(text: str, previous_end: int, quantity: Quantity) -> bool:
     )
 
 
-def hypothetical_before(tokens: list[Word], quantity: Quantity) -> bool:
+def hypothetical_before(tokens: Words, quantity: Quantity) -> bool:
     """'there may be up to 1,500', 'could reach 3,000': a number someone expects, not one counted."""
-    before = [t for t in tokens if t.end <= quantity.start][-3:]
+    before = tokens.before(quantity.start, 3)
     return any(t.lower in MODALS for t in before)
 
 
-def next_to(tokens: list[Word], quantity: Quantity, event: Word) -> bool:
+def next_to(tokens: Words, quantity: Quantity, event: Word) -> bool:
     """The event word stands right before the number ('killing hundreds'), or the number ends a toll ('stood at
     more than 730', 'rose to 240')."""
-    before = [t for t in tokens if t.end <= quantity.start]
+    before = tokens.before(quantity.start, 1)
     return bool(before) and (before[-1] == event or before[-1].lower in ("to", "at", "reached", "of", "by"))
 
 
-def coordinated(tokens: list[Word], quantity: Quantity) -> bool:
+def coordinated(tokens: Words, quantity: Quantity) -> bool:
     """'another 2,500', 'tens of others', 'thousands more': further people of the figure before."""
-    before = [t for t in tokens if t.end <= quantity.start][-1:]
-    after = [t for t in tokens if t.start >= quantity.end][:2]
+    before = tokens.before(quantity.start, 1)
+    after = tokens.after(quantity.end, 2)
     return any(t.lower == "another" for t in before) or any(t.lower in ("others", "more") for t in after)
 
 
-def ends_a_phrase(tokens: list[Word], quantity: Quantity) -> bool:
+def ends_a_phrase(tokens: Words, quantity: Quantity) -> bool:
     """The number is followed by a preposition or a comma, not by a noun of its own nor by the end of the text."""
-    after = [t for t in tokens if t.start >= quantity.end][:1]
+    after = tokens.after(quantity.end, 1)
     return bool(after) and after[0].lower in ("in", "on", "during", "since", "over", ",", ";", "and")
 
 
@@ -187,7 +190,7 @@ def _counts_things(token: Word) -> bool:
     )
 
 
-def governs(tokens: list[Word], quantity: Quantity, event: Word) -> bool:
+def governs(tokens: Words, quantity: Quantity, event: Word) -> bool:
     """The event word is a verb right before the number: 'killed 23', 'wounding 40'."""
-    before = [t for t in tokens if t.end <= quantity.start][-1:]
+    before = tokens.before(quantity.start, 1)
     return bool(before) and before[0] == event and event.lower.endswith(("ed", "ing", "s"))

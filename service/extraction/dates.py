@@ -65,13 +65,15 @@ def time_mentions(text: str, start: int, end: int, published: date | None) -> li
     if published is None:
         return []
     found: list[TimeMention] = []
+    taken = bytearray(end - start)  # the characters an earlier, more specific pattern has read
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text, start, end):
-            if any(match.start() < m.end and m.start < match.end() for m in found):
+            if any(taken[match.start() - start : match.end() - start]):
                 continue
             period = _RESOLVERS[name](match, published)
             if period is not None:
                 found.append(TimeMention(match.start(), match.end(), match.group(), *period))
+                taken[match.start() - start : match.end() - start] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda mention: mention.start)
 
 

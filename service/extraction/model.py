@@ -3,6 +3,7 @@ text keeps."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,6 +80,13 @@ class Context:
     speakers: list[Attribution] = field(default_factory=list)
     # Head words of the sources named so far ('Observatory'), for the shortened names that follow.
     heads: dict[str, Source] = field(default_factory=dict)
+    _starts: list[int] | None = None
+
+    def places_in(self, start: int, end: int) -> list[PlaceMention]:
+        """The places that start in [start, end), by bisection (places are in text order)."""
+        starts = [place.start for place in self.places] if self._starts is None else self._starts
+        self._starts = starts
+        return self.places[bisect_left(starts, start) : bisect_left(starts, end)]
 
     def previous(self, sentence: Sentence) -> Candidate | None:
         """The candidate before, in this sentence or the two before it."""

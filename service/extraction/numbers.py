@@ -72,12 +72,20 @@ class Quantity:
     hedge: str | None
 
 
+# No count of people has more digits than this; a longer run of digits is an identifier, not a figure.
+MAX_DIGITS = 12
+# Nor is one larger than this (a figure's value must also fit the database).
+MAX_VALUE = 10**12
+
+
 def number_value(words: str) -> int | None:
     """The integer written in digits or English words ('1,700', 'four', 'quarter-million', '2.5 million')."""
     text = re.sub(r"[\s\u00a0\u2011-]+", " ", words.lower().replace(",", "")).strip()
     total, current = 0.0, 0.0
     for word in re.sub(r"\bof\b|\ba\b", " ", text).split():
         if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            if len(word) > MAX_DIGITS:
+                return None
             current += float(word)
         elif word in _UNITS or word in _TENS:
             current += _UNITS.get(word, 0) + _TENS.get(word, 0)
@@ -90,7 +98,8 @@ def number_value(words: str) -> int | None:
             current = 0
         else:
             return None
-    return round(total + current)
+    value = total + current
+    return round(value) if value <= MAX_VALUE else None
 
 
 def quantities(text: str, start: int, end: int) -> list[Quantity]:

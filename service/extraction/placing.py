@@ -10,7 +10,7 @@ from .model import FLOWS, Candidate, Context, Place
 from .numbers import Quantity
 from .places import KIND_RANK, Gazetteer, PlaceMention, place_phrases
 from .text import Sentence
-from .words import words
+from .words import Words
 
 _DESTINATION_BEFORE = re.compile(r"\b(?:to|into|towards|toward|for)\s+(?:[\w\u2011-]+\s+){0,3}$", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(
@@ -58,7 +58,7 @@ def _resolve_back(phrase: PlaceMention, known: list[PlaceMention], gazetteer: Ga
     return PlaceMention(phrase.start, phrase.end, phrase.words, location, phrase.kind)
 
 
-def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: int) -> None:
+def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: int, tokens: Words) -> None:
     """Origin and destination for flows, and the candidate's place by the first rule that gives one (_located)."""
     here = _in_sentence(context, candidate.sentence)
     flow = candidate.metric in FLOWS
@@ -67,7 +67,7 @@ def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: 
         candidate.origin = _first(here, roles, "origin", "'from' or a verb of leaving before it")
         candidate.destination = _first(here, roles, "destination", "'to' or 'into' before it")
     located = [p for p in here if roles[id(p)] != "destination"]
-    found = _located(context, candidate, quantity, stop, located)
+    found = _located(context, candidate, quantity, stop, located, tokens)
     if found is not None:
         place, confidence = found
         candidate.location = place
@@ -79,15 +79,12 @@ def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: 
 def _in_sentence(context: Context, sentence: Sentence) -> list[PlaceMention]:
     """The places of a sentence, leaving out those in its attribution clause (the speaker's, not the figure's)."""
     clause = _source_span(context, sentence)
-    return [
-        p
-        for p in context.places
-        if sentence.start <= p.start < sentence.end and not (clause and clause[0] <= p.start < clause[1])
-    ]
+    here = context.places_in(sentence.start, sentence.end)
+    return [p for p in here if not (clause and clause[0] <= p.start < clause[1])]
 
 
 def _located(
-    context: Context, candidate: Candidate, quantity: Quantity, stop: int, located: list[PlaceMention]
+    context: Context, candidate: Candidate, quantity: Quantity, stop: int, located: list[PlaceMention], tokens: Words
 ) -> tuple[Place, float] | None:
     """The origin of a movement; the place of the figure it breaks down; the first place after the number in its
     clause; the place of the figure it continues ('and tens of others'); the nearest place before it; a place later
@@ -104,7 +101,7 @@ def _located(
         return _again(parent.location, f"the place of candidate {parent.n}, which this one breaks down"), 0.7
     if after:
         return _place(after[0], "the first place named after the number in its clause"), 0.75
-    if continued and counting.coordinated(words(context.text, sentence.start, sentence.end), quantity):
+    if continued and counting.coordinated(tokens, quantity):
         assert previous is not None and previous.location is not None
         return _again(previous.location, f"the place of candidate {previous.n}, which this number continues"), 0.7
     if before:
@@ -147,11 +144,11 @@ def _from_context(context: Context, sentence: Sentence) -> Place | None:
         return _again(previous_figure.location, f"the place of candidate {previous_figure.n}")
     if sentence.index > 0:
         previous = context.sentences[sentence.index - 1]
-        named = [p for p in context.places if previous.start <= p.start < previous.end]
+        named = context.places_in(previous.start, previous.end)
         if named:
             return _place(named[-1], "no place in the sentence: the last place named in the sentence before")
     headline = context.sentences[0] if context.sentences else None
-    known = [p for p in context.places if headline and p.start < headline.end and p.location]
+    known = [p for p in context.places_in(0, headline.end) if p.location] if headline else []
     if not known:
         return None
     precise = min(known, key=lambda p: KIND_RANK.get(p.kind, len(KIND_RANK)))

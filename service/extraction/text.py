@@ -10,8 +10,10 @@ from typing import Any
 
 import spacy
 
-# Sentences of a paragraph longer than this are cut by the sentencizer alone; a paragraph is rarely this long.
 _LINE = re.compile(r"[^\n]+")
+# spaCy's tokenizer takes time quadratic in the length of a run without spaces (it peels punctuation off both ends
+# one character at a time): a run this long (a URL, a line of dashes) is read as letters of the same length.
+_LONG_RUN = re.compile(r"\S{40,}")
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,15 @@ def sentences(text: str) -> list[Sentence]:
     """The sentences of every non-blank line of text, in order, with offsets into text."""
     lines = [match for match in _LINE.finditer(text) if match.group().strip()]
     found: list[Sentence] = []
-    for paragraph, (line, doc) in enumerate(zip(lines, pipeline().pipe(m.group() for m in lines), strict=True)):
-        for sent in doc.sents:
-            words = sent.text.strip()
+    plain = (_LONG_RUN.sub(lambda run: "x" * len(run.group()), m.group()) for m in lines)
+    for paragraph, (line, doc) in enumerate(zip(lines, pipeline().pipe(plain), strict=True)):
+        parts = list(doc.sents)
+        for sent in parts:
+            written = line.group()[sent.start_char : sent.end_char]
+            words = written.strip()
             if not words:
                 continue
-            start = line.start() + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            heading = len(list(doc.sents)) == 1 and not re.search(r"[.!?\"”')\]]\s*$", words)
+            start = line.start() + sent.start_char + (len(written) - len(written.lstrip()))
+            heading = len(parts) == 1 and not re.search(r"[.!?\"”')\]]\s*$", words)
             found.append(Sentence(len(found), start, start + len(words), words, paragraph, heading))
     return found

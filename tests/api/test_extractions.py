@@ -154,3 +154,9 @@ def test_writes_need_a_write_key(write_client, keys):
     assert write_client.post("/v1/extractions", json={"text": "x", "document_id": 1}).status_code == 401
     read_only = write_client.post("/v1/extractions", json={"text": "x", "document_id": 1}, headers=keys["read"])
     assert read_only.status_code == 403
+
+
+def test_hostile_texts_are_read_without_a_5xx(write_client, keys):
+    for text in ("9" * 100_000, "," * 100_000, "killed 5 people, " * 5_000, "In Abc " * 14_000):
+        response = _submit(write_client, keys, text=text)
+        assert response.status_code == 201, text[:20]

@@ -170,3 +170,13 @@ def test_a_heading_is_a_sentence_of_its_own():
         ("Water rose.", False),
         ("People fled.", False),
     ]
+
+
+def test_a_run_of_digits_or_a_number_past_any_count_is_no_count():
+    assert (number_value("9" * 13), number_value("2,000,000,000,000"), number_value("999,999")) == (None, None, 999999)
+    assert _read("9" * 500) == []
+
+
+def test_a_long_run_without_spaces_is_cut_into_sentences_quickly():
+    text = "," * 20_000 + " Then 12 people fled."
+    assert [s.text[-21:] for s in sentences(text)] == [", Then 12 people fled."[-21:]]
