@@ -50,7 +50,7 @@ def document_id_for(conn: Connection, *, fields: dict[str, Any]) -> int:
     return int(one(conn.execute(sql["find_document"], row))["id"])
 
 
-def create_extraction(conn: Connection, *, text: str, document_id: int, actor: str) -> int:
+def create_extraction(conn: Connection, text: str, *, document_id: int, actor: str) -> int:
     """Read text, store it with its candidates, and return the extraction's id."""
     sql = queries("extractions")
     document = conn.execute(sql["get_document"], {"id": document_id}).fetchone()
