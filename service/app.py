@@ -25,12 +25,14 @@ from .api import (
     cors,
     datasets,
     docs,
+    extractions,
     figures,
     health,
     limits,
     negotiation,
     release_connection,
     retry_elsewhere,
+    review,
 )
 from .api import openapi_examples as examples
 from .api import openapi_responses as documented
@@ -215,10 +217,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             "description": "An API key from `tally keys create NAME --scope read|write|admin`.",
         },
     )
-    for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp):
+    for blueprint in (figures.blp, catalogue.blp, analysis.blp, datasets.blp, extractions.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(review.blp)
     register_error_handlers(app)
     limits.init_limits(app, settings)  # its check runs before check_request: a flood is refused before any work
     app.before_request(check_request)

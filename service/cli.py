@@ -13,6 +13,7 @@ import click
 from . import db, migrations
 from .api import API_KEY
 from .config import PROJECT_ROOT, Settings
+from .extraction.commands import extract_group
 from .importers.commands import DATABASE_URL, import_group
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -143,6 +144,8 @@ def seed(settings: Settings) -> None:
 
 # `tally import locations|ucdp|unhcr|idmc`: see service/importers/commands.py.
 main.add_command(import_group)
+# `tally extract FILE` and `tally extract eval DIR`: see service/extraction/commands.py.
+main.add_command(extract_group)
 
 
 @main.command()

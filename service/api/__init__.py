@@ -83,6 +83,8 @@ PATH_PARAMETERS: dict[str, tuple[str, int | str]] = {
     "code": ("The place's id or its OCHA p-code.", "SY02"),
     "dataset_id": ("The dataset's id (GET /v1/datasets lists them).", "ucdp-ged"),
     "import_id": ("The import's id (GET /v1/datasets/{dataset_id} lists a dataset's imports).", 4),
+    "extraction_id": ("The extraction's id.", 1),
+    "n": ("The candidate's number in its extraction (1, 2, ... in text order).", 1),
 }
 _RULE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -19,7 +19,8 @@ from tests.support import app_over, make_key
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # The headers this checks on every response: documented where sent, sent where required, values as documented.
 OPERATIONAL_HEADERS = ("RateLimit-Policy", "RateLimit", "Retry-After")
-# Path parameters: things the seed has (or, for imports and datasets, ids that name nothing: a 404 is documented).
+# Path parameters: things the seed has (or, for imports, datasets and extractions, ids that name nothing: a 404 is
+# documented).
 PATH_VALUES = {
     "figure_id": "4",
     "source_id": "sohr",
@@ -27,6 +28,8 @@ PATH_VALUES = {
     "code": "SY02",
     "dataset_id": "1",
     "import_id": "1",
+    "extraction_id": "1",
+    "n": "1",
 }
 # Well-formed, so its check asks the database; known to no database.
 MADE_UP = {"Authorization": f"Bearer tally_{'x' * 40}"}

@@ -42,7 +42,7 @@ FROM (SELECT f.* FROM (
 ORDER BY {order}
 
 -- name: count_figures
--- How many figures match, for include_total: {where} without a cursor's condition.
+-- How many figures match, for include_total: the list's condition without a cursor's.
 SELECT count(*) AS total FROM figure f WHERE {where}
 
 -- name: count_figures_as_of

@@ -1,0 +1,182 @@
+"""The extraction assistant's parts, one rule at a time, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.extraction.dates import time_mentions
+from service.extraction.hedges import Reading
+from service.extraction.numbers import number_value, quantities
+from service.extraction.sources import attribution
+from service.extraction.text import sentences
+from tests.unit.extraction_support import gazetteer, source_book
+
+
+def _read(text: str) -> list[tuple[str, Reading]]:
+    return [(q.words, q.reading) for q in quantities(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thousands of people", [("thousands", Reading(2000, 2000, 9999, "at_least", vague=True))]),
+        ("tens of others", [("tens", Reading(20, 20, 99, "at_least", vague=True))]),
+        ("hundreds of thousands fled", [("hundreds of thousands", Reading(200000, 200000, 999999, "at_least", True))]),
+        ("nearly 8,200 children", [("nearly 8,200", Reading(8200, None, 8200, "approximately"))]),
+        ("almost 40 villagers", [("almost 40", Reading(40, None, 40, "approximately"))]),
+        ("up to 600 patients", [("up to 600", Reading(600, None, None, "at_most"))]),
+        ("more than 1,250 people", [("more than 1,250", Reading(1250, None, None, "more_than"))]),
+        ("over 90 people", [("over 90", Reading(90, None, None, "more_than"))]),
+        ("fewer than 30 people", [("fewer than 30", Reading(30, None, None, "fewer_than"))]),
+        ("at least 17 people", [("at least 17", Reading(17, None, None, "at_least"))]),
+        ("31 at least were killed", [("31 at least", Reading(31, None, None, "at_least"))]),
+        ("around 4,400 residents", [("around 4,400", Reading(4400, None, None, "approximately"))]),
+        (
+            "an estimated half a million people",
+            [("an estimated half a million", Reading(500000, None, None, "approximately"))],
+        ),
+        ("between 200 and 300 people", [("between 200 and 300", Reading(250, 200, 300, "approximately"))]),
+        ("seventy-two people", [("seventy-two", Reading(72, None, None, "exact"))]),
+        ("1.2 million people", [("1.2 million", Reading(1200000, None, None, "exact"))]),
+    ],
+)
+def test_numbers_are_read_by_the_hand_entry_rules(text, expected):
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a 34-year-old teacher",
+        "the seven-year conflict",
+        "over the past 21 days",
+        "two kilometres from the border",
+        "three nautical miles out",
+        "on 14 March",
+        "March 14, 2015",
+        "in 1998",
+        "published 2021-05-04",
+        "the 3rd of June",
+        "12 percent of homes",
+        "no one knows",
+        "aged 61",
+    ],
+)
+def test_years_dates_ages_durations_and_distances_are_no_counts(text):
+    assert _read(text) == []
+
+
+def test_a_number_word_with_a_fraction():
+    assert (number_value("quarter-million"), number_value("a quarter of a million")) == (250000, 250000)
+
+
+PUBLISHED = date(2021, 3, 10)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "start", "end"),
+    [
+        ("clashes on Monday", "on Monday", date(2021, 3, 8), date(2021, 3, 8)),
+        ("they said Wednesday", "Wednesday", PUBLISHED, PUBLISHED),
+        ("since last Wednesday", "last Wednesday", date(2021, 3, 3), date(2021, 3, 3)),
+        ("over the past 10 days", "over the past 10 days", date(2021, 3, 1), PUBLISHED),
+        ("in the last two weeks", "in the last two weeks", date(2021, 2, 24), PUBLISHED),
+        ("since early January", "since early January", date(2021, 1, 1), PUBLISHED),
+        ("since late November", "since late November", date(2020, 11, 21), PUBLISHED),
+        ("since 2 February", "since 2 February", date(2021, 2, 2), PUBLISHED),
+        ("as of 28 February", "as of 28 February", None, date(2021, 2, 28)),
+        ("between 3 January and 9 February", "between 3 January and 9 February", date(2021, 1, 3), date(2021, 2, 9)),
+        ("three days ago", "three days ago", date(2021, 3, 7), date(2021, 3, 7)),
+        ("yesterday", "yesterday", date(2021, 3, 9), date(2021, 3, 9)),
+        ("in 2019", "in 2019", date(2019, 1, 1), date(2019, 12, 31)),
+        ("in 2017-18", "in 2017-18", date(2017, 1, 1), date(2018, 12, 31)),
+        (
+            "since the army closed the road in late December",
+            "since the army closed the road in late December",
+            date(2020, 12, 21),
+            PUBLISHED,
+        ),
+    ],
+)
+def test_relative_dates_resolve_against_the_published_date(text, words, start, end):
+    found = time_mentions(text, 0, len(text), PUBLISHED)
+    assert [(m.words, m.period_start, m.period_end) for m in found] == [(words, start, end)]
+
+
+def test_no_published_date_resolves_nothing():
+    assert time_mentions("on Monday", 0, 9, None) == []
+
+
+def _speaker(text: str) -> tuple[str, str, str | None] | None:
+    found = attribution(text, 0, len(text), source_book())
+    return None if found is None else (found.words, found.cue, found.source.id if found.source else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nine people died, according to the health ministry.",
+            ("the health ministry", "according to", "health-ministry"),
+        ),
+        ("The FMN, which tracks the war from abroad, said 40 people were hurt.", ("The FMN", "said", "fmn")),
+        ("Village elders reported 12 dead.", ("Village elders", "reported", None)),
+        (
+            '"We counted 80 bodies," Dr Lina Haddad, a surgeon at the clinic, said.',
+            ("Dr Lina Haddad, a surgeon at the clinic", "quoted", None),
+        ),
+        (
+            "However the Freedonia Monitoring Network warned Monday that 300 were trapped.",
+            ("the Freedonia Monitoring Network", "warned", "fmn"),
+        ),
+        ("Freedonia Monitoring Network: shelling killed 6 people.", ("Freedonia Monitoring Network", "colon", "fmn")),
+        ("Little is reported from the valley.", None),
+        ("Nine people died in the flood.", None),
+    ],
+)
+def test_attribution_names_who_states_the_numbers(text, expected):
+    assert _speaker(text) == expected
+
+
+def test_places_are_matched_by_name_alias_and_arabic_with_their_modifiers():
+    text = "Shelling hit rebel-held eastern Harrow and Millbrook; in هارو and in Kessel, Freedonia, calm returned."
+    found = [(m.words, m.location.id if m.location else None) for m in gazetteer().find(text)]
+    assert found == [
+        ("rebel-held eastern Harrow", "east-harrow"),
+        ("Millbrook", "millbrook"),
+        ("هارو", "harrow-city"),
+        ("Kessel", "kessel"),
+        ("Freedonia", "XY"),
+    ]
+
+
+def test_a_name_two_countries_share_is_the_one_in_the_country_the_text_names():
+    text = "Kessel, a town in Otherland, was quiet."
+    assert [m.location.id for m in gazetteer().find(text) if m.location] == ["ZZ-kessel", "ZZ"]
+
+
+def test_a_place_name_that_is_an_everyday_word_is_no_place():
+    assert gazetteer().find("The eastern and Eastern roads are closed.") == []
+
+
+def test_a_heading_is_a_sentence_of_its_own():
+    text = "Title line\n2021-03-10\n\nFloods in Harrow\nWater rose. People fled."
+    assert [(s.text, s.heading) for s in sentences(text)] == [
+        ("Title line", True),
+        ("2021-03-10", True),
+        ("Floods in Harrow", True),
+        ("Water rose.", False),
+        ("People fled.", False),
+    ]
+
+
+def test_a_run_of_digits_or_a_number_past_any_count_is_no_count():
+    assert (number_value("9" * 13), number_value("2,000,000,000,000"), number_value("999,999")) == (None, None, 999999)
+    assert _read("9" * 500) == []
+
+
+def test_a_long_run_without_spaces_is_cut_into_sentences_quickly():
+    text = "," * 20_000 + " Then 12 people fled."
+    assert [s.text[-21:] for s in sentences(text)] == [", Then 12 people fled."[-21:]]
