@@ -77,6 +77,8 @@ def read_by_code(folders: tuple[str, ...] = SOURCES) -> set[str]:
     names = set()
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
+            if any(part.startswith(".") for part in path.relative_to(ROOT).parts):
+                continue  # a virtualenv of the bench's (bench/.datasette-venv), not Tally's code
             tree = ast.parse(path.read_text("utf-8"))
             constants = _constants(tree)
             for key in _keys(tree):
