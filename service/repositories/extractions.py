@@ -131,6 +131,7 @@ def accept_candidate(conn: Connection, *, extraction_id: int, n: int, correction
     reason names the extraction); returns the figure's id."""
     row = _locked(conn, extraction_id, n)
     note = corrections.pop("reason", None)
+    with_disputes = corrections.pop("record_disputes", True)
     fields = figure_fields(row["proposal"], document_id=row["document_id"], publisher=row["publisher_id"],
                            published_on=row["published_on"]) | corrections  # fmt: skip
     fields["period_start"] = fields.get("period_start") or fields.get("period_end")
@@ -141,9 +142,26 @@ def accept_candidate(conn: Connection, *, extraction_id: int, n: int, correction
             )
     reason = f"Accepted from extraction {extraction_id}, candidate {n}" + (f": {note}" if note else "")
     figure_id = int(figure_writes.create_figure(conn, fields=fields, actor=actor, reason=reason)["id"])
+    if with_disputes:
+        for dispute in row["disputed_by"]:
+            if dispute["source_id"]:  # who disputes must be a source Tally knows; never the figure's own by default
+                proposed = dispute_fields(dispute, figure=fields, extraction_id=extraction_id, n=n)
+                figure_writes.add_dispute(conn, figure_id=figure_id, dispute=proposed, actor=actor)
     params = {"id": extraction_id, "n": n, "figure_id": figure_id, "actor": actor}
     conn.execute(queries("extractions")["accept_candidate"], params)
     return figure_id
+
+
+def dispute_fields(dispute: dict[str, Any], *, figure: dict[str, Any], extraction_id: int, n: int) -> dict[str, Any]:
+    """A proposed dispute as a dispute of the figure accepted: by the source the text names, quoted, stated in the
+    same document on the same day as the figure."""
+    return {
+        "source": dispute["source_id"],
+        "document": figure["document"],
+        "stated_on": figure["stated_on"],
+        "quote": dispute["words"],
+        "note": f'Proposed by extraction {extraction_id} with candidate {n} ("{dispute["cue"]}")',
+    }
 
 
 def figure_fields(

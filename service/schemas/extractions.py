@@ -65,6 +65,16 @@ class CandidateAcceptSchema(FigureFieldsSchema):
         max_length=2000,
         metadata={"description": "Added to the figure's revision reason.", "example": "Checked against the article"},
     )
+    record_disputes = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "Record the sentences that dispute the candidate (`disputed_by`) as disputes of the new "
+            "figure, which is then `disputed`: each by the source the text names, quoted, in the same document. "
+            "One whose speaker Tally does not know as a source (`source_id` null) is left for you to record "
+            "(POST /v1/figures/{figure_id}/disputes). False records none.",
+            "example": True,
+        },
+    )
 
 
 class CandidateRejectSchema(Schema):

@@ -160,3 +160,39 @@ def test_hostile_texts_are_read_without_a_5xx(write_client, keys):
     for text in ("9" * 100_000, "," * 100_000, "killed 5 people, " * 5_000, "In Abc " * 14_000):
         response = _submit(write_client, keys, text=text)
         assert response.status_code == 201, text[:20]
+
+
+DISPUTED = (
+    "Strike on Anjara\n"
+    "At least 37 civilians were killed in Anjara on Tuesday, the Syrian Observatory for Human Rights said.\n"
+    "The United Nations denied the toll and said it could confirm no deaths in Anjara.\n"
+    "The army also denied that civilians were killed in Anjara.\n"
+)
+
+
+def test_accepting_a_disputed_candidate_records_its_disputes_by_known_sources(write_client, keys):
+    extraction = _submit(write_client, keys, text=DISPUTED).get_json()
+    [candidate] = extraction["candidates"]
+    proposed = [(d["cue"], d["words"], d["source_id"]) for d in candidate["disputed_by"]]
+    assert proposed == [("denied", DISPUTED.splitlines()[2], "un"), ("denied", DISPUTED.splitlines()[3], None)]
+    url = f"/v1/extractions/{extraction['id']}/candidates/1/accept"
+    accepted = write_client.post(url, json={}, headers=keys["write"])
+    assert accepted.status_code == 201, accepted.get_json()
+    figure = write_client.get(accepted.headers["Location"]).get_json()
+    # The UN's denial is recorded; the army, a speaker Tally has no source for, is left to the reviewer.
+    [dispute] = figure["disputes"]
+    assert (figure["status"], figure["version"]) == ("disputed", 2)
+    assert (dispute["source"]["id"], dispute["quote"], dispute["document_id"], dispute["stated_on"]) == (
+        "un",
+        DISPUTED.splitlines()[2],
+        extraction["document"]["id"],
+        "2016-11-30",
+    )
+    assert dispute["note"] == f'Proposed by extraction {extraction["id"]} with candidate 1 ("denied")'
+    # Asked not to: the figure stands undisputed.
+    other = _submit(write_client, keys, text=DISPUTED.replace("37", "38")).get_json()
+    url = f"/v1/extractions/{other['id']}/candidates/1/accept"
+    plain = write_client.post(url, json={"record_disputes": False}, headers=keys["write"])
+    assert plain.status_code == 201, plain.get_json()
+    figure = write_client.get(plain.headers["Location"]).get_json()
+    assert (figure["status"], figure["disputes"], figure["version"]) == ("reported", [], 1)

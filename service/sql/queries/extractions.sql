@@ -44,7 +44,7 @@ FROM extraction_candidate WHERE extraction_id = %(id)s ORDER BY n
 
 -- name: lock_candidate
 -- The candidate, locked until the decision commits: of two decisions at once, the second sees the first.
-SELECT c.n, c.proposal, c.state, c.figure_id, e.document_id, d.published_on, d.publisher_id
+SELECT c.n, c.proposal, c.disputed_by, c.state, c.figure_id, e.document_id, d.published_on, d.publisher_id
 FROM extraction_candidate c JOIN extraction e ON e.id = c.extraction_id JOIN document d ON d.id = e.document_id
 WHERE c.extraction_id = %(id)s AND c.n = %(n)s
 FOR UPDATE OF c
