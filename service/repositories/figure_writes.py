@@ -102,7 +102,7 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict[str, Any], ac
 
 
 def figure_state(conn: Connection, *, figure_id: int) -> dict[str, Any] | None:
-    """A figure's id, version, status and body as served, and when anything its body shows last changed; or None."""
+    """A figure's id, version, status and body as served, and the data version's moment (its Last-Modified); or None."""
     return conn.execute(queries("figures")["figure_state"], {"id": figure_id}).fetchone()
 
 
