@@ -4,7 +4,9 @@
    tally_bench on the embedded server): migrations, seed, and 1,000,000
    synthetic figures loaded with COPY (skipped when already there).
 2. Starts Tally as `make run` does (`tally serve`), the reference app
-   (bench/reference_app.py) under the same gunicorn settings, and Datasette
+   (bench/reference_app.py) and the stack's floor (bench/floor_app.py: Flask
+   and psycopg running only the read model's statement) under the same
+   gunicorn settings, and Datasette
    serving the same figures from SQLite (bench/datasette_app.py), on loopback ports.
 3. Loads each with wrk (16 connections, a warm-up, then BENCH_DURATION seconds,
    15 by default, in slices that alternate between the servers) on one
@@ -17,6 +19,9 @@
 The last line is machine-readable:
     service_rps=<n> reference_rps=<n> readmodel_tps=<n> datasette_rps=<n> ratio=<x>
     limit_share=<x> p99_ms=<x> p99_c2_ms=<x> as_of_ms=<x> datasette_ratio=<x>
+    floor_rps=<n> floor_share=<x>
+floor_share is the floor's share of the database's limit: the most that any
+Flask + psycopg app under these gunicorn settings reaches on this machine.
 """
 
 from __future__ import annotations
@@ -78,10 +83,11 @@ TARGET_AS_OF_MS = 100.0
 # How the servers' database sessions are told apart (CPU accounting).
 TALLY_APPLICATION_NAME = "tally"
 REFERENCE_APPLICATION_NAME = "tally-reference"
+FLOOR_APPLICATION_NAME = "tally-floor"
 
 
 def main() -> None:
-    """Prepare the database, measure both servers, print the results."""
+    """Prepare the database, measure the servers, print the results."""
     require_wrk()
     url = prepare_database()
     env = server_env(url)
@@ -96,6 +102,11 @@ def main() -> None:
                 application_name=REFERENCE_APPLICATION_NAME,
             )
         )
+        floor = stack.enter_context(
+            serve(
+                "floor", [sys.executable, str(BENCH_DIR / "floor_app.py")], env, application_name=FLOOR_APPLICATION_NAME
+            )
+        )
         journalist = stack.enter_context(
             serve(
                 "datasette",
@@ -108,10 +119,11 @@ def main() -> None:
             )
         )
         same_page(service.port, reference.port)
+        same_page(service.port, floor.port)
         same_figures(service.port, journalist)
         describe(env)
         warn_if_busy()
-        results = compare([service, reference, journalist])
+        results = compare([service, reference, floor, journalist])
         few = wrk(service.port, FEW_SECONDS, connections=FEW_CONNECTIONS)
         as_of = as_of_pages(service.port)
         # The servers idle meanwhile: PostgreSQL alone, running the page's statement.
@@ -198,7 +210,7 @@ def vacuum_analyze(url: str) -> None:
 
 
 def server_env(url: str) -> dict[str, str]:
-    """The environment both servers run in: the bench database, loopback only, and no rate limits (wrk is one
+    """The environment the servers run in: the bench database, loopback only, and no rate limits (wrk is one
     client sending thousands of requests a second; the limits would answer it 429 and measure nothing)."""
     return os.environ | {"DATABASE_URL": url, "HOST": "127.0.0.1", "RATE_LIMITS_ENABLED": "false"}
 
@@ -288,7 +300,8 @@ def get_page(port: int) -> dict:
 
 
 def same_page(service_port: int, reference_port: int) -> None:
-    """Both servers must serve the same full page, or the comparison means nothing."""
+    """Both servers (Tally and the reference, or the floor) must serve the same full page, or the comparison
+    means nothing."""
     service, reference = get_page(service_port), get_page(reference_port)
     if len(service["data"]) != 50 or not service["next"]:
         raise SystemExit(f"bench: {PAGE} should give a full page with a next link; got {len(service['data'])} figures")
@@ -344,7 +357,7 @@ def describe(env: dict[str, str]) -> None:
         f"per server in {SLICES} alternating slices"
     )
     log(
-        f"bench: both servers: gunicorn {settings.worker_class}, {settings.workers} workers x "
+        f"bench: Tally, the reference and the floor: gunicorn {settings.worker_class}, {settings.workers} workers x "
         f"{settings.threads} threads, on {os.cpu_count()} CPUs"
     )
 
@@ -444,12 +457,19 @@ def wrk(port: int, seconds: int, connections: int = CONNECTIONS, path: str = PAG
     return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
 
 
-def report(service: dict, reference: dict, datasette: dict, alone: dict[str, float]) -> None:
+def report(service: dict, reference: dict, floor: dict, datasette: dict, alone: dict[str, float]) -> None:
     """Print both results, the targets, and the machine-readable last line."""
     ratio = service["rps"] / reference["rps"]
     (RESULTS_DIR / "latest.json").write_text(
         json.dumps(
-            {"page": PAGE, "service": service, "reference": reference, "datasette": datasette, "ratio": ratio},
+            {
+                "page": PAGE,
+                "service": service,
+                "reference": reference,
+                "floor": floor,
+                "datasette": datasette,
+                "ratio": ratio,
+            },
             indent=2,
         )
         + "\n"
@@ -458,7 +478,7 @@ def report(service: dict, reference: dict, datasette: dict, alone: dict[str, flo
         f"{'':10} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}"
         f"   CPU ms per request (server + PostgreSQL)"
     )
-    for r in (service, reference, datasette):
+    for r in (service, reference, floor, datasette):
         print(
             f"{r['name']:10} {r['rps']:8.0f} {r['p50_ms']:7.2f} {r['p90_ms']:7.2f} "
             f"{r['p99_ms']:7.2f} {r['max_ms']:7.1f} {r['errors']:6d}"
@@ -480,6 +500,11 @@ def report(service: dict, reference: dict, datasette: dict, alone: dict[str, flo
         f"{alone['readmodel_tps']:.0f} tps; Tally's share {share:.2f} "
         f"(target >= {TARGET_LIMIT_SHARE:.2f}): {'met' if share >= TARGET_LIMIT_SHARE else 'MISSED'}"
     )
+    floor_share = floor["rps"] / alone["readmodel_tps"]
+    print(
+        f"The stack's floor (Flask + psycopg, the read model's statement alone): {floor['rps']:.0f} req/s, "
+        f"a share of {floor_share:.2f}; Tally serves {service['rps'] / floor['rps']:.2f} of the floor"
+    )
     over_datasette = service["rps"] / datasette["rps"]
     print(
         f"Datasette on the same figures in SQLite: {datasette['rps']:.0f} req/s; Tally {over_datasette:.1f}x "
@@ -489,7 +514,8 @@ def report(service: dict, reference: dict, datasette: dict, alone: dict[str, flo
         f"service_rps={service['rps']:.0f} reference_rps={reference['rps']:.0f} "
         f"readmodel_tps={alone['readmodel_tps']:.0f} datasette_rps={datasette['rps']:.0f} ratio={ratio:.2f} "
         f"limit_share={share:.2f} p99_ms={service['p99_ms']:.1f} p99_c2_ms={alone['p99_c2_ms']:.1f} "
-        f"as_of_ms={alone['as_of_ms']:.1f} datasette_ratio={over_datasette:.1f}"
+        f"as_of_ms={alone['as_of_ms']:.1f} datasette_ratio={over_datasette:.1f} "
+        f"floor_rps={floor['rps']:.0f} floor_share={floor_share:.2f}"
     )
 
 

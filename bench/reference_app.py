@@ -40,8 +40,9 @@ METRICS = {
 FILTERS = {"location": [""], "from_": "", "metric": [""]}
 
 
-def list_sql() -> str:
-    """Tally's figure list statement for these filters, in id order, as text."""
+def list_sql(body: sql.Composable | None = None) -> str:
+    """Tally's figure list statement for these filters, in id order, as text: each figure's body built from its
+    rows, as Tally did before its read model, or the given body (the read model's stored one)."""
     named = queries("figures")
     key = sql.Identifier("f", "id")
     return (
@@ -51,7 +52,7 @@ def list_sql() -> str:
             where=figure.where(FILTERS),
             order=sql.SQL("{} ASC, f.id ASC").format(key),
             sort_key=key,
-            body=figure.figure_body_sql(),
+            body=body or figure.figure_body_sql(),
         )
         .as_string()
     )
@@ -107,18 +108,31 @@ class OnePool:
         self.pool.close()
 
 
-def create_app(settings: Settings, database_url: str) -> Flask:
-    """The reference app, with a closed pool (opened after the fork, as Tally's is)."""
+def app_with_pool(settings: Settings, database_url: str, application_name: str) -> tuple[Flask, ConnectionPool]:
+    """A Flask app and its closed pool (opened after the fork, as Tally's is), with /readyz."""
     app = Flask(__name__)
     pool = ConnectionPool(
         database_url,
         min_size=1,
         max_size=max(1, settings.threads),
-        kwargs={**connect_kwargs(settings), "row_factory": tuple_row, "application_name": "tally-reference"},
+        kwargs={**connect_kwargs(settings), "row_factory": tuple_row, "application_name": application_name},
         open=False,
     )
     app.extensions[POOL_KEY] = pool
     app.extensions[ROUTER_KEY] = OnePool(pool)
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        with pool.connection() as conn:
+            conn.execute("SELECT 1")
+        return Response('{"status":"ready"}', mimetype="application/json")
+
+    return app, pool
+
+
+def create_app(settings: Settings, database_url: str) -> Flask:
+    """The reference app, with a closed pool (opened after the fork, as Tally's is)."""
+    app, pool = app_with_pool(settings, database_url, "tally-reference")
     statement = list_sql()
 
     @app.get("/v1/<collection>")
@@ -126,12 +140,6 @@ def create_app(settings: Settings, database_url: str) -> Flask:
         with pool.connection() as conn:
             rows = fetch_page(conn, request.args, METRICS[collection], statement)
         return page(rows, int(request.args.get("limit", 50)))
-
-    @app.get("/readyz")
-    def readyz() -> Response:
-        with pool.connection() as conn:
-            conn.execute("SELECT 1")
-        return Response('{"status":"ready"}', mimetype="application/json")
 
     return app
 
