@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import spacy
-
 _LINE = re.compile(r"[^\n]+")
 # spaCy's tokenizer takes time quadratic in the length of a run without spaces (it peels punctuation off both ends
 # one character at a time): a run this long (a URL, a line of dashes) is read as letters of the same length.
@@ -30,7 +28,12 @@ class Sentence:
 
 @cache
 def pipeline() -> Any:
-    """spaCy's English tokenizer and sentencizer: rules only, no statistical model, nothing downloaded."""
+    """spaCy's English tokenizer and sentencizer: rules only, no statistical model, nothing downloaded.
+
+    spaCy is imported here, at a worker's first extraction, not with the app: it costs every process that loads
+    it about 65 MB and 0.6 s, and most workers and commands never extract anything."""
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp

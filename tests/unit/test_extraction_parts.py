@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -180,3 +182,15 @@ def test_a_run_of_digits_or_a_number_past_any_count_is_no_count():
 def test_a_long_run_without_spaces_is_cut_into_sentences_quickly():
     text = "," * 20_000 + " Then 12 people fled."
     assert [s.text[-21:] for s in sentences(text)] == [", Then 12 people fled."[-21:]]
+
+
+def test_the_app_and_the_command_line_load_spacy_only_when_something_is_extracted():
+    """spaCy costs a process about 65 MB and 0.6 s: a worker that never extracts, or a `tally db upgrade`, is
+    spared it."""
+    script = (
+        "import sys, service.app, service.cli; loaded = 'spacy' in sys.modules; "
+        "from service.extraction.text import sentences; sentences('One. Two.'); "
+        "print(loaded, 'spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
