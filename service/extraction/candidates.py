@@ -356,6 +356,7 @@ def _place_json(place: Place | None) -> dict[str, Any] | None:
         "span": [place.start, place.end],
         "location": location.id if location else None,
         "name": location.name if location else None,
+        "others": [{"location": o.location.id, "name": o.location.name, "country": o.country} for o in place.others],
     }
 
 

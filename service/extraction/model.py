@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
-from .places import Location, PlaceMention
+from .places import Alternative, Location, PlaceMention
 from .sources import Attribution, Source
 from .text import Sentence
 
@@ -16,13 +16,15 @@ FLOWS = frozenset({"displaced", "refugees"})
 
 @dataclass
 class Place:
-    """A place of a candidate: the words it was read from and the location they name, if Tally holds it."""
+    """A place of a candidate: the words it was read from and the location they name, if Tally holds it, with the
+    locations in other countries they may name as well (PlaceMention.others)."""
 
     start: int
     end: int
     words: str
     location: Location | None
     reason: str
+    others: tuple[Alternative, ...] = ()
 
 
 @dataclass

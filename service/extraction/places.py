@@ -122,14 +122,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another location the same words name, in another country, and that country's name."""
+
+    location: Location
+    country: str | None
+
+
+@dataclass(frozen=True)
 class PlaceMention:
-    """A place as written, with its span and the location it names (None: a phrase that names no known location)."""
+    """A place as written, with its span and the location it names (None: a phrase that names no known location).
+
+    others: the locations in other countries that the words name too, when nothing in the text told them apart
+    (no place of one of those countries named more often than of the others): the reviewer's choice, not ours.
+    """
 
     start: int
     end: int
     words: str
     location: Location | None
     kind: str
+    others: tuple[Alternative, ...] = ()
 
 
 class Gazetteer:
@@ -177,8 +190,19 @@ class Gazetteer:
         for hit in hits:
             if not kept or hit[0] >= kept[-1][1]:
                 kept.append(hit)
-        countries = Counter(loc.id for _s, _e, found in kept for loc in found[:1] if loc.kind == "country")
-        return [self._mention(text, start, end, self._choose(found, countries)) for start, end, found in kept]
+        countries: Counter[str] = Counter()
+        for _start, _end, found in kept:
+            countries.update(self._country_votes(found))
+        return [self._mention(text, start, end, found, countries) for start, end, found in kept]
+
+    def _country_votes(self, found: tuple[Location, ...]) -> dict[str, float]:
+        """What a name says of the country a text is about: the country it names; else one vote shared between
+        the countries its places lie in ("Rafah" half Egypt, half Palestine; beside "Gaza", half Mozambique, half
+        Palestine, the text is about Palestine)."""
+        if found[0].kind == "country":
+            return {found[0].id: 1.0}
+        countries = {self._country[loc.id] or "" for loc in found}
+        return dict.fromkeys(countries, 1 / len(countries))
 
     def part(self, location: Location, direction: str) -> Location | None:
         """The part of a place its name gives a direction ('east': Eastern Aleppo inside Aleppo), if Tally has it."""
@@ -187,16 +211,28 @@ class Gazetteer:
                 return child
         return None
 
-    def _choose(self, found: tuple[Location, ...], countries: Counter[str]) -> Location:
-        """Of the places sharing a name, the one in the country named most, then the likeliest kind."""
-        return min(found, key=lambda loc: (-countries.get(self._country[loc.id] or "", 0), _kind_preference(loc)))
-
-    def _mention(self, text: str, start: int, end: int, location: Location) -> PlaceMention:
+    def _mention(
+        self, text: str, start: int, end: int, found: tuple[Location, ...], countries: Mapping[str, float]
+    ) -> PlaceMention:
+        """The place a name names: of the places sharing it, the one in the country the text points to most, then
+        the likeliest kind; with the places in other countries it may name as well, when the text does not tell."""
+        votes = {loc.id: countries.get(self._country[loc.id] or "", 0.0) for loc in found}
+        location = min(found, key=lambda loc: (-votes[loc.id], _kind_preference(loc)))
+        country = self._country[location.id]
+        others = tuple(
+            Alternative(loc, self._country_name(loc))
+            for loc in found
+            if self._country[loc.id] != country and votes[loc.id] >= votes[location.id]
+        )
         modifiers = _MODIFIERS_BEFORE.search(text, max(0, start - 60), start)
         begin = modifiers.start() if modifiers else start
         tail = _COUNTRYSIDE_AFTER.match(text[end : end + 40])
         finish = end + (tail.end() if tail else 0)
-        return PlaceMention(begin, finish, text[begin:finish], location, location.kind)
+        return PlaceMention(begin, finish, text[begin:finish], location, location.kind, others)
+
+    def _country_name(self, location: Location) -> str | None:
+        country = self._country[location.id]
+        return self.locations[country].name if country else None
 
 
 def _kind_preference(location: Location) -> int:

@@ -27,8 +27,11 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         inside = [k for k in known if phrase.start <= k.start and k.end <= phrase.end]
         overlapping = [k for k in known if k.start < phrase.end and phrase.start < k.end]
         if inside and len(phrase.words) > len(inside[0].words) and re.search(r"\bof\b", phrase.words):
-            mentions.remove(inside[0])
-            mentions.append(PlaceMention(phrase.start, phrase.end, phrase.words, inside[0].location, phrase.kind))
+            named = inside[0]
+            mentions.remove(named)
+            mentions.append(
+                PlaceMention(phrase.start, phrase.end, phrase.words, named.location, phrase.kind, named.others)
+            )
         elif inside and re.search(r"\b(?:outside|near)\b", phrase.words):
             mentions.remove(inside[0])
             mentions.append(phrase)
@@ -54,8 +57,9 @@ def _resolve_back(phrase: PlaceMention, known: list[PlaceMention], gazetteer: Ga
     wanted = {"city": ("city",), "village": ("village",), "neighbourhood": ("neighbourhood",),
               "admin1": ("admin1",), "country": ("country",)}.get(phrase.kind, ())  # fmt: skip
     before = [k for k in known if k.end <= phrase.start and k.location and k.location.kind in wanted]
-    location = before[-1].location if before else None
-    return PlaceMention(phrase.start, phrase.end, phrase.words, location, phrase.kind)
+    if not before:
+        return PlaceMention(phrase.start, phrase.end, phrase.words, None, phrase.kind)
+    return PlaceMention(phrase.start, phrase.end, phrase.words, before[-1].location, phrase.kind, before[-1].others)
 
 
 def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: int, tokens: Words) -> None:
@@ -71,9 +75,28 @@ def set_place(context: Context, candidate: Candidate, quantity: Quantity, stop: 
     if found is not None:
         place, confidence = found
         candidate.location = place
+        if place.others:
+            confidence = min(confidence, UNDECIDED_PLACE_CONFIDENCE)
+            place.reason += "; " + undecided(place)
         candidate.note("place", confidence, place.reason)
     if flow and candidate.origin is None and candidate.location is not None:
         candidate.origin = candidate.location
+
+
+# How sure a place is whose words name places in several countries that nothing in the text tells apart.
+UNDECIDED_PLACE_CONFIDENCE = 0.3
+
+
+def undecided(place: Place) -> str:
+    """Why a place's words leave the reviewer a choice: the places in other countries they name as well."""
+    assert place.location is not None
+    others = ", ".join(
+        f"{o.location.name} ({o.location.id}{', ' + o.country if o.country else ''})" for o in place.others
+    )
+    return (
+        f"'{place.words}' also names {others}, and no other place in the text tells which: "
+        f"{place.location.id} was chosen by its kind alone"
+    )
 
 
 def _in_sentence(context: Context, sentence: Sentence) -> list[PlaceMention]:
@@ -114,7 +137,7 @@ def _located(
 
 def _again(place: Place, reason: str) -> Place:
     """A place found before, given again for another reason."""
-    return Place(place.start, place.end, place.words, place.location, reason)
+    return Place(place.start, place.end, place.words, place.location, reason, place.others)
 
 
 def _role(text: str, place: PlaceMention, floor: int) -> str:
@@ -133,7 +156,7 @@ def _first(places: list[PlaceMention], roles: dict[int, str], role: str, why: st
 
 
 def _place(mention: PlaceMention, reason: str) -> Place:
-    return Place(mention.start, mention.end, mention.words, mention.location, reason)
+    return Place(mention.start, mention.end, mention.words, mention.location, reason, mention.others)
 
 
 def _from_context(context: Context, sentence: Sentence) -> Place | None:

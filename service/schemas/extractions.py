@@ -87,6 +87,14 @@ class CandidateRejectSchema(Schema):
     )
 
 
+class OtherPlaceSchema(ResponseSchema):
+    """Another location the same words name, in another country."""
+
+    location = fields.String(metadata={"example": "MZ02"})
+    name = fields.String(metadata={"example": "Gaza"})
+    country = fields.String(allow_none=True, metadata={"example": "Mozambique"})
+
+
 class PlaceWordsSchema(ResponseSchema):
     """A place as the text writes it, and the location Tally matched it to (null: none)."""
 
@@ -94,6 +102,16 @@ class PlaceWordsSchema(ResponseSchema):
     span = _span(example=(_where("eastern Aleppo")))
     location = fields.String(allow_none=True, metadata={"example": "eastern-aleppo"})
     name = fields.String(allow_none=True, metadata={"example": "Eastern Aleppo (opposition-held, 2016)"})
+    others = fields.List(
+        fields.Nested(OtherPlaceSchema),
+        metadata={
+            "description": "Locations in other countries these words name as well, when no other place the text "
+            'names tells which it means ("Gaza" in a text that names nothing else: Gaza in Palestine and Gaza '
+            "province in Mozambique). The location above is then only the likelier kind, the place's confidence "
+            "is at most 0.3, and the reviewer chooses. Empty when the words name one place or the text decides.",
+            "example": [],
+        },
+    )
 
 
 class SourceWordsSchema(ResponseSchema):

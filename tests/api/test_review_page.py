@@ -58,3 +58,27 @@ def test_with_read_keys_required_the_page_is_a_401_and_the_api_needs_the_key(fre
         assert (page.status_code, page.mimetype) == (401, "application/problem+json")
         assert client.get("/v1/extractions/999").status_code == 401
         assert client.get("/v1/extractions/999", headers=keys["read"]).status_code == 404
+
+
+def test_a_place_name_two_countries_share_is_left_to_the_reviewer_when_the_text_does_not_tell(write_client, keys):
+    """Anjara is a village in Syria; once Tally also holds a town of that name in Lebanon, a text that names
+    nothing else proposes the likelier kind, names the other place, and says the reviewer must choose."""
+    for body in (
+        {"id": "LB", "name": "Lebanon", "kind": "country"},
+        {"id": "lb-anjara", "name": "Anjara", "kind": "city", "parent": "LB"},
+    ):
+        assert write_client.post("/v1/locations", json=body, headers=keys["write"]).status_code == 201
+    alone = _submit(write_client, keys, text="At least 37 civilians were killed in Anjara on Tuesday.").get_json()
+    (candidate,) = alone["candidates"]
+    assert candidate["location"]["location"] == "lb-anjara"
+    assert candidate["location"]["others"] == [{"location": "anjara", "name": "Anjara", "country": "Syria"}]
+    assert candidate["confidence"]["place"] == 0.3
+    html = write_client.get(f"/review/extractions/{alone['id']}").get_data(as_text=True)
+    assert (
+        '<span class="low other-places">or Anjara (<code>anjara</code>, Syria): the text does not say which</span>'
+        in html
+    )
+    # The whole report names Syrian places beside it: Anjara is the Syrian village, with nothing left to choose.
+    (first, *_) = _submit(write_client, keys).get_json()["candidates"]
+    assert (first["location"]["location"], first["location"]["others"]) == ("anjara", [])
+    assert first["confidence"]["place"] == 0.75

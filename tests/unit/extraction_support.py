@@ -36,6 +36,9 @@ LOCATIONS = [
     {"id": "ZZ", "name": "Otherland", "name_ar": None, "kind": "country", "parent_id": None, "aliases": []},
     {"id": "ZZ-kessel", "name": "Kessel", "name_ar": None, "kind": "city", "parent_id": "ZZ", "aliases": []},
     {"id": "ZZ-east", "name": "Eastern", "name_ar": None, "kind": "admin1", "parent_id": "ZZ", "aliases": []},
+    {"id": "brill", "name": "Brill", "name_ar": None, "kind": "village", "parent_id": "XY01", "aliases": []},
+    {"id": "WW", "name": "Westria", "name_ar": None, "kind": "country", "parent_id": None, "aliases": []},
+    {"id": "WW-brill", "name": "Brill", "name_ar": None, "kind": "city", "parent_id": "WW", "aliases": []},
 ]
 SOURCES = [
     {"id": "fmn", "name": "Freedonia Monitoring Network", "aliases": ["FMN"]},

@@ -55,6 +55,7 @@ def test_a_candidate_carries_its_span_place_period_source_and_quote():
         "span": _span("eastern Harrow"),
         "location": "east-harrow",
         "name": "East Harrow (besieged)",
+        "others": [],
     }
     assert (first["period_start"], first["period_end"], first["period_words"]) == (
         "2021-03-01",
@@ -202,3 +203,30 @@ def test_a_heading_takes_the_metric_of_the_figure_it_restates_below():
         ("31", "civilians_killed", False),
     ]
     assert found[0].reasons["metric"] == "the heading restates candidate 2"
+
+
+def test_a_place_the_text_leaves_undecided_between_countries_is_shown_with_the_others_and_little_confidence():
+    (candidate,) = extract_candidates(
+        "Shelling killed 12 people in Kessel.", Document(PUBLISHED), gazetteer(), source_book()
+    )
+    shown = as_json(candidate)
+    assert shown["location"] == {
+        "words": "Kessel",
+        "span": [29, 35],
+        "location": "ZZ-kessel",
+        "name": "Kessel",
+        "others": [{"location": "kessel", "name": "Kessel", "country": "Freedonia"}],
+    }
+    assert shown["confidence"]["place"] == 0.3
+    assert shown["reasons"]["place"] == (
+        "the first place named after the number in its clause; 'Kessel' also names Kessel (kessel, Freedonia), "
+        "and no other place in the text tells which: ZZ-kessel was chosen by its kind alone"
+    )
+
+
+def test_a_place_the_text_decides_has_no_others():
+    text = "Shelling killed 12 people in Kessel, near Millbrook."
+    (candidate,) = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert as_json(candidate)["location"]["location"] == "kessel"
+    assert as_json(candidate)["location"]["others"] == []
+    assert candidate.confidence["place"] == 0.75

@@ -159,6 +159,29 @@ def test_a_name_two_countries_share_is_the_one_in_the_country_the_text_names():
     assert [m.location.id for m in gazetteer().find(text) if m.location] == ["ZZ-kessel", "ZZ"]
 
 
+def test_a_name_two_countries_share_is_the_one_in_the_country_of_the_other_places_the_text_names():
+    """Kessel is a city in Otherland and a village in Freedonia: by kind alone, the city; beside Millbrook, which
+    only Freedonia has, the village."""
+    found = gazetteer().find("Shelling hit Millbrook, then Kessel.")
+    assert [(m.location.id, m.others) for m in found if m.location] == [("millbrook", ()), ("kessel", ())]
+
+
+def test_two_names_each_shared_by_two_countries_are_in_the_country_they_have_in_common():
+    """Kessel is in Otherland or Freedonia, Brill in Westria or Freedonia: together, both in Freedonia, though each
+    alone would be the city abroad rather than the village."""
+    found = gazetteer().find("Shelling hit Kessel and Brill.")
+    assert [(m.location.id, m.others) for m in found if m.location] == [("kessel", ()), ("brill", ())]
+    (alone,) = gazetteer().find("Shelling hit Brill.")
+    assert alone.location is not None and alone.location.id == "WW-brill"
+    assert [(other.location.id, other.country) for other in alone.others] == [("brill", "Freedonia")]
+
+
+def test_a_name_two_countries_share_with_nothing_to_tell_them_apart_names_both():
+    (found,) = gazetteer().find("Shelling hit Kessel.")
+    assert found.location is not None and found.location.id == "ZZ-kessel"  # a city before a village
+    assert [(other.location.id, other.country) for other in found.others] == [("kessel", "Freedonia")]
+
+
 def test_a_place_name_that_is_an_everyday_word_is_no_place():
     assert gazetteer().find("The eastern and Eastern roads are closed.") == []
 
