@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from ..countries import country_names
 from .core import DataFile, Dataset, ImportFailed, Problem, Record, RowError, csv_records
 from .datasets import CSR_NEIGHBOURHOODS, OCHA_PCODES, OPENSYRIA_SUBDISTRICTS
 from .geometry import centroid
@@ -144,8 +145,9 @@ def _capitals(pcode: str) -> str:
 
 
 def _ocha_country(iso3: str, rows: list[tuple[int, str, str]], file: str) -> Entry:
-    """A country as OCHA's table implies it: a code, its admin0 p-code, no name."""
+    """A country as OCHA's table implies it: a code and its admin0 p-code, named by ISO 3166 (OCHA names none)."""
     version = max(valid_from for _, valid_from, _ in rows)
+    name, other_names = country_names(iso3)
     return Entry(
         OCHA_PCODES,
         min(line for line, _, _ in rows),
@@ -153,10 +155,10 @@ def _ocha_country(iso3: str, rows: list[tuple[int, str, str]], file: str) -> Ent
         version,
         "country",
         iso3,
-        None,
+        name,
         pcode=admin0_pcode(iso3, [pcode for _, _, pcode in rows]),
         iso3=iso3,
-        aliases=(iso3,),
+        aliases=(iso3, *other_names),
         file=file,
     )
 

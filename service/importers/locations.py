@@ -124,9 +124,12 @@ def _merged(
 
     A p-coded unit takes the gazetteer's name. A place without a p-code (a
     neighbourhood the seed has) was found by one of its names, so it keeps its
-    own name and the gazetteer's spelling becomes an alias.
+    own name and the gazetteer's spelling becomes an alias. So does a country
+    named already (by the seed, a dataset or an editor): OCHA names no country,
+    and ISO 3166's name only stands in for its code.
     """
-    keep_name = old is not None and entry.pcode is None
+    named_country = old is not None and entry.kind == "country" and old["name"] not in (None, entry.iso3)
+    keep_name = old is not None and (entry.pcode is None or named_country)
     old = old or {
         "id": place_id,
         "name": None,

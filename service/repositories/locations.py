@@ -5,8 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-import pycountry
-
+from ..countries import iso_counterpart
 from ..db import Connection, one, queries
 from ..errors import InvalidParameter
 
@@ -17,17 +16,6 @@ request_data_version: ContextVar[int | None] = ContextVar("request_data_version"
 # (data version, code) -> the subtree's ids; emptied when a newer version is seen.
 _subtrees: dict[tuple[int, str], list[str]] = {}
 _SUBTREES_KEPT = 1024
-
-
-def iso_counterpart(code: str) -> str | None:
-    """A country's other ISO 3166 code: SYR for SY, SS for SSD; None when code is neither."""
-    if not code.isascii() or len(code) not in (2, 3):
-        return None
-    if len(code) == 2:
-        country = pycountry.countries.get(alpha_2=code.upper())
-        return None if country is None else str(country.alpha_3)
-    country = pycountry.countries.get(alpha_3=code.upper())
-    return None if country is None else str(country.alpha_2)
 
 
 def find_location_id(conn: Connection, *, code: str, field: str = "code", where: str = "path") -> str | None:

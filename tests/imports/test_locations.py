@@ -94,13 +94,14 @@ def test_seed_units_keep_their_ids_and_record_the_gazetteer(imported_url):
 
 def test_other_countries_are_keyed_by_iso3_with_ochas_admin0_pcode_when_it_has_one(imported_url):
     afghanistan = _location(imported_url, "AFG")
-    # OCHA's table names no country: the name is the code until a dataset names it.
+    # OCHA's table names no country: ISO 3166 does, with the code and its other names as aliases.
     assert (afghanistan["pcode"], afghanistan["name"], afghanistan["iso3"], afghanistan["kind"]) == (
         "AF",
-        "AFG",
+        "Afghanistan",
         "AFG",
         "country",
     )
+    assert afghanistan["aliases"] == ["AFG", "Islamic Republic of Afghanistan"]
     assert _location(imported_url, "AF01")["parent_id"] == "AFG"
     iraq = _location(imported_url, "IRQ")
     assert iraq["pcode"] is None  # admin1 codes start IQG, not Iraq's ISO code: no admin0 code is claimed

@@ -46,9 +46,19 @@ def _assert_rerun_changes_nothing(url: str, paths=GAZETTEERS, **kwargs) -> None:
 def test_after_the_unhcr_and_idmc_imports(located_url):
     _figures(located_url)
     _assert_rerun_changes_nothing(located_url)
-    # OCHA's table names no country; UNHCR named Afghanistan, whose code stays an alias as the gazetteer has it.
+    # ISO 3166 named Afghanistan as UNHCR does: nothing to add.
     assert rows(located_url, "SELECT name, aliases FROM location WHERE id = 'AFG'") == [
-        {"name": "Afghanistan", "aliases": ["AFG"]}
+        {"name": "Afghanistan", "aliases": ["AFG", "Islamic Republic of Afghanistan"]}
+    ]
+
+
+def test_a_country_named_already_keeps_its_name_and_iso_3166s_becomes_an_alias(fresh_url):
+    _locations(fresh_url)
+    with db.connect(fresh_url) as conn:
+        conn.execute("UPDATE location SET name = 'Iraq (Republic of)' WHERE id = 'IRQ'")
+    _locations(fresh_url)
+    assert rows(fresh_url, "SELECT name, aliases FROM location WHERE id = 'IRQ'") == [
+        {"name": "Iraq (Republic of)", "aliases": ["IRQ", "Republic of Iraq", "Iraq"]}
     ]
 
 

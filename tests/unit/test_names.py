@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.countries import country_names
 from service.importers.names import loose, normalise
 from service.importers.places import Gazetteer, Place
 
@@ -93,3 +94,22 @@ def test_a_name_two_places_answer_to_is_no_match_and_names_both():
 def test_a_name_outside_the_unit_is_not_found_there():
     assert _gazetteer().match("Jabal Saman district", within="SY05", kinds=("admin2",)).location_id is None
     assert _gazetteer().match("Atlantis", within=None, kinds=("country",)).location_id is None
+
+
+@pytest.mark.parametrize(
+    ("iso3", "name", "others"),
+    [
+        ("SYR", "Syria", ("Syrian Arab Republic",)),  # ISO's common name first
+        ("RUS", "Russian Federation", ("Russia",)),  # an everyday name ISO lacks, as an alias
+        ("PSE", "State of Palestine", ("Palestine, State of", "Palestine")),  # "X, Y of" read as "Y X"
+        (
+            "COD",
+            "Democratic Republic of the Congo",
+            ("Congo, The Democratic Republic of the", "DR Congo", "Congo-Kinshasa"),
+        ),
+        ("BES", "Bonaire, Sint Eustatius and Saba", ()),  # a comma that is no inversion stays
+        ("XKX", None, ()),  # a code ISO 3166 does not assign
+    ],
+)
+def test_countries_are_named_by_iso_3166_with_their_everyday_names_as_aliases(iso3, name, others):
+    assert country_names(iso3) == (name, others)

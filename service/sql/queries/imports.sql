@@ -92,7 +92,7 @@ WHERE NOT EXISTS (SELECT 1 FROM location l WHERE l.id = c.location_id)
 ORDER BY c.iso3
 
 -- name: name_countries
--- A country known only by its code (OCHA's table names none) takes the
+-- A country known only by its code (one ISO 3166 does not name) takes the
 -- dataset's name, and the code stays an alias: the gazetteer gives the code
 -- as an alias, kept only while it is not the name, so without it the next
 -- locations import would update every country a dataset named. Any other
