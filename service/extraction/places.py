@@ -11,6 +11,8 @@ from typing import Any
 
 import ahocorasick
 
+from ..countries import every_country_name
+
 # Place names that are also everyday words: as a name alone they would match every "Eastern" or "Central".
 COMMON_WORDS = frozenset(
     [
@@ -184,7 +186,7 @@ class Gazetteer:
         for end, (length, found) in self._automaton.iter(lower):
             start = end + 1 - length
             if _is_word_at(lower, start, end + 1) and _written_as_a_name(text, start, end + 1):
-                hits.append((start, end + 1, found))
+                hits.append((start, end + 1, _as_a_country(lower[start : end + 1], found)))
         hits.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
         kept: list[tuple[int, int, tuple[Location, ...]]] = []
         for hit in hits:
@@ -192,7 +194,8 @@ class Gazetteer:
                 kept.append(hit)
         countries: Counter[str] = Counter()
         for _start, _end, found in kept:
-            countries.update(self._country_votes(found))
+            if found:
+                countries.update(self._country_votes(found))
         return [self._mention(text, start, end, found, countries) for start, end, found in kept]
 
     def _country_votes(self, found: tuple[Location, ...]) -> dict[str, float]:
@@ -215,7 +218,10 @@ class Gazetteer:
         self, text: str, start: int, end: int, found: tuple[Location, ...], countries: Mapping[str, float]
     ) -> PlaceMention:
         """The place a name names: of the places sharing it, the one in the country the text points to most, then
-        the likeliest kind; with the places in other countries it may name as well, when the text does not tell."""
+        the likeliest kind; with the places in other countries it may name as well, when the text does not tell.
+        No location when the name is a country's that Tally does not hold."""
+        if not found:
+            return PlaceMention(start, end, text[start:end], None, "country")
         votes = {loc.id: countries.get(self._country[loc.id] or "", 0.0) for loc in found}
         location = min(found, key=lambda loc: (-votes[loc.id], _kind_preference(loc)))
         country = self._country[location.id]
@@ -233,6 +239,14 @@ class Gazetteer:
     def _country_name(self, location: Location) -> str | None:
         country = self._country[location.id]
         return self.locations[country].name if country else None
+
+
+def _as_a_country(name: str, found: tuple[Location, ...]) -> tuple[Location, ...]:
+    """The places a name may mean: only countries when it is a country's name ("Jordan" is the country, not a
+    district of Colombia), so none when Tally does not hold that country."""
+    if name in every_country_name():
+        return tuple(loc for loc in found if loc.kind == "country")
+    return found
 
 
 def _kind_preference(location: Location) -> int:

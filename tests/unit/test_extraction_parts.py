@@ -11,9 +11,10 @@ import pytest
 from service.extraction.dates import time_mentions
 from service.extraction.hedges import Reading
 from service.extraction.numbers import number_value, quantities
+from service.extraction.places import Gazetteer
 from service.extraction.sources import attribution
 from service.extraction.text import sentences
-from tests.unit.extraction_support import gazetteer, source_book
+from tests.unit.extraction_support import LOCATIONS, gazetteer, source_book
 
 
 def _read(text: str) -> list[tuple[str, Reading]]:
@@ -180,6 +181,16 @@ def test_a_name_two_countries_share_with_nothing_to_tell_them_apart_names_both()
     (found,) = gazetteer().find("Shelling hit Kessel.")
     assert found.location is not None and found.location.id == "ZZ-kessel"  # a city before a village
     assert [(other.location.id, other.country) for other in found.others] == [("kessel", "Freedonia")]
+
+
+def test_a_countrys_name_names_the_country_not_a_place_abroad_that_shares_it():
+    """Colombia has a district named Jordan: "in Jordan" is the country, or no place Tally holds."""
+    rows = [*LOCATIONS, {"id": "CO-jordan", "name": "Jordan", "kind": "admin2", "parent_id": "ZZ", "aliases": []}]
+    (without,) = Gazetteer(rows).find("Refugees in Jordan.")
+    assert (without.words, without.location, without.kind) == ("Jordan", None, "country")
+    jordan = {"id": "JOR", "name": "Jordan", "kind": "country", "parent_id": None, "aliases": ["JOR"]}
+    (found,) = Gazetteer([*rows, jordan]).find("Refugees in Jordan.")
+    assert found.location is not None and (found.location.id, found.others) == ("JOR", ())
 
 
 def test_a_place_name_that_is_an_everyday_word_is_no_place():
