@@ -430,3 +430,29 @@ def test_migration_0015_gives_figures_attributed_to_a_report_back_to_ucdp_with_t
     )
     assert (revision["changed_by"], revision["source"]) == ("migration 0015", "ucdp")
     assert revision["reason"].startswith("UCDP GED figures are UCDP's own estimates")
+
+
+def test_a_newer_version_that_only_respells_an_outlet_updates_its_citations(located_url, tmp_path):
+    """The words a citation shows are the release's: SOHR written out in full is the same source, in other words."""
+    _import(located_url)
+    with UCDP.open(newline="", encoding="utf-8") as source:
+        reader = csv.DictReader(source)
+        records, header = list(reader), reader.fieldnames
+    event = records[0]
+    assert (event["id"], event["source_office"]) == ("214797", "SOHR")
+    event["source_office"] = "Syrian Observatory for Human Rights"
+    newer = tmp_path / "ucdp_respelled.csv"
+    with newer.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(records)
+    second = _import(located_url, newer, version="20.1")
+    assert (second.updated, second.unchanged) == (2, 42)
+    assert {tuple(change["fields"]) for change in second.notes["changed"]} == {("citations",)}
+    cited = """SELECT f.external_id, c.source_id, c.name_as_written, f.version FROM figure f
+               JOIN figure_citation c ON c.figure_id = f.id WHERE f.external_id LIKE '214797:%%' ORDER BY 1"""
+    assert [(r["source_id"], r["name_as_written"], r["version"]) for r in rows(located_url, cited)] == [
+        ("sohr", "Syrian Observatory for Human Rights", 2)
+    ] * 2
+    again = _import(located_url, newer, version="20.1")
+    assert (again.updated, again.unchanged) == (0, 44)

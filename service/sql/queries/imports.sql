@@ -186,10 +186,15 @@ SELECT set_config('work_mem', '64MB', true)
 -- (new external id), unchanged (every field the dataset decides is equal) or
 -- update. The columns are the figure's imported ones (service/figure.py),
 -- the document resolved; those compared leave out stated_on: a new release
--- restating a number is no change.
+-- restating a number is no change. A citation is its source, its document and
+-- the words the dataset names the source by: a release that only re-spells an
+-- outlet updates the figure (a citation written before 0027, with no words,
+-- takes them at its next import).
 CREATE TEMPORARY TABLE import_figure ON COMMIT DROP AS
 WITH cited AS (
-    SELECT c.citation_group, array_agg(c.source_id || ' ' || d.document_id ORDER BY c.position) AS keys
+    SELECT c.citation_group,
+           array_agg(c.source_id || ' ' || d.document_id || ' ' || coalesce(c.name_as_written, '')
+                     ORDER BY c.position) AS keys
     FROM staged_citation c JOIN staged_document d ON d.key = c.document_key
     GROUP BY c.citation_group
 )
@@ -197,7 +202,8 @@ SELECT s.line, s.external_id, {staged}, s.citation_group, coalesce(k.keys, '{{}}
        f.id AS figure_id,
        CASE WHEN f.id IS NULL THEN 'insert'
             WHEN ({figure_compared}) IS NOT DISTINCT FROM ({staged_compared})
-             AND ARRAY(SELECT c.source_id || ' ' || c.document_id FROM figure_citation c
+             AND ARRAY(SELECT c.source_id || ' ' || c.document_id || ' ' || coalesce(c.name_as_written, '')
+                       FROM figure_citation c
                        WHERE c.figure_id = f.id ORDER BY c.position) = coalesce(k.keys, '{{}}')
             THEN 'unchanged'
             ELSE 'update' END AS action
@@ -221,7 +227,8 @@ FROM (
     SELECT i.line, i.figure_id, i.external_id,
            jsonb_build_object({new}, 'citations', to_jsonb(i.citations)) AS new,
            jsonb_build_object({old}, 'citations', to_jsonb(ARRAY(
-               SELECT c.source_id || ' ' || c.document_id FROM figure_citation c
+               SELECT c.source_id || ' ' || c.document_id || ' ' || coalesce(c.name_as_written, '')
+               FROM figure_citation c
                WHERE c.figure_id = f.id ORDER BY c.position))) AS old
     FROM import_figure i JOIN figure f ON f.id = i.figure_id
     WHERE i.action = 'update'
@@ -259,8 +266,6 @@ USING import_figure i
 WHERE c.figure_id = i.figure_id AND i.action = 'update'
 
 -- name: insert_citations
--- name_as_written is not compared (classify_figures): the source is. A
--- citation written before it was recorded keeps null until its figure changes.
 INSERT INTO figure_citation (figure_id, position, source_id, document_id, name_as_written)
 SELECT f.id, c.position, c.source_id, d.document_id, c.name_as_written
 FROM import_figure i
