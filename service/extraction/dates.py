@@ -33,6 +33,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("since_month", rf"\bsince\s+(?:the\s+)?(?P<part>early|mid|late|end\s+of|beginning\s+of|start\s+of)?[\s-]*"
                         rf"(?P<month>{_MONTHS})\b(?:\s+(?P<year>\d{{4}}))?"),
         ("as_of", rf"\bas\s+of\s+(?P<a>{_A_DAY})"),
+        ("so_far", r"\b(?:since\s+the\s+(?:start|beginning)\s+of|(?:so\s+far\s+|earlier\s+)?this)\s+"
+                   r"(?:the\s+)?(?P<unit>week|month|year)\b(?:\s+so\s+far)?"),
         ("window", rf"\b(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)?\s*"
                    rf"(?:about\s+|nearly\s+|almost\s+|around\s+)?(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|months?|years?)\b"),
         ("ago", rf"\b(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|months?)\s+ago\b"),
@@ -110,6 +112,15 @@ def _month_start(match: re.Match[str], published: date) -> date:
 
 def _since_month(match: re.Match[str], published: date) -> Period | None:
     return _month_start(match, published), published
+
+
+def _so_far(match: re.Match[str], published: date) -> Period | None:
+    """'since the start of the month', 'so far this year', 'earlier this week': from the first day of the
+    published date's week (Monday), month or year to the published date."""
+    unit = match["unit"].lower()
+    if unit == "week":
+        return published - timedelta(days=published.weekday()), published
+    return (published.replace(day=1) if unit == "month" else published.replace(month=1, day=1)), published
 
 
 def _as_of(match: re.Match[str], published: date) -> Period | None:
@@ -194,6 +205,7 @@ _RESOLVERS = {
     "since_day": _since_day,
     "since_month": _since_month,
     "as_of": _as_of,
+    "so_far": _so_far,
     "window": _window,
     "ago": _ago,
     "day": _on_day,

@@ -90,6 +90,12 @@ PUBLISHED = date(2021, 3, 10)  # a Wednesday
         ("since late November", "since late November", date(2020, 11, 21), PUBLISHED),
         ("since 2 February", "since 2 February", date(2021, 2, 2), PUBLISHED),
         ("as of 28 February", "as of 28 February", None, date(2021, 2, 28)),
+        ("since the start of the month", "since the start of the month", date(2021, 3, 1), PUBLISHED),
+        ("since the beginning of the year", "since the beginning of the year", date(2021, 1, 1), PUBLISHED),
+        ("so far this year", "so far this year", date(2021, 1, 1), PUBLISHED),
+        ("earlier this month", "earlier this month", date(2021, 3, 1), PUBLISHED),
+        ("this week", "this week", date(2021, 3, 8), PUBLISHED),  # from Monday
+        ("this year so far", "this year so far", date(2021, 1, 1), PUBLISHED),
         ("between 3 January and 9 February", "between 3 January and 9 February", date(2021, 1, 3), date(2021, 2, 9)),
         ("three days ago", "three days ago", date(2021, 3, 7), date(2021, 3, 7)),
         ("yesterday", "yesterday", date(2021, 3, 9), date(2021, 3, 9)),
