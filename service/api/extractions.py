@@ -104,9 +104,11 @@ class CandidateAccept(MethodView):
         Creates the figure the candidate proposes, with any corrections the body gives (figure fields; places
         and source by id), through the normal write path: its first revision's reason names the extraction and
         the candidate. A candidate whose place or source Tally does not know needs that field as a correction
-        (a 422 names it). The sentences that dispute the candidate (`disputed_by`) by a source Tally knows become
-        disputes of the figure, quoted, unless `record_disputes` is false. Accepting twice is a 409; so is a
-        statement Tally holds already (the problem names it). `Location` is the new figure.
+        (a 422 names it); so does a place whose words name places in several countries that the text does not
+        tell apart (its `others`): the reviewer chooses. The sentences that dispute the candidate (`disputed_by`)
+        by a source Tally knows become disputes of the figure, quoted, unless `record_disputes` is false.
+        Accepting twice is a 409; so is a statement Tally holds already (the problem names it). `Location` is the
+        new figure.
         """
         with connection() as conn:
             figure_id = extractions.accept_candidate(conn, extraction_id=extraction_id, n=n, corrections=body,

@@ -20,6 +20,7 @@ from . import figure_writes
 _books: dict[int, tuple[Gazetteer, SourceBook]] = {}
 # Fields a figure needs that a candidate may lack; a correction gives them.
 _NEEDED = ("location", "source", "period_end", "stated_on")
+_PLACES = ("location", "origin", "destination")
 
 
 class AlreadyDecided(Conflict):
@@ -135,6 +136,8 @@ def accept_candidate(conn: Connection, *, extraction_id: int, n: int, correction
     fields = figure_fields(row["proposal"], document_id=row["document_id"], publisher=row["publisher_id"],
                            published_on=row["published_on"]) | corrections  # fmt: skip
     fields["period_start"] = fields.get("period_start") or fields.get("period_end")
+    for name in _PLACES:
+        _refuse_undecided_place(row["proposal"].get(name), name, corrections)
     for name in _NEEDED:
         if fields.get(name) is None:
             raise InvalidParameter(
@@ -150,6 +153,19 @@ def accept_candidate(conn: Connection, *, extraction_id: int, n: int, correction
     params = {"id": extraction_id, "n": n, "figure_id": figure_id, "actor": actor}
     conn.execute(queries("extractions")["accept_candidate"], params)
     return figure_id
+
+
+def _refuse_undecided_place(place: dict[str, Any] | None, name: str, corrections: dict[str, Any]) -> None:
+    """A place whose words name places in several countries, with nothing in the text to tell which, is the
+    reviewer's choice: a 422 until the correction names it."""
+    if place is None or not place.get("others") or name in corrections:
+        return
+    choices = ", ".join([place["location"], *(other["location"] for other in place["others"])])
+    message = (
+        f"'{place['words']}' names places in several countries ({choices}) and the text does not say which: "
+        "give the location as a correction."
+    )
+    raise InvalidParameter(name, message, where="json")
 
 
 def dispute_fields(dispute: dict[str, Any], *, figure: dict[str, Any], extraction_id: int, n: int) -> dict[str, Any]:

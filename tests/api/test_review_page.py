@@ -78,6 +78,25 @@ def test_a_place_name_two_countries_share_is_left_to_the_reviewer_when_the_text_
         '<span class="low other-places">or Anjara (<code>anjara</code>, Syria): the text does not say which</span>'
         in html
     )
+    assert '<input data-field="location" value="" data-original="" placeholder="lb-anjara or anjara">' in html
+    # Accepted as proposed, it would be a guess: the reviewer names the place.
+    accept = f"/v1/extractions/{alone['id']}/candidates/1/accept"
+    refused = write_client.post(accept, json={"source": "sohr"}, headers=keys["write"])
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {
+            "in": "json",
+            "field": "location",
+            "messages": [
+                "'Anjara' names places in several countries (lb-anjara, anjara) and the text does not say which: "
+                "give the location as a correction."
+            ],
+        }
+    ]
+    accepted = write_client.post(accept, json={"source": "sohr", "location": "anjara"}, headers=keys["write"])
+    assert accepted.status_code == 201
+    figure = write_client.get(accepted.headers["Location"]).get_json()
+    assert figure["location"]["id"] == "anjara"
     # The whole report names Syrian places beside it: Anjara is the Syrian village, with nothing left to choose.
     (first, *_) = _submit(write_client, keys).get_json()["candidates"]
     assert (first["location"]["location"], first["location"]["others"]) == ("anjara", [])
