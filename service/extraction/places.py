@@ -4,9 +4,10 @@ automaton, and place phrases that name no location ("the divided city", "governm
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import ahocorasick
@@ -192,20 +193,21 @@ class Gazetteer:
         for hit in hits:
             if not kept or hit[0] >= kept[-1][1]:
                 kept.append(hit)
-        countries: Counter[str] = Counter()
+        countries: dict[str, Fraction] = defaultdict(Fraction)
         for _start, _end, found in kept:
             if found:
-                countries.update(self._country_votes(found))
+                for country, vote in self._country_votes(found).items():
+                    countries[country] += vote
         return [self._mention(text, start, end, found, countries) for start, end, found in kept]
 
-    def _country_votes(self, found: tuple[Location, ...]) -> dict[str, float]:
+    def _country_votes(self, found: tuple[Location, ...]) -> dict[str, Fraction]:
         """What a name says of the country a text is about: the country it names; else one vote shared between
         the countries its places lie in ("Rafah" half Egypt, half Palestine; beside "Gaza", half Mozambique, half
         Palestine, the text is about Palestine)."""
         if found[0].kind == "country":
-            return {found[0].id: 1.0}
+            return {found[0].id: Fraction(1)}
         countries = {self._country[loc.id] or "" for loc in found}
-        return dict.fromkeys(countries, 1 / len(countries))
+        return dict.fromkeys(countries, Fraction(1, len(countries)))  # exact: thirds add up to one
 
     def part(self, location: Location, direction: str) -> Location | None:
         """The part of a place its name gives a direction ('east': Eastern Aleppo inside Aleppo), if Tally has it."""
@@ -215,14 +217,14 @@ class Gazetteer:
         return None
 
     def _mention(
-        self, text: str, start: int, end: int, found: tuple[Location, ...], countries: Mapping[str, float]
+        self, text: str, start: int, end: int, found: tuple[Location, ...], countries: Mapping[str, Fraction]
     ) -> PlaceMention:
         """The place a name names: of the places sharing it, the one in the country the text points to most, then
         the likeliest kind; with the places in other countries it may name as well, when the text does not tell.
         No location when the name is a country's that Tally does not hold."""
         if not found:
             return PlaceMention(start, end, text[start:end], None, "country")
-        votes = {loc.id: countries.get(self._country[loc.id] or "", 0.0) for loc in found}
+        votes = {loc.id: countries.get(self._country[loc.id] or "", Fraction(0)) for loc in found}
         location = min(found, key=lambda loc: (-votes[loc.id], _kind_preference(loc)))
         country = self._country[location.id]
         others = tuple(
