@@ -68,8 +68,24 @@ class Attribution:
     reach: int = 0
 
 
+# How the news names United Nations agencies by what they do, by the id of the source Tally holds for each: without
+# these, "the UN children's agency" would be the United Nations (its "UN") and "the UN's child agency" a new source.
+AGENCY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "unicef": ("UN children's agency", "UN child agency", "UN's children's agency", "UN's child agency",
+               "United Nations children's agency", "UN children's fund"),
+    "unhcr": ("UN refugee agency", "UN's refugee agency", "United Nations refugee agency",
+              "UN High Commissioner for Refugees"),
+    "ocha": ("UN humanitarian office", "UN's humanitarian office", "UN humanitarian affairs office",
+             "UN aid coordination office", "UN Office for the Coordination of Humanitarian Affairs"),
+    "who": ("UN health agency", "UN's health agency", "World Health Organization"),
+    "wfp": ("UN food agency", "UN's food agency", "World Food Programme"),
+    "iom": ("UN migration agency", "UN's migration agency", "International Organization for Migration"),
+}  # fmt: skip
+
+
 class SourceBook:
-    """Every source's id, name and aliases, by their normalised key, in one Aho-Corasick automaton."""
+    """Every source's id, name and aliases (and, for a UN agency, AGENCY_DESCRIPTIONS), by their normalised key, in
+    one Aho-Corasick automaton."""
 
     def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
         self._automaton = ahocorasick.Automaton()
@@ -77,7 +93,9 @@ class SourceBook:
         for row in rows:
             source = Source(row["id"], row["name"])
             self.sources[source.id] = source
-            for name in (row["id"], row["name"], re.sub(r"\s*\([^)]*\)", "", row["name"]), *(row.get("aliases") or [])):
+            described = AGENCY_DESCRIPTIONS.get(row["id"], ())
+            names = (row["id"], row["name"], re.sub(r"\s*\([^)]*\)", "", row["name"]), *(row.get("aliases") or []))
+            for name in (*names, *described):
                 key = source_key(name)
                 if len(key) >= 2:
                     self._automaton.add_word(f" {key} ", (len(key), source))

@@ -12,7 +12,7 @@ from service.extraction.dates import time_mentions
 from service.extraction.hedges import Reading
 from service.extraction.numbers import number_value, quantities
 from service.extraction.places import Gazetteer
-from service.extraction.sources import attribution
+from service.extraction.sources import SourceBook, attribution
 from service.extraction.text import sentences
 from tests.unit.extraction_support import LOCATIONS, gazetteer, source_book
 
@@ -234,3 +234,25 @@ def test_the_app_and_the_command_line_load_spacy_only_when_something_is_extracte
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "source"),
+    [
+        ("the UN's child agency", "unicef"),
+        ("the UN children's agency", "unicef"),  # not the United Nations, whose "UN" it contains
+        ("the United Nations refugee agency", "unhcr"),
+        ("the UN", "un"),
+        ("the UN humanitarian office", "un"),  # no OCHA in this book: the words it names
+    ],
+)
+def test_un_agencies_named_by_what_they_do_are_the_agencies_tally_holds(speaker, source):
+    book = SourceBook(
+        [
+            {"id": "un", "name": "United Nations", "aliases": ["UN"]},
+            {"id": "unicef", "name": "UNICEF (United Nations Children's Fund)", "aliases": []},
+            {"id": "unhcr", "name": "UNHCR", "aliases": []},
+        ]
+    )
+    found = book.match(speaker)
+    assert found is not None and found.id == source
