@@ -145,12 +145,14 @@ def accept_candidate(conn: Connection, *, extraction_id: int, n: int, correction
             )
     reason = f"Accepted from extraction {extraction_id}, candidate {n}" + (f": {note}" if note else "")
     figure_id = int(figure_writes.create_figure(conn, fields=fields, actor=actor, reason=reason)["id"])
-    if with_disputes:
-        for dispute in row["disputed_by"]:
-            if dispute["source_id"]:  # who disputes must be a source Tally knows; never the figure's own by default
-                proposed = dispute_fields(dispute, figure=fields, extraction_id=extraction_id, n=n)
-                figure_writes.add_dispute(conn, figure_id=figure_id, dispute=proposed, actor=actor)
-    params = {"id": extraction_id, "n": n, "figure_id": figure_id, "actor": actor}
+    disputed_by = []
+    for dispute in row["disputed_by"]:
+        recorded = None
+        if with_disputes and dispute["source_id"]:  # who disputes must be a source Tally knows
+            proposed = dispute_fields(dispute, figure=fields, extraction_id=extraction_id, n=n)
+            recorded = figure_writes.add_dispute(conn, figure_id=figure_id, dispute=proposed, actor=actor)["dispute_id"]
+        disputed_by.append(dispute | {"recorded": recorded})
+    params = {"id": extraction_id, "n": n, "figure_id": figure_id, "actor": actor, "disputed_by": Jsonb(disputed_by)}
     conn.execute(queries("extractions")["accept_candidate"], params)
     return figure_id
 

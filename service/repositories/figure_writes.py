@@ -87,7 +87,8 @@ def retract_figure(
 
 
 def add_dispute(conn: Connection, *, figure_id: int, dispute: dict[str, Any], actor: str) -> dict[str, Any]:
-    """Record a dispute and mark the figure disputed; returns the figure's id and new version."""
+    """Record a dispute and mark the figure disputed; returns the figure's id and new version, and the dispute's
+    id (dispute_id)."""
     named = queries("figures")
     acting_as(conn, actor=actor, reason=dispute["note"], change="dispute")
     state = figure_state(conn, figure_id=figure_id)
@@ -97,8 +98,8 @@ def add_dispute(conn: Connection, *, figure_id: int, dispute: dict[str, Any], ac
         raise Conflict(f"Figure {figure_id} is retracted; a retracted figure cannot be disputed.")
     params = {"document": None, "quote": None} | dispute | {"id": figure_id}
     with savepoint(conn):
-        conn.execute(named["insert_dispute"], params)
-    return one(conn.execute(named["mark_disputed"], {"id": figure_id}))
+        dispute_id = one(conn.execute(named["insert_dispute"], params))["id"]
+    return one(conn.execute(named["mark_disputed"], {"id": figure_id})) | {"dispute_id": dispute_id}
 
 
 def figure_state(conn: Connection, *, figure_id: int) -> dict[str, Any] | None:

@@ -131,6 +131,15 @@ class DisputeProposalSchema(ResponseSchema):
     cue = fields.String(metadata={"example": "found no trace"})
     source = fields.String(allow_none=True, metadata={"example": "Turkey's emergency relief directorate"})
     source_id = fields.String(allow_none=True, metadata={"example": "afad"})
+    recorded = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Once the candidate is accepted: the id of the dispute recorded on its figure for this "
+            "sentence (among the figure's `disputes`), or null when none was (a speaker Tally holds no source for, "
+            "or `record_disputes` false). Absent while the candidate is undecided.",
+            "example": 12,
+        },
+    )
 
 
 class CandidateSchema(ResponseSchema):

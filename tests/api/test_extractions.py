@@ -189,6 +189,12 @@ def test_accepting_a_disputed_candidate_records_its_disputes_by_known_sources(wr
         "2016-11-30",
     )
     assert dispute["note"] == f'Proposed by extraction {extraction["id"]} with candidate 1 ("denied")'
+    # The candidate says which sentence became which dispute, and which none.
+    [decided] = accepted.get_json()["candidates"]
+    assert [(d["source_id"], d["recorded"]) for d in decided["disputed_by"]] == [("un", dispute["id"]), (None, None)]
+    html = write_client.get(f"/review/extractions/{extraction['id']}").get_data(as_text=True)
+    assert f'<span class="recorded">recorded as dispute {dispute["id"]} of the figure</span>' in html
+    assert '<span class="low">not recorded</span>' in html
     # Asked not to: the figure stands undisputed.
     other = _submit(write_client, keys, text=DISPUTED.replace("37", "38")).get_json()
     url = f"/v1/extractions/{other['id']}/candidates/1/accept"
@@ -196,3 +202,4 @@ def test_accepting_a_disputed_candidate_records_its_disputes_by_known_sources(wr
     assert plain.status_code == 201, plain.get_json()
     figure = write_client.get(plain.headers["Location"]).get_json()
     assert (figure["status"], figure["disputes"], figure["version"]) == ("reported", [], 1)
+    assert [d["recorded"] for d in plain.get_json()["candidates"][0]["disputed_by"]] == [None, None]

@@ -50,8 +50,10 @@ WHERE c.extraction_id = %(id)s AND c.n = %(n)s
 FOR UPDATE OF c
 
 -- name: accept_candidate
+-- disputed_by: the proposed disputes, each with the id of the dispute recorded for it (or null).
 UPDATE extraction_candidate
-SET state = 'accepted', figure_id = %(figure_id)s, decided_by = %(actor)s, decided_at = now()
+SET state = 'accepted', figure_id = %(figure_id)s, decided_by = %(actor)s, decided_at = now(),
+    disputed_by = %(disputed_by)s
 WHERE extraction_id = %(id)s AND n = %(n)s AND state = 'proposed'
 
 -- name: reject_candidate
