@@ -19,7 +19,6 @@ from psycopg import sql
 import reference_app
 from service.config import Settings
 from service.db import queries
-from service.server import TallyServer
 
 # The place's subtree, resolved at the first request (the bench page names one place).
 _subtrees: dict[str, list[str]] = {}
@@ -35,7 +34,7 @@ def create_app(settings: Settings, database_url: str) -> Flask:
         args = request.args
         with pool.connection() as conn:
             if args["location"] not in _subtrees:
-                _subtrees[args["location"]] = subtree(conn, args["location"])
+                _subtrees[args["location"]] = reference_app.subtree(conn, args["location"])
             params = {
                 "location": _subtrees[args["location"]],
                 "from_": reference_app.first_day(args["from"]),
@@ -49,20 +48,5 @@ def create_app(settings: Settings, database_url: str) -> Flask:
     return app
 
 
-def subtree(conn, code: str) -> list[str]:
-    """The ids of the place code names and of every place inside it."""
-    catalogue = queries("catalogue")
-    location_id = conn.execute(catalogue["find_location"], {"code": code}).fetchone()[0]
-    return conn.execute(catalogue["location_subtree"], {"id": location_id}).fetchone()[0]
-
-
-class FloorServer(TallyServer):
-    """Tally's gunicorn configuration, serving the floor app instead."""
-
-    def load(self):
-        return create_app(self.settings, self.database_url)
-
-
 if __name__ == "__main__":
-    settings = Settings.from_env()
-    FloorServer(settings, settings.database_url).run()
+    reference_app.serve(create_app)

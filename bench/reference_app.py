@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import orjson
@@ -64,13 +65,17 @@ def first_day(text: str) -> dt.date:
     return dt.date(*parts[:3])
 
 
+def subtree(conn, code: str) -> list[str]:
+    """The ids of the place code names and of every place inside it."""
+    catalogue = queries("catalogue")
+    location_id = conn.execute(catalogue["find_location"], {"code": code}).fetchone()[0]
+    return conn.execute(catalogue["location_subtree"], {"id": location_id}).fetchone()[0]
+
+
 def fetch_page(conn, args, metric: str, statement: str) -> list[tuple]:
     """Resolve the location to its subtree, then read limit + 1 figures."""
-    catalogue = queries("catalogue")
-    location_id = conn.execute(catalogue["find_location"], {"code": args["location"]}).fetchone()[0]
-    subtree = conn.execute(catalogue["location_subtree"], {"id": location_id}).fetchone()[0]
     params = {
-        "location": subtree,
+        "location": subtree(conn, args["location"]),
         "from_": first_day(args["from"]),
         "metric": [metric],
         "limit": int(args.get("limit", 50)) + 1,
@@ -144,13 +149,16 @@ def create_app(settings: Settings, database_url: str) -> Flask:
     return app
 
 
-class ReferenceServer(TallyServer):
-    """Tally's gunicorn configuration, serving the reference app instead."""
+def serve(make_app: Callable[[Settings, str], Flask]) -> None:
+    """Serve the app make_app builds under Tally's gunicorn configuration (TallyServer), as `tally serve` would."""
 
-    def load(self):
-        return create_app(self.settings, self.database_url)
+    class Server(TallyServer):
+        def load(self):
+            return make_app(self.settings, self.database_url)
+
+    settings = Settings.from_env()
+    Server(settings, settings.database_url).run()
 
 
 if __name__ == "__main__":
-    settings = Settings.from_env()
-    ReferenceServer(settings, settings.database_url).run()
+    serve(create_app)

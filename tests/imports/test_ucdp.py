@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -369,6 +370,19 @@ def test_without_the_gazetteers_events_fall_back_to_the_seeds_units(fresh_url):
     assert OCHA_PCODES.id not in {d["id"] for d in rows(fresh_url, "SELECT id FROM dataset")}
 
 
+def _edited_excerpt(path: Path, edit: Callable[[list[dict[str, str]]], None]) -> Path:
+    """The UCDP excerpt with its events changed in place by edit, written to path (a newer release)."""
+    with UCDP.open(newline="", encoding="utf-8") as source:
+        reader = csv.DictReader(source)
+        records, header = list(reader), reader.fieldnames
+    edit(records)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=header or [])
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
 def test_a_newer_version_citing_one_source_replaces_the_old_citations(located_url, tmp_path):
     _import(located_url)
     citations = """SELECT f.external_id, count(c.position) AS n FROM figure f
@@ -376,25 +390,21 @@ def test_a_newer_version_citing_one_source_replaces_the_old_citations(located_ur
                    WHERE f.external_id LIKE '216587:%%' GROUP BY f.external_id ORDER BY 1"""
     assert [r["n"] for r in rows(located_url, citations)] == [2, 2]
     cited_before = rows(located_url, "SELECT count(*) AS n FROM figure_citation")[0]["n"]
-    with UCDP.open(newline="", encoding="utf-8") as source:
-        reader = csv.DictReader(source)
-        records, header = list(reader), reader.fieldnames
-    several = [r for r in records if ";" in r["source_office"]]
-    assert len(several) == 5
-    for event in several:  # each now cites its first source only: one citation per figure
-        event.update(
-            {
-                name: event[name].split(";")[0]
-                for name in ("source_office", "source_date", "source_headline", "source_article")
-            },
-            source_original=event["source_office"].split(";")[0],
-            number_of_sources="1",
-        )
-    newer = tmp_path / "ucdp_one_source.csv"
-    with newer.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(records)
+
+    def cite_the_first_source_only(records: list[dict[str, str]]) -> None:
+        several = [r for r in records if ";" in r["source_office"]]
+        assert len(several) == 5
+        for event in several:  # each now cites its first source only: one citation per figure
+            event.update(
+                {
+                    name: event[name].split(";")[0]
+                    for name in ("source_office", "source_date", "source_headline", "source_article")
+                },
+                source_original=event["source_office"].split(";")[0],
+                number_of_sources="1",
+            )
+
+    newer = _edited_excerpt(tmp_path / "ucdp_one_source.csv", cite_the_first_source_only)
     second = _import(located_url, newer, version="20.1")
     assert (second.updated, second.unchanged) == (10, 34)
     assert [r["n"] for r in rows(located_url, citations)] == [1, 1]
@@ -435,17 +445,12 @@ def test_migration_0015_gives_figures_attributed_to_a_report_back_to_ucdp_with_t
 def test_a_newer_version_that_only_respells_an_outlet_updates_its_citations(located_url, tmp_path):
     """The words a citation shows are the release's: SOHR written out in full is the same source, in other words."""
     _import(located_url)
-    with UCDP.open(newline="", encoding="utf-8") as source:
-        reader = csv.DictReader(source)
-        records, header = list(reader), reader.fieldnames
-    event = records[0]
-    assert (event["id"], event["source_office"]) == ("214797", "SOHR")
-    event["source_office"] = "Syrian Observatory for Human Rights"
-    newer = tmp_path / "ucdp_respelled.csv"
-    with newer.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(records)
+
+    def respell_sohr(records: list[dict[str, str]]) -> None:
+        assert (records[0]["id"], records[0]["source_office"]) == ("214797", "SOHR")
+        records[0]["source_office"] = "Syrian Observatory for Human Rights"
+
+    newer = _edited_excerpt(tmp_path / "ucdp_respelled.csv", respell_sohr)
     second = _import(located_url, newer, version="20.1")
     assert (second.updated, second.unchanged) == (2, 42)
     assert {tuple(change["fields"]) for change in second.notes["changed"]} == {("citations",)}
