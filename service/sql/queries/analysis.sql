@@ -207,26 +207,40 @@ LIMIT %(limit)s
 -- the root, then the other places that hold it (areas, and what holds them:
 -- migration 0018), then the place itself; with the administrative level of
 -- every step (null for the areas, which no level groups by). A place
--- contains another when its id is in the other's path.
-WITH RECURSIVE place AS (
-    SELECT l.id, ARRAY[l.id] AS path, ARRAY[admin_level(l.kind)] AS levels
+-- contains another when its id is in the other's path. Both walks go up from
+-- the places asked for, all at once: walking down from every root, and
+-- asking location_containers place by place, took 2.5 s for the 258 places
+-- of Syria's UCDP figures once the gazetteers were imported.
+WITH RECURSIVE chain AS (
+    SELECT l.id AS place, l.id, l.parent_id, 0 AS depth, admin_level(l.kind) AS level
     FROM location l
-    WHERE l.parent_id IS NULL
+    WHERE l.id = ANY(%(ids)s)
     UNION ALL
-    SELECT l.id, p.path || l.id, p.levels || admin_level(l.kind)
-    FROM location l
-    JOIN place p ON l.parent_id = p.id
+    SELECT c.place, p.id, p.parent_id, c.depth + 1, admin_level(p.kind)
+    FROM chain c
+    JOIN location p ON p.id = c.parent_id
+), up (place, id) AS (
+    SELECT c.inner_id, c.outer_id FROM location_containment c WHERE c.inner_id = ANY(%(ids)s)
+    UNION
+    SELECT up.place, c.outer_id FROM up JOIN location_containment c ON c.inner_id = up.id
+), admin AS (
+    SELECT place,
+           coalesce(array_agg(id ORDER BY depth DESC) FILTER (WHERE depth > 0), '{}') AS ancestors,
+           coalesce(array_agg(level ORDER BY depth DESC) FILTER (WHERE depth > 0), '{}') AS ancestor_levels,
+           min(level) FILTER (WHERE depth = 0) AS level
+    FROM chain
+    GROUP BY place
+), areas AS (
+    SELECT a.place, coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS areas
+    FROM admin a
+    LEFT JOIN up u ON u.place = a.place AND u.id <> ALL (a.ancestors)
+    GROUP BY a.place
 )
-SELECT p.id,
-       p.path[:cardinality(p.path) - 1] || x.areas || p.id AS path,
-       p.levels[:cardinality(p.levels) - 1] || array_fill(NULL::smallint, ARRAY[cardinality(x.areas)])
-           || p.levels[cardinality(p.levels)] AS levels
-FROM place p
-CROSS JOIN LATERAL (
-    SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}') AS areas
-    FROM location_containers(p.id) c WHERE c.id <> ALL (p.path)
-) x
-WHERE p.id = ANY(%(ids)s)
+SELECT a.place AS id,
+       a.ancestors || x.areas || a.place AS path,
+       a.ancestor_levels || array_fill(NULL::smallint, ARRAY[cardinality(x.areas)]) || a.level AS levels
+FROM admin a
+JOIN areas x ON x.place = a.place
 
 -- name: source_refs
 SELECT s.id, source_ref(s) AS ref FROM source s WHERE s.id = ANY(%(ids)s)
