@@ -181,7 +181,12 @@ class Search(Filter):
 
     def prepare(self, data: dict[str, Any]) -> None:
         if self.param in data:
-            data[self.param] = "%" + re.sub(r"([\\%_])", r"\\\1", data[self.param]) + "%"
+            data[self.param] = contains_pattern(data[self.param])
+
+
+def contains_pattern(text: str) -> str:
+    """An ILIKE pattern matching any text that contains text as written (its %, _ and \\ taken literally)."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
 
 
 def partial_date() -> fields.Field[Any]:

@@ -242,16 +242,18 @@ class Locations(MethodView):
 
         Places: countries, administrative units (admin1 to admin4, with OCHA p-codes) and places that are not
         administrative units (areas, cities, neighbourhoods, villages), each with its parent and the areas it
-        also lies in. `parent` lists the direct children of one place. Ordered by id and cursor-paged: follow
+        also lies in. `parent` lists the direct children of one place; `q` finds places by any name they go by.
+        Ordered by id and cursor-paged: follow
         `next` (also the `Link` header) until it is null. `format=geojson` (or `Accept: application/geo+json`)
         serves them as GeoJSON features, each at its point.
         """
-        kind, parent, after = args.get("kind"), args.get("parent"), decode_cursor(args.get("cursor"), str)
+        filters = locations.location_filters(kind=args.get("kind"), parent=args.get("parent"), q=args.get("q"))
+        after = decode_cursor(args.get("cursor"), str)
         if requested_format(LOCATION_FORMATS, args) == "geojson":
-            return exports.location_export(kind=kind, parent=parent, after=after, limit=args.get("limit"))
+            return exports.location_export(filters=filters, after=after, limit=args.get("limit"))
         limit = args.get("limit") or DEFAULT_PAGE_SIZE
         with connection() as conn:
-            rows = locations.list_locations(conn, kind=kind, parent=parent, after=after, limit=limit)
+            rows = locations.list_locations(conn, filters=filters, after=after, limit=limit)
         return page_response(rows, limit)
 
     @requires("write")

@@ -114,15 +114,14 @@ def figure_export(
     return _streamed(export, copy, exports.copy_params(params, as_of))
 
 
-def location_export(*, kind: list[str] | None, parent: str | None, after: str | None, limit: int | None) -> Response:
-    """The locations a list selects as GeoJSON: one page when limit is given, else all of them, streamed."""
-    params = {"kind": kind, "parent": parent, "after": after, "limit": limit}
+def location_export(*, filters: dict[str, Any], after: str | None, limit: int | None) -> Response:
+    """The locations a list selects (locations.location_filters) as GeoJSON: one page when limit is given, else all
+    of them, streamed."""
+    params = filters | {"after": after, "limit": limit}
     export = _features(formats.LOCATION_WITHOUT_POINT)
     if limit is not None:
         with connection() as conn:
-            _, next_url = split_page(
-                locations.list_locations(conn, kind=kind, parent=parent, after=after, limit=limit), limit
-            )
+            _, next_url = split_page(locations.list_locations(conn, filters=filters, after=after, limit=limit), limit)
             return _page(conn, export, exports.location_statement(), params, next_url)
     return _streamed(export, exports.location_statement(), params)
 

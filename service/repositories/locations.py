@@ -8,6 +8,7 @@ from typing import Any
 from ..countries import iso_counterpart
 from ..db import Connection, one, queries
 from ..errors import InvalidParameter
+from ..filters import contains_pattern
 
 # The data version the current request read before any other statement (api/caching.py sets it):
 # places change only with it, so a subtree looked up under it holds for the whole version. None: not
@@ -64,11 +65,14 @@ def subtree_ids(conn: Connection, *, param: str, code: str) -> list[str]:
     return ids
 
 
-def list_locations(
-    conn: Connection, *, kind: list[str] | None, parent: str | None, after: str | None, limit: int
-) -> list[dict[str, Any]]:
-    """Locations in id order, after the given id; limit + 1 rows at most."""
-    params = {"kind": kind, "parent": parent, "after": after, "limit": limit + 1}
+def location_filters(*, kind: list[str] | None, parent: str | None, q: str | None) -> dict[str, Any]:
+    """The filters of a list of locations, as list_locations' statement takes them (q as an ILIKE pattern)."""
+    return {"kind": kind, "parent": parent, "q": None if q is None else contains_pattern(q)}
+
+
+def list_locations(conn: Connection, *, filters: dict[str, Any], after: str | None, limit: int) -> list[dict[str, Any]]:
+    """Locations (location_filters) in id order, after the given id; limit + 1 rows at most."""
+    params = filters | {"after": after, "limit": limit + 1}
     return conn.execute(queries("catalogue")["list_locations"], params).fetchall()
 
 

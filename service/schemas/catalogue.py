@@ -91,6 +91,15 @@ class LocationQuerySchema(PageQuerySchema):
 
     kind = csv_list(LOCATION_KINDS, description="Location kinds, comma-separated.", example=["admin1", "admin2"])
     parent = fields.String(metadata={"description": "Only direct children of this location id.", "example": "SY02"})
+    q = fields.String(
+        validate=validate.Length(min=2, max=200),
+        metadata={
+            "description": "Case-insensitive search in every name a place goes by: its name, Arabic name, aliases, "
+            "id and p-code. `aleppo` finds the governorate, its district and sub-district, the city and the places "
+            "named after it; `Russia` the Russian Federation, by its alias.",
+            "example": "aleppo",
+        },
+    )
     limit = fields.Integer(
         validate=validate.Range(min=1, max=500, error="Must be between 1 and 500."),
         metadata={

@@ -69,3 +69,19 @@ def test_metrics_catalogue_links_collections(client):
     assert metrics["people_killed"]["collection"] is None
     assert metrics["displaced"]["is_flow"] is True
     assert metrics["children_under_siege"]["hxl_hashtag"] == "#affected+children+besieged"
+
+
+def test_locations_found_by_any_name_they_go_by(client):
+    # By name, alias, Arabic name, id or p-code, in any case: ordered by id like every list.
+    by_name = [loc["id"] for loc in data(client.get("/v1/locations?q=ALEPPO"))]
+    assert by_name == ["SY02", "aleppo-city", "eastern-aleppo", "western-aleppo", "western-aleppo-countryside"]
+    assert [loc["id"] for loc in data(client.get("/v1/locations?q=halab&kind=city"))] == ["aleppo-city"]  # alias
+    assert [loc["id"] for loc in data(client.get("/v1/locations?q=عنجارة"))] == ["anjara"]  # Arabic name
+    assert [loc["id"] for loc in data(client.get("/v1/locations?q=SY02"))] == ["SY02", "SY0200", "SY020000"]  # p-code
+    # %, _ and \ are the characters themselves, not patterns.
+    assert data(client.get("/v1/locations?q=_a%25")) == []
+    short = client.get("/v1/locations?q=a")
+    assert short.status_code == 422
+    assert short.get_json()["errors"] == [
+        {"in": "query", "field": "q", "messages": ["Length must be between 2 and 200."]}
+    ]

@@ -30,10 +30,15 @@ ORDER BY id LIMIT %(limit)s
 SELECT id, body::text AS body FROM document_api WHERE id = %(id)s
 
 -- name: list_locations
+-- q is an ILIKE pattern (filters.contains_pattern) tried on every name a place goes by.
 SELECT id, body::text AS body FROM location_api
 WHERE (%(after)s::text IS NULL OR id > %(after)s)
   AND (%(kind)s::text[] IS NULL OR kind = ANY(%(kind)s))
   AND (%(parent)s::text IS NULL OR parent_id = %(parent)s)
+  AND (%(q)s::text IS NULL OR id IN (
+        SELECT l.id FROM location l
+        WHERE l.id ILIKE %(q)s OR l.pcode ILIKE %(q)s OR l.name ILIKE %(q)s OR l.name_ar ILIKE %(q)s
+           OR EXISTS (SELECT FROM unnest(l.aliases) a WHERE a ILIKE %(q)s)))
 ORDER BY id LIMIT %(limit)s
 
 -- name: find_location
