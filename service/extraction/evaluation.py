@@ -18,7 +18,7 @@ from .model import Candidate, Document, Place
 from .places import Gazetteer
 from .sources import SourceBook
 
-FIELDS = ("value", "metric", "qualifier", "place", "period", "source")
+FIELDS = ("value", "metric", "qualifier", "place", "period", "source", "origin", "destination")
 # The aliases the format's README lists as known in its texts; a source matches its gold under any of them.
 KNOWN_ALIASES = (
     ("the syrian observatory for human rights", "sohr", "the observatory", "the britain-based observatory"),
@@ -154,6 +154,8 @@ def _judge(score: Score, p: Candidate, g: dict[str, Any], gazetteer: Gazetteer, 
         "place": _place_right(p, g, gazetteer),
         "period": _period_right(p, g),
         "source": _source_right(p, g, book),
+        "origin": _movement_end_right(p.origin, g["origin"], gazetteer),
+        "destination": _movement_end_right(p.destination, g["destination"], gazetteer),
     }
     for name, verdict in verdicts.items():
         if verdict is not None:
@@ -183,6 +185,13 @@ def _place_right(p: Candidate, g: dict[str, Any], gazetteer: Gazetteer) -> bool 
     if written is None:
         return None
     return place_matches(p.location, written, gazetteer) or place_matches(p.origin, written, gazetteer)
+
+
+def _movement_end_right(place: Place | None, written: str | None, gazetteer: Gazetteer) -> bool | None:
+    """A movement's origin or destination, judged where the gold gives one (its alternatives split by ' / ')."""
+    if written is None:
+        return None
+    return any(place_matches(place, alternative, gazetteer) for alternative in written.split(" / "))
 
 
 def _period_right(p: Candidate, g: dict[str, Any]) -> bool | None:

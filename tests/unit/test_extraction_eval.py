@@ -54,6 +54,8 @@ def _gold() -> dict:
             "at_least",
             after=30,
             location="East Harrow",
+            origin="East Harrow",
+            destination="Millbrook / the coast",  # alternatives; the text names neither: wrong
             period_start="2021-03-08",
             period_end="2021-03-08",
             source="Freedonia Monitoring Network",
@@ -90,9 +92,11 @@ def test_the_last_line_reads_precision_recall_and_each_field(tmp_path):
     overall = _scores(tmp_path)["overall"]
     # 3 proposals (title, body, 140), all matched; 2 of 3 canonical figures found (f3 was never proposed).
     # value 3/3; metric 2/3; qualifier 2/3; place: f1 by its alias 'eastern Harrow', f2 by 'Harrow' vs 'the city
-    # of Harrow' (wrong); period: f1 and f2 (month precision) right; source: FMN by alias, 'article' right.
+    # of Harrow' (wrong); period: f1 and f2 (month precision) right; source: FMN by alias, 'article' right;
+    # origin: f1's 'eastern Harrow' by its alias (right); destination: f1's, which the text does not give (wrong).
     assert overall.line() == (
         "figures=3 precision=1.00 recall=0.67 value=1.00 metric=0.67 qualifier=0.67 place=0.50 period=1.00 source=1.00"
+        " origin=1.00 destination=0.00"
     )
 
 
