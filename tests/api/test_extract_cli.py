@@ -17,9 +17,10 @@ def test_eval_prints_a_line_per_text_and_the_overall_line_last(seeded_url, tmp_p
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == ["01-made-up.txt", "overall"]
-    # The seeded database knows neither Harrow nor the FMN: both places and the named source are wrong.
+    # The seeded database knows neither Harrow nor the FMN: the places, the origin and the named source are wrong.
     assert lines[-1] == (
         "figures=3 precision=1.00 recall=0.67 value=1.00 metric=0.67 qualifier=0.67 place=0.00 period=1.00 source=0.50"
+        " origin=0.00 destination=0.00"
     )
     assert "median_ms=" in lines[-2]
 
