@@ -29,7 +29,7 @@ EVENT_WORDS: dict[str, str] = {
         ),
         "displaced",
     ),
-    **dict.fromkeys(_each("refugees refugee"), "refugees"),
+    **dict.fromkeys(_each("refugees refugee hosts hosting hosted"), "refugees"),
     **dict.fromkeys(_each("trapped besieged stranded encircled"), "trapped"),
     "idps": "idps",
 }
@@ -43,6 +43,7 @@ EVENT_PHRASES: dict[str, str] = {
     "internally displaced": "idps",
     "sought refuge": "refugees",
     "crossed into": "refugees",
+    "temporary protection": "refugees",
 }
 # Nouns that count people, and the population group they name.
 PEOPLE_NOUNS: dict[str, str] = {

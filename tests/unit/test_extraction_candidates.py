@@ -230,3 +230,16 @@ def test_a_place_the_text_decides_has_no_others():
     assert as_json(candidate)["location"]["location"] == "kessel"
     assert as_json(candidate)["location"]["others"] == []
     assert candidate.confidence["place"] == 0.75
+
+
+def test_refugees_hosted_or_under_temporary_protection_are_refugees():
+    text = (
+        "Some 200,000 refugees are registered in Harrow, the FMN said, while Kessel hosts about 90,000.\n"
+        "In Millbrook, 40,000 people live under temporary protection.\n"
+    )
+    found = extract_candidates(text, Document(PUBLISHED), gazetteer(), source_book())
+    assert [(c.stated_words, c.value, c.metric, c.count_kind) for c in found] == [
+        ("Some 200,000", 200000, "refugees", "stock"),
+        ("about 90,000", 90000, "refugees", "stock"),
+        ("40,000", 40000, "refugees", "stock"),
+    ]
