@@ -35,6 +35,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("as_of", rf"\bas\s+of\s+(?P<a>{_A_DAY})"),
         ("so_far", r"\b(?:since\s+the\s+(?:start|beginning)\s+of|(?:so\s+far\s+|earlier\s+)?this)\s+"
                    r"(?:the\s+)?(?P<unit>week|month|year)\b(?:\s+so\s+far)?"),
+        ("past_unit", r"\b(?:(?:over|in|during|within|for)\s+)?the\s+(?:past|last|previous)\s+"
+                      r"(?P<unit>week|month|year)\b"),
+        ("last_unit", r"\blast\s+(?P<unit>week|month|year)\b"),
         ("window", rf"\b(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)?\s*"
                    rf"(?:about\s+|nearly\s+|almost\s+|around\s+)?(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|months?|years?)\b"),
         ("ago", rf"\b(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|months?)\s+ago\b"),
@@ -123,6 +126,25 @@ def _so_far(match: re.Match[str], published: date) -> Period | None:
     return (published.replace(day=1) if unit == "month" else published.replace(month=1, day=1)), published
 
 
+def _past_unit(match: re.Match[str], published: date) -> Period | None:
+    """'over the past week': the week (month, year) up to the published date, as 'over the past 1 week' would be."""
+    return published - {"week": relativedelta(weeks=1), "month": relativedelta(months=1),
+                        "year": relativedelta(years=1)}[match["unit"].lower()], published  # fmt: skip
+
+
+def _last_unit(match: re.Match[str], published: date) -> Period | None:
+    """'last week' is the calendar week (Monday to Sunday) before the published date's; 'last month' and 'last
+    year' the calendar month and year before."""
+    unit = match["unit"].lower()
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday() + 7)
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        end = published.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    return date(published.year - 1, 1, 1), date(published.year - 1, 12, 31)
+
+
 def _as_of(match: re.Match[str], published: date) -> Period | None:
     return None, _day(match["a"], published)
 
@@ -206,6 +228,8 @@ _RESOLVERS = {
     "since_month": _since_month,
     "as_of": _as_of,
     "so_far": _so_far,
+    "past_unit": _past_unit,
+    "last_unit": _last_unit,
     "window": _window,
     "ago": _ago,
     "day": _on_day,

@@ -96,6 +96,11 @@ PUBLISHED = date(2021, 3, 10)  # a Wednesday
         ("earlier this month", "earlier this month", date(2021, 3, 1), PUBLISHED),
         ("this week", "this week", date(2021, 3, 8), PUBLISHED),  # from Monday
         ("this year so far", "this year so far", date(2021, 1, 1), PUBLISHED),
+        ("killed last week", "last week", date(2021, 3, 1), date(2021, 3, 7)),  # the calendar week before
+        ("last month", "last month", date(2021, 2, 1), date(2021, 2, 28)),
+        ("last year", "last year", date(2020, 1, 1), date(2020, 12, 31)),
+        ("over the past week", "over the past week", date(2021, 3, 3), PUBLISHED),
+        ("in the last month", "in the last month", date(2021, 2, 10), PUBLISHED),
         ("between 3 January and 9 February", "between 3 January and 9 February", date(2021, 1, 3), date(2021, 2, 9)),
         ("three days ago", "three days ago", date(2021, 3, 7), date(2021, 3, 7)),
         ("yesterday", "yesterday", date(2021, 3, 9), date(2021, 3, 9)),
