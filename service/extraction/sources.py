@@ -25,7 +25,8 @@ _QUOTE_THEN_SPEAKER = re.compile(
 _QUOTE_THEN_VERB = re.compile(rf"(?<=[,.!?])[\"”]\s*(?:{CUE_VERBS})\s+(?P<np>[A-Z][^,.;:\"“”]{{1,120}})")
 _CUE = re.compile(rf"\b(?:has\s+|have\s+|had\s+)?(?:{CUE_VERBS})\b")
 _VERB_THEN_SPEAKER = re.compile(
-    r"\b(?:said|says|added|warned)\s+(?P<np>[A-Z][\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,8})\s*[.,]?$"
+    r"\b(?:said|says|added|warned)\s+(?P<np>(?:[A-Z]|(?:an?|the)\s+[A-Za-z])[\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,8})"
+    r"\s*[.,]?$"
 )
 # A dateline before a dash (en or em) may open the sentence: "Idlib Province \u2013 The Observatory: ...".
 _COLON = re.compile(r"^(?:[^:\u2013\u2014]{0,60}[\u2013\u2014]\s*)?(?P<np>[^:]{3,80}):\s")
@@ -214,8 +215,10 @@ def _subject(before: str, stop: int) -> tuple[int, int] | None:
     connective = _CONNECTIVE.match(head, begin)
     begin = connective.end() if connective else begin
     words = head[begin:].strip()
-    # A lower-case subject is one word or two after a comma: "..., rescuers said", "..., local activists said".
-    plain = len(words.split()) <= 2 and head[:begin].rstrip().endswith(",") and words.replace(" ", "").isalpha()
+    # A lower-case subject after a comma is one word or two ("..., rescuers said", "..., local activists said"),
+    # or up to four after an article ("..., a hospital director told Reuters").
+    short = len(words.split()) <= 2 or (len(words.split()) <= 4 and words.lower().startswith(("a ", "an ")))
+    plain = short and head[:begin].rstrip().endswith(",") and words.replace(" ", "").isalpha()
     if not words or not (words[0].isupper() or words.lower().startswith("the ") or plain) or len(words.split()) > 12:
         return None
     return begin + (len(head[begin:]) - len(head[begin:].lstrip())), len(head)
@@ -223,4 +226,7 @@ def _subject(before: str, stop: int) -> tuple[int, int] | None:
 
 def _verb_then_speaker(sentence: str) -> Found:
     match = _VERB_THEN_SPEAKER.search(sentence)
-    return (match.start("np"), match.end("np"), "said", match.end("np")) if match else None
+    if match is None:
+        return None
+    end = match.end("np") - match["np"].endswith(".")  # the sentence's stop, not the speaker's
+    return match.start("np"), end, "said", end

@@ -148,6 +148,13 @@ def _speaker(text: str) -> tuple[str, str, str | None] | None:
         ("Freedonia Monitoring Network: shelling killed 6 people.", ("Freedonia Monitoring Network", "colon", "fmn")),
         ("Little is reported from the valley.", None),
         ("Nine people died in the flood.", None),
+        # After the figures, a speaker of a few words after an article, and the verb before its speaker.
+        (
+            "Some 80 people were hurt, 20 of them badly, a hospital director told the FMN.",
+            ("a hospital director", "told", None),
+        ),
+        ("Some 80 people were hurt, said a medic.", ("a medic", "said", None)),
+        ("Some 80 people were hurt, said the FMN.", ("the FMN", "said", "fmn")),
     ],
 )
 def test_attribution_names_who_states_the_numbers(text, expected):
