@@ -128,8 +128,7 @@ def _so_far(match: re.Match[str], published: date) -> Period | None:
 
 def _past_unit(match: re.Match[str], published: date) -> Period | None:
     """'over the past week': the week (month, year) up to the published date, as 'over the past 1 week' would be."""
-    return published - {"week": relativedelta(weeks=1), "month": relativedelta(months=1),
-                        "year": relativedelta(years=1)}[match["unit"].lower()], published  # fmt: skip
+    return published - _SPAN[match["unit"].lower()], published
 
 
 def _last_unit(match: re.Match[str], published: date) -> Period | None:
@@ -155,12 +154,11 @@ def _window(match: re.Match[str], published: date) -> Period | None:
     unit = match["unit"].lower().rstrip("s")
     if unit == "day":
         return published - timedelta(days=count - 1), published
-    shift = {
-        "week": relativedelta(weeks=count),
-        "month": relativedelta(months=count),
-        "year": relativedelta(years=count),
-    }
-    return published - shift[unit], published
+    return published - _SPAN[unit] * count, published
+
+
+# One week, month or year back: what a window of that unit covers before the published date.
+_SPAN = {"week": relativedelta(weeks=1), "month": relativedelta(months=1), "year": relativedelta(years=1)}
 
 
 def _ago(match: re.Match[str], published: date) -> Period | None:
